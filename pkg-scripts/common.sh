@@ -1,0 +1,74 @@
+# Shared helpers for the pkg-scripts: each installs only what is missing, from the package
+# registries (Debian's apt, crates.io via cargo, npm), never a prebuilt binary from elsewhere.
+# Source it; it does not run anything by itself.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# The wasm-bindgen version pinned with "=" in Cargo.toml, as resolved in Cargo.lock: the CLI
+# must match it exactly or the generated JS glue and the wasm disagree.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+# apt packages, installed only when one is missing (needs root, as on CI).
+need_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing from Debian: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# need_cargo_tool BINARY CRATE [VERSION] [--locked]: cargo install unless BINARY already
+# reports VERSION (or, without a version, unless it exists at all).
+need_cargo_tool() {
+  local bin="$1" crate="$2" version="${3:-}" locked="${4:-}"
+  if command -v "$bin" >/dev/null 2>&1; then
+    if [ -z "$version" ] || "$bin" --version 2>/dev/null | grep -qF " $version"; then
+      return 0
+    fi
+  fi
+  say "installing $crate ${version:-(latest)} with cargo install (takes a few minutes, once)"
+  local args=("$crate")
+  [ -n "$version" ] && args+=(--version "$version")
+  [ -n "$locked" ] && args+=(--locked)
+  cargo install --force "${args[@]}"
+}
+
+# need_command COMMAND PACKAGE...: apt-install the packages when COMMAND is not on PATH (a tool
+# installed some other way, such as a newer Node.js, is left alone).
+need_command() {
+  local cmd="$1"
+  shift
+  command -v "$cmd" >/dev/null 2>&1 || need_apt "$@"
+}
+
+need_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown && return 0
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+}
+
+# Everything needed to build the site: target, wasm-pack, the matching wasm-bindgen CLI,
+# wasm-opt (binaryen) and Node.js/npm (for the data package).
+need_build_tools() {
+  need_command wasm-opt binaryen
+  need_command npm nodejs npm ca-certificates
+  need_wasm_target
+  need_cargo_tool wasm-pack wasm-pack "" --locked
+  # Without --locked: the CLI's own lock file pins dependencies this toolchain may not build.
+  need_cargo_tool wasm-bindgen wasm-bindgen-cli "$(wasm_bindgen_version)"
+}
+
+need_browsers() {
+  need_apt firefox-esr chromium chromium-driver
+  need_cargo_tool geckodriver geckodriver "" --locked
+}

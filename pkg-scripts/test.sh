@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh Debian machine too: installs what is missing (Firefox ESR,
+# Chromium, geckodriver, the wasm toolchain, the data), then runs the native tests, type-checks
+# the non-default backend for wasm32, and runs the browser tests in headless Firefox.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+need_build_tools
+need_browsers
+"$ROOT/pkg-scripts/fetch-data.sh"
+
+say "native tests"
+cargo test --all-targets
+
+say "type-checking the other backends for wasm32"
+cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-ndarray
+cargo check --quiet --lib --target wasm32-unknown-unknown
+
+say "browser tests in headless Firefox"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# --release: unoptimised burn is too slow in the browser. A wasm test binary without
+# wasm_bindgen_test_configure!(run_in_browser) would be skipped without a word, so count.
+GECKODRIVER="$(command -v geckodriver)" \
+  wasm-pack test --headless --firefox --release --mode no-install -- --test web 2>&1 | tee "$log"
+passed=$(grep -oE 'test result: ok\. [0-9]+ passed' "$log" | awk '{ sum += $4 } END { print sum + 0 }')
+if [ "$passed" -eq 0 ]; then
+  echo "the browser ran no tests: is every wasm test file configured with run_in_browser?" >&2
+  exit 1
+fi
+say "browser tests passed: $passed"

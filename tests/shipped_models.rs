@@ -1,0 +1,73 @@
+//! The model files in www/models still load into the current architecture, match what the
+//! manifest says of them, and meet the quality bars on the fixed test split.
+
+mod common;
+
+use autoencoder_playground::data::Split;
+use autoencoder_playground::image::PIXELS;
+use autoencoder_playground::inference::InferenceModel;
+use autoencoder_playground::model_file::{self, Architecture};
+use autoencoder_playground::training::evaluate;
+
+#[test]
+fn every_manifest_model_loads_and_matches_its_entry() {
+    let manifest = common::manifest();
+    let dataset = common::dataset();
+    let test = dataset.indices(Split::Test);
+    let images = dataset.images(&test);
+    assert!(
+        manifest
+            .models
+            .iter()
+            .any(|m| m.id == manifest.default_model)
+    );
+    for entry in &manifest.models {
+        let path = format!("{}/www/models/{}", env!("CARGO_MANIFEST_DIR"), entry.file);
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(
+            bytes.len(),
+            entry.file_bytes,
+            "{}: size differs from the manifest",
+            entry.id
+        );
+        let model = InferenceModel::load(&bytes).unwrap_or_else(|e| panic!("{}: {e}", entry.id));
+        let Architecture::Dense(config) = &model.header().architecture;
+        assert_eq!(config.latent_size, entry.latent_size, "{}", entry.id);
+        assert_eq!(config.dropout, entry.dropout, "{}", entry.id);
+        assert_eq!(config.parameter_count(), entry.params, "{}", entry.id);
+
+        let metrics = evaluate(model.network(), &images, test.len());
+        let relative = (metrics.mse - entry.test.mse).abs() / entry.test.mse;
+        assert!(
+            relative < 0.02,
+            "{}: test MSE {} but the manifest says {}",
+            entry.id,
+            metrics.mse,
+            entry.test.mse
+        );
+    }
+}
+
+#[test]
+fn shipped_models_meet_the_quality_bars() {
+    let dataset = common::dataset();
+    let test = dataset.indices(Split::Test);
+    let images = dataset.images(&test);
+    for (bytes, bar) in [
+        (common::COURSE_NOTE_MODEL, 0.047),
+        (common::TUNED_MODEL, 0.019),
+    ] {
+        let model = InferenceModel::load(bytes).unwrap();
+        let mse = evaluate(model.network(), &images, test.len()).mse;
+        assert!(mse <= bar, "test MSE {mse} above the bar {bar}");
+    }
+}
+
+#[test]
+fn the_course_note_model_has_the_course_note_architecture() {
+    let header = model_file::read_header(common::COURSE_NOTE_MODEL).unwrap();
+    let Architecture::Dense(config) = header.architecture;
+    assert_eq!(config.encoder_widths(), [PIXELS, 512, 256, 128, 64, 32]);
+    assert_eq!(config.dropout, 0.5);
+    assert_eq!(config.leaky_slope, 0.3);
+}
