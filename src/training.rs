@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{check_exact, check_rows};
 use crate::image::PIXELS;
+use crate::inference::InferenceModel;
 use crate::loss::{Metrics, binary_cross_entropy};
 use crate::model::{DenseAutoencoder, DenseAutoencoderConfig};
 use crate::model_file::{self, Architecture, Header};
@@ -157,13 +158,22 @@ impl Trainer {
         self.model.valid()
     }
 
-    /// The current weights as a model file.
-    pub fn save(&self, provenance: &str) -> Result<Vec<u8>> {
-        let header = Header {
+    /// The model-file header describing this trainer's model.
+    pub fn header(&self, provenance: &str) -> Header {
+        Header {
             architecture: Architecture::Dense(self.options.model_config()),
             provenance: provenance.to_string(),
-        };
-        model_file::save(&self.inference_model(), &header)
+        }
+    }
+
+    /// The current weights as a model file.
+    pub fn save(&self, provenance: &str) -> Result<Vec<u8>> {
+        model_file::save(&self.inference_model(), &self.header(provenance))
+    }
+
+    /// The current weights, ready for single-image inference.
+    pub fn snapshot(&self, provenance: &str) -> InferenceModel {
+        InferenceModel::from_model(self.inference_model(), self.header(provenance))
     }
 }
 

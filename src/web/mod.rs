@@ -5,9 +5,11 @@
 
 mod autoencoder;
 mod dataset;
+mod trainer;
 
 pub use autoencoder::Autoencoder;
 pub use dataset::MnistSubset;
+pub use trainer::Trainer;
 
 use wasm_bindgen::prelude::*;
 

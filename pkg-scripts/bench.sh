@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmarks the release build in headless Firefox and headless Chromium and rewrites
+# BENCHMARKS.md: model load, 1-sample reconstruct latency, batch-64 train step, wasm and
+# weight sizes; for both tensor backends (the default build and the other one).
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+need_build_tools
+need_browsers
+"$ROOT/pkg-scripts/build.sh"
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+say "building the burn-ndarray variant for comparison"
+wasm-pack build --release --target web --mode no-install --out-dir "$work/serve/pkg-ndarray" --no-pack \
+  -- --no-default-features --features backend-ndarray
+
+# The site as it ships, plus the benchmark page and the other build.
+for entry in www/*; do ln -s "$ROOT/$entry" "$work/serve/$(basename "$entry")"; done
+ln -s "$ROOT/pkg-scripts/bench" "$work/serve/bench"
+mkdir -p "$work/results"
+PORT="${PORT:-8765}"
+python3 pkg-scripts/bench/serve.py "$work/serve" "$PORT" "$work/results" &
+sleep 1
+
+run_browser() { # name label pkg
+  local name="$1" label="$2" pkg="$3" profile="$work/profile-$2"
+  local url="http://127.0.0.1:$PORT/bench/bench.html?pkg=$pkg&label=$label"
+  mkdir -p "$profile"
+  say "$label"
+  case "$name" in
+    firefox) firefox-esr --headless --no-remote --profile "$profile" "$url" >/dev/null 2>&1 & ;;
+    chromium) chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" "$url" >/dev/null 2>&1 & ;;
+  esac
+  local browser=$!
+  for _ in $(seq 600); do
+    [ -s "$work/results/$label.json" ] && break
+    sleep 1
+  done
+  kill "$browser" 2>/dev/null || true
+  wait "$browser" 2>/dev/null || true
+  [ -s "$work/results/$label.json" ] || { echo "$label: no result within 10 minutes" >&2; exit 1; }
+  cat "$work/results/$label.json"; echo
+}
+
+for browser in firefox chromium; do
+  run_browser "$browser" "$browser-flex" pkg
+  run_browser "$browser" "$browser-ndarray" pkg-ndarray
+done
+
+python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
+  "$(firefox-esr --version)" "$(chromium --version)" > BENCHMARKS.md
+say "wrote BENCHMARKS.md"
+cat BENCHMARKS.md

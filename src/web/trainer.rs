@@ -1,0 +1,63 @@
+use wasm_bindgen::prelude::*;
+
+use super::{Autoencoder, to_js};
+use crate::training::{self, TrainingOptions};
+
+const PROVENANCE: &str = "trained in the browser";
+
+/// A model being trained in the browser, with Adam's state kept between steps.
+#[wasm_bindgen]
+pub struct Trainer {
+    inner: training::Trainer,
+}
+
+#[wasm_bindgen]
+impl Trainer {
+    /// `options`: `{latentSize, learningRate, batchSize, dropout, seed}`, each optional.
+    /// Throws on options out of range or of the wrong type.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue) -> Result<Trainer, JsError> {
+        let options: TrainingOptions = if options.is_undefined() || options.is_null() {
+            TrainingOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options)
+                .map_err(|e| JsError::new(&format!("training options: {e}")))?
+        };
+        training::Trainer::new(options)
+            .map(|inner| Trainer { inner })
+            .map_err(to_js)
+    }
+
+    /// One Adam step on `batch` (`Float32Array(n·784)`, n ≥ 1); returns the batch's mean BCE.
+    /// A bad batch or a diverging step throws and leaves the weights as they were.
+    pub fn step(&mut self, batch: &[f32]) -> Result<f32, JsError> {
+        self.inner.step(batch).map_err(to_js)
+    }
+
+    /// Mean per-pixel MSE on `images` (`Float32Array(n·784)`), dropout off.
+    pub fn evaluate(&self, images: &[f32]) -> Result<f64, JsError> {
+        self.inner.evaluate(images).map(|m| m.mse).map_err(to_js)
+    }
+
+    /// The current weights as a model file (`Uint8Array`), loadable by `Autoencoder.load`.
+    pub fn save(&self) -> Result<Vec<u8>, JsError> {
+        self.inner.save(PROVENANCE).map_err(to_js)
+    }
+
+    /// An `Autoencoder` with the current weights.
+    pub fn model(&self) -> Autoencoder {
+        Autoencoder::from_inner(self.inner.snapshot(PROVENANCE))
+    }
+
+    /// Steps taken so far.
+    #[wasm_bindgen(getter)]
+    pub fn steps(&self) -> f64 {
+        self.inner.steps() as f64
+    }
+
+    /// The options in effect, with defaults filled in.
+    #[wasm_bindgen(getter)]
+    pub fn options(&self) -> Result<JsValue, JsError> {
+        serde_wasm_bindgen::to_value(self.inner.options()).map_err(|e| JsError::new(&e.to_string()))
+    }
+}
