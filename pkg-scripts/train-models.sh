@@ -8,7 +8,9 @@ source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 "$ROOT/pkg-scripts/fetch-data.sh"
-train() { cargo run --release --quiet --bin train -- "$@"; }
+# The dev profile is optimised (opt-level 3, see Cargo.toml); --release would add an LTO build
+# of burn that takes longer than the training and changes nothing but link-time inlining.
+train() { cargo run --quiet --bin train -- "$@"; }
 
 train --id course-note-l32 --out www/models/course-note-l32.aepg \
   --name "Course note" \

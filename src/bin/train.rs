@@ -90,7 +90,7 @@ mod cli {
     pub fn run() -> Result<(), String> {
         let args = Args::parse();
         let command = format!(
-            "cargo run --release --bin train -- {}",
+            "cargo run --bin train -- {}",
             std::env::args().skip(1).collect::<Vec<_>>().join(" ")
         );
         let bytes = std::fs::read(&args.data).map_err(|e| {

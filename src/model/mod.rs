@@ -1,8 +1,10 @@
 //! The autoencoder architectures. They know tensors and layers, nothing of files or browsers.
 
 pub mod dense;
+pub mod dense_inference;
 
 pub use dense::{DenseAutoencoder, DenseAutoencoderConfig};
+pub use dense_inference::DenseInference;
 
 /// Smallest latent size the page and the model files accept.
 pub const MIN_LATENT: usize = 2;

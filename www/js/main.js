@@ -91,8 +91,17 @@ async function selectModel(id) {
 function showRandomDigit() {
   if (!state.dataset) return;
   const test = state.dataset.testIndices();
-  const index = test[Math.floor(Math.random() * test.length)];
-  state.sample = state.dataset.image(index);
+  showDigit(test[Math.floor(Math.random() * test.length)]);
+}
+
+/** Shows sample `index` of the data file on the pad and feeds it to the model as it is. */
+function showDigit(index) {
+  try {
+    state.sample = state.dataset.image(index);
+  } catch (error) {
+    showError(error);
+    return;
+  }
   pad.showImage(state.sample);
   setStatus(`Test digit #${index}: a ${state.dataset.label(index)}. Draw over it, or clear.`);
   scheduleUpdate();
@@ -120,7 +129,13 @@ async function main() {
   });
 
   fetchBytes("data/mnist-subset.bin")
-    .then((bytes) => { state.dataset = MnistSubset.load(bytes); })
+    .then((bytes) => {
+      state.dataset = MnistSubset.load(bytes);
+      $("random-digit").disabled = false;
+      // ?digit=N opens the page on sample N (for links and screenshots).
+      const requested = new URLSearchParams(location.search).get("digit");
+      if (requested !== null) showDigit(Number(requested));
+    })
     .catch((error) => {
       $("random-digit").disabled = true;
       setStatus(`Test digits unavailable: ${error.message}`, "error");

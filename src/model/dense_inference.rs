@@ -1,0 +1,111 @@
+//! A plain-Rust copy of a trained [`DenseAutoencoder`] for one image at a time.
+//!
+//! For a single image, burn's per-operation overhead (dispatch, allocation, a tensor per
+//! intermediate result) costs more than the arithmetic. This copy holds the same weights as
+//! plain arrays, made once at load time, and runs the same layers as `x·W + b` loops that the
+//! compiler vectorises (wasm SIMD in the browser). It skips the zero pixels that make up most
+//! of a digit, which cuts the largest layer's work about five-fold. Training stays in burn;
+//! tests check that both give the same outputs.
+
+use super::dense::DenseAutoencoder;
+
+/// One Dense layer: `weights` is `[inputs][outputs]`, row-major, as burn stores it.
+#[derive(Debug, Clone)]
+struct Layer {
+    inputs: usize,
+    outputs: usize,
+    weights: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl Layer {
+    /// `bias + input · weights`, accumulated row by row so the inner loop runs over
+    /// contiguous memory; rows for zero inputs are skipped.
+    fn forward(&self, input: &[f32]) -> Vec<f32> {
+        debug_assert_eq!(input.len(), self.inputs);
+        let mut output = self.bias.clone();
+        for (&x, row) in input.iter().zip(self.weights.chunks_exact(self.outputs)) {
+            if x == 0.0 {
+                continue;
+            }
+            for (y, &w) in output.iter_mut().zip(row) {
+                *y += x * w;
+            }
+        }
+        output
+    }
+}
+
+/// The inference copy: dropout off, the same activations as the burn model.
+#[derive(Debug, Clone)]
+pub struct DenseInference {
+    encoder: Vec<Layer>,
+    decoder: Vec<Layer>,
+    slope: f32,
+}
+
+impl DenseInference {
+    /// Copies the weights out of `model`.
+    pub fn from_model(model: &DenseAutoencoder) -> Self {
+        let copy = |layers: &[burn::nn::Linear]| -> Vec<Layer> {
+            layers
+                .iter()
+                .map(|layer| {
+                    let [inputs, outputs] = layer.weight.dims();
+                    let to_vec = |data: burn::tensor::TensorData| {
+                        data.convert::<f32>()
+                            .try_into_vec::<f32>()
+                            .unwrap_or_default()
+                    };
+                    Layer {
+                        inputs,
+                        outputs,
+                        weights: to_vec(layer.weight.val().into_data()),
+                        bias: layer
+                            .bias
+                            .as_ref()
+                            .map(|b| to_vec(b.val().into_data()))
+                            .unwrap_or_else(|| vec![0.0; outputs]),
+                    }
+                })
+                .collect()
+        };
+        Self {
+            encoder: copy(model.encoder_layers()),
+            decoder: copy(model.decoder_layers()),
+            slope: model.leaky_slope() as f32,
+        }
+    }
+
+    fn leaky_relu(&self, mut values: Vec<f32>) -> Vec<f32> {
+        for v in &mut values {
+            if *v < 0.0 {
+                *v *= self.slope;
+            }
+        }
+        values
+    }
+
+    /// 784 pixels → L code values (inputs are checked by the caller).
+    pub fn encode(&self, image: &[f32]) -> Vec<f32> {
+        self.encoder.iter().fold(image.to_vec(), |x, layer| {
+            self.leaky_relu(layer.forward(&x))
+        })
+    }
+
+    /// L code values → 784 pixels in 0…1.
+    pub fn decode(&self, code: &[f32]) -> Vec<f32> {
+        let last = self.decoder.len() - 1;
+        let mut x = code.to_vec();
+        for (index, layer) in self.decoder.iter().enumerate() {
+            x = layer.forward(&x);
+            if index < last {
+                x = self.leaky_relu(x);
+            }
+        }
+        for v in &mut x {
+            *v = 1.0 / (1.0 + (-*v).exp());
+        }
+        x
+    }
+}
