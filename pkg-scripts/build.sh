@@ -8,8 +8,8 @@ cd "$ROOT"
 need_build_tools
 "$ROOT/pkg-scripts/fetch-data.sh"
 say "building the wasm module (release)"
-# --mode no-install: use the registry-installed wasm-bindgen and wasm-opt on PATH, and fail
-# loudly if one is missing rather than downloading a binary.
+# --mode no-install: use the registry-installed wasm-bindgen on PATH, and fail loudly if it
+# is missing rather than downloading a binary.
 wasm-pack build --release --target web --mode no-install --out-dir www/pkg --no-pack "$@"
 rm -f www/pkg/.gitignore
 ls -l www/pkg/*.wasm

@@ -57,10 +57,9 @@ need_wasm_target() {
   rustup target add wasm32-unknown-unknown
 }
 
-# Everything needed to build the site: target, wasm-pack, the matching wasm-bindgen CLI,
-# wasm-opt (binaryen) and Node.js/npm (for the data package).
+# Everything needed to build the site: target, wasm-pack, the matching wasm-bindgen CLI and
+# Node.js/npm (for the data package). No wasm-opt: see Cargo.toml.
 need_build_tools() {
-  need_command wasm-opt binaryen
   need_command npm nodejs npm ca-certificates
   need_wasm_target
   need_cargo_tool wasm-pack wasm-pack "" --locked

@@ -91,7 +91,11 @@ mod cli {
         let args = Args::parse();
         let command = format!(
             "cargo run --bin train -- {}",
-            std::env::args().skip(1).collect::<Vec<_>>().join(" ")
+            std::env::args()
+                .skip(1)
+                .map(|arg| shell_quote(&arg))
+                .collect::<Vec<_>>()
+                .join(" ")
         );
         let bytes = std::fs::read(&args.data).map_err(|e| {
             format!(
@@ -224,6 +228,16 @@ mod cli {
             .map_err(|e| format!("{}: {e}", args.manifest.display()))?;
         println!("recorded {id} in {}", args.manifest.display());
         Ok(())
+    }
+
+    /// `arg` as a POSIX shell word: as it is when that is safe, else in single quotes.
+    fn shell_quote(arg: &str) -> String {
+        let safe = |c: char| c.is_ascii_alphanumeric() || "_./=:,+-".contains(c);
+        if !arg.is_empty() && arg.chars().all(safe) {
+            arg.to_string()
+        } else {
+            format!("'{}'", arg.replace('\'', r"'\''"))
+        }
     }
 
     /// The batch's images, each shifted at random by up to `max_shift` pixels.
