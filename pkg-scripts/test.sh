@@ -13,9 +13,8 @@ need_browsers
 say "native tests"
 cargo test --all-targets
 
-say "type-checking the other backends for wasm32"
+say "type-checking the other tensor backend (burn-ndarray) for wasm32"
 cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-ndarray
-cargo check --quiet --lib --target wasm32-unknown-unknown
 
 say "browser tests in headless Firefox"
 log=$(mktemp)

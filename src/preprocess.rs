@@ -29,10 +29,11 @@ pub struct InkImage<'a> {
 impl<'a> InkImage<'a> {
     /// Checks that `ink` holds `width × height` values.
     pub fn new(width: usize, height: usize, ink: &'a [u8]) -> Result<Self> {
-        if width == 0 || height == 0 || ink.len() != width * height {
+        let needed = width.checked_mul(height).filter(|&n| n > 0);
+        if needed != Some(ink.len()) {
             return Err(Error::InvalidInput(format!(
                 "a {width}×{height} drawing needs {} ink values, got {}",
-                width * height,
+                width as u64 * height as u64,
                 ink.len()
             )));
         }
@@ -271,6 +272,8 @@ mod tests {
     fn rejects_mismatched_sizes() {
         assert!(InkImage::new(10, 10, &[0; 99]).is_err());
         assert!(InkImage::new(0, 0, &[]).is_err());
+        // On wasm32 this product would wrap to 0 and match an empty array.
+        assert!(InkImage::new(1 << 16, 1 << 16, &[]).is_err());
         assert!(ink_from_rgba(&[0; 7]).is_err());
         assert_eq!(
             ink_from_rgba(&[1, 2, 3, 4, 5, 6, 7, 8]).unwrap(),
