@@ -5,8 +5,8 @@
 //! (`web`, compiled only for `wasm32`) that the page in `www/` talks to.
 //!
 //! Layers, each knowing only the ones below it:
-//! - core: [`model`], [`data`], [`preprocess`], [`loss`], [`training`], [`model_file`]:
-//!   no browser types, tested natively;
+//! - core: [`model`], [`data`], [`preprocess`], [`loss`], [`training`], [`model_file`],
+//!   [`inference`], [`manifest`]: no browser types, tested natively;
 //! - boundary: `web` (the only module that imports `wasm-bindgen`);
 //! - page: `www/` (plain ES modules).
 

@@ -16,7 +16,6 @@ mod cli {
 
     use autoencoder_playground::data::{Dataset, Split};
     use autoencoder_playground::image::{PIXELS, shifted};
-    use autoencoder_playground::loss::Metrics;
     use autoencoder_playground::manifest::{Manifest, ModelEntry, TrainingRecord};
     use autoencoder_playground::training::{
         SplitMix64, Trainer, TrainingOptions, cosine_learning_rate,
@@ -34,7 +33,7 @@ mod cli {
 
     /// Train the course note's dense autoencoder on the MNIST subset.
     #[derive(Parser, Debug)]
-    #[command(version, about)]
+    #[command(version)]
     struct Args {
         /// Latent size L (2…128).
         #[arg(long, default_value_t = 32)]
@@ -89,6 +88,9 @@ mod cli {
 
     pub fn run() -> Result<(), String> {
         let args = Args::parse();
+        if args.epochs == 0 {
+            return Err("--epochs must be at least 1".into());
+        }
         let command = format!(
             "cargo run --bin train -- {}",
             std::env::args()
@@ -137,7 +139,7 @@ mod cli {
         let steps_per_epoch = train.len().div_ceil(args.batch_size) as u64;
         let total_steps = steps_per_epoch * args.epochs as u64;
         let started = Instant::now();
-        let mut test_metrics = Metrics::between(&[], &[]);
+        let mut test_metrics = None;
         for epoch in 1..=args.epochs {
             rng.shuffle(&mut train);
             let bar = ProgressBar::new(steps_per_epoch).with_style(
@@ -161,7 +163,7 @@ mod cli {
                 bar.inc(1);
             }
             bar.finish_and_clear();
-            test_metrics = trainer.evaluate(&test_images).map_err(|e| e.to_string())?;
+            let metrics = trainer.evaluate(&test_images).map_err(|e| e.to_string())?;
             let validation_note = if validation.is_empty() {
                 String::new()
             } else {
@@ -174,12 +176,14 @@ mod cli {
                 "epoch {epoch:>3}/{}  train BCE {:.4}{validation_note}  test MSE {:.5} BCE {:.4} PSNR {:.2} dB  ({:.0} s)",
                 args.epochs,
                 loss_sum / steps_per_epoch as f64,
-                test_metrics.mse,
-                test_metrics.bce,
-                test_metrics.psnr,
+                metrics.mse,
+                metrics.bce,
+                metrics.psnr,
                 started.elapsed().as_secs_f64()
             );
+            test_metrics = Some(metrics);
         }
+        let test_metrics = test_metrics.expect("at least one epoch ran");
 
         let Some(out) = &args.out else {
             return Ok(());
