@@ -6,15 +6,14 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-need_build_tools
-need_browsers
+need_test_tools
 "$ROOT/pkg-scripts/build.sh"
 
 work=$(mktemp -d)
+mkdir -p "$work/serve"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-say "building the burn-ndarray variant for comparison"
-wasm-pack build --release --target web --mode no-install --out-dir "$work/serve/pkg-ndarray" --no-pack \
-  -- --no-default-features --features backend-ndarray
+say "building the burn-flex variant for comparison (the default build uses burn-ndarray)"
+PKG_OUT="$work/serve/pkg-flex" "$ROOT/pkg-scripts/build.sh" --no-default-features --features backend-flex
 
 # The site as it ships, plus the benchmark page and the other build.
 for entry in www/*; do ln -s "$ROOT/$entry" "$work/serve/$(basename "$entry")"; done
@@ -47,8 +46,8 @@ run_browser() { # name label pkg
 }
 
 for browser in firefox chromium; do
-  run_browser "$browser" "$browser-flex" pkg
-  run_browser "$browser" "$browser-ndarray" pkg-ndarray
+  run_browser "$browser" "$browser-ndarray" pkg
+  run_browser "$browser" "$browser-flex" pkg-flex
 done
 
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \

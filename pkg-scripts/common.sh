@@ -57,17 +57,20 @@ need_wasm_target() {
   rustup target add wasm32-unknown-unknown
 }
 
-# Everything needed to build the site: target, wasm-pack, the matching wasm-bindgen CLI and
-# Node.js/npm (for the data package). No wasm-opt: see Cargo.toml.
+# Everything needed to build the site: the wasm32 target, the wasm-bindgen CLI matching the
+# pinned library, and Node.js/npm (for the data package). No wasm-opt: see Cargo.toml.
 need_build_tools() {
   need_command npm nodejs npm ca-certificates
   need_wasm_target
-  need_cargo_tool wasm-pack wasm-pack "" --locked
   # Without --locked: the CLI's own lock file pins dependencies this toolchain may not build.
   need_cargo_tool wasm-bindgen wasm-bindgen-cli "$(wasm_bindgen_version)"
 }
 
-need_browsers() {
+# What the browser tests and benchmarks need on top: wasm-pack (test runner), the browsers
+# and geckodriver.
+need_test_tools() {
+  need_build_tools
+  need_cargo_tool wasm-pack wasm-pack "" --locked
   need_apt firefox-esr chromium chromium-driver
   need_cargo_tool geckodriver geckodriver "" --locked
 }

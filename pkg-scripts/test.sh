@@ -6,15 +6,14 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-need_build_tools
-need_browsers
+need_test_tools
 "$ROOT/pkg-scripts/fetch-data.sh"
 
 say "native tests"
 cargo test --all-targets
 
-say "type-checking the other tensor backend (burn-ndarray) for wasm32"
-cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-ndarray
+say "type-checking the other tensor backend (burn-flex) for wasm32"
+cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-flex
 
 say "browser tests in headless Firefox"
 log=$(mktemp)

@@ -39,7 +39,7 @@ is noisy from run to run.
 
 - *load*: `Autoencoder.load` of the default model file (checksum, f16 → f32, inference copy),
   median of 10.
-- *reconstruct*: one `reconstruct` call on a real test digit, median of 300 samples of 10
+- *reconstruct*: one `reconstruct` call on a real test digit, median of 200 samples of 50
   calls each (browsers coarsen `performance.now()`), after 100 warm-up calls.
 - *train step*: one `Trainer.step` on a batch of 64 real digits with the course-note model
   (Adam, Dropout 0.5), median of 25 after 3 warm-up steps, on the main thread.
@@ -80,8 +80,8 @@ for name in ["pkg/autoencoder_playground_bg.wasm", "pkg/autoencoder_playground.j
     total_gz += gz
     print(f"| `www/{name}` | {kib(raw)} | {kib(gz)} |")
 print(f"| **wasm + JS** | **{kib(total_raw)}** | **{kib(total_gz)}** ({total_gz / 1000:,.0f} kB) |")
-raw, gz = size(serve / "pkg-ndarray/autoencoder_playground_bg.wasm")
-print(f"| burn-ndarray build's wasm, for comparison | {kib(raw)} | {kib(gz)} |")
+raw, gz = size(serve / "pkg-flex/autoencoder_playground_bg.wasm")
+print(f"| burn-flex build's wasm, for comparison | {kib(raw)} | {kib(gz)} |")
 for model in sorted((serve / "models").glob("*.aepg")):
     raw, gz = size(model)
     print(f"| `www/models/{model.name}` (f16 weights) | {kib(raw)} ({raw / 1e6:.2f} MB) | {kib(gz)} |")

@@ -27,10 +27,14 @@ function setStatus(message, kind = "info") {
   status.dataset.kind = kind;
 }
 
-async function fetchBytes(url) {
+async function fetchOk(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return response;
+}
+
+async function fetchBytes(url) {
+  return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
 }
 
 /** Coalesces changes into one update per animation frame. */
@@ -110,7 +114,7 @@ function showDigit(index) {
 async function main() {
   await init();
   $("about").textContent += ` Backend: ${backendName()}.`;
-  state.manifest = await (await fetch("models/manifest.json")).json();
+  state.manifest = await (await fetchOk("models/manifest.json")).json();
   const select = $("model-select");
   for (const entry of state.manifest.models) {
     select.add(new Option(`${entry.name} (L=${entry.latentSize})`, entry.id));
