@@ -12,8 +12,8 @@ need_test_tools
 work=$(mktemp -d)
 mkdir -p "$work/serve"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-say "building the burn-flex variant for comparison (the default build uses burn-ndarray)"
-PKG_OUT="$work/serve/pkg-flex" "$ROOT/pkg-scripts/build.sh" --no-default-features --features backend-flex
+say "building the burn-ndarray variant for comparison (the default build uses burn-flex)"
+PKG_OUT="$work/serve/pkg-other" "$ROOT/pkg-scripts/build.sh" --no-default-features --features backend-ndarray
 
 # The site as it ships, plus the benchmark page and the other build.
 for entry in www/*; do ln -s "$ROOT/$entry" "$work/serve/$(basename "$entry")"; done
@@ -23,9 +23,9 @@ PORT="${PORT:-8765}"
 python3 pkg-scripts/bench/serve.py "$work/serve" "$PORT" "$work/results" &
 sleep 1
 
-run_browser() { # name label pkg
-  local name="$1" label="$2" pkg="$3" profile="$work/profile-$2"
-  local url="http://127.0.0.1:$PORT/bench/bench.html?pkg=$pkg&label=$label"
+run_browser() { # name
+  local name="$1" label="$1" profile="$work/profile-$1"
+  local url="http://127.0.0.1:$PORT/bench/bench.html?label=$label"
   mkdir -p "$profile"
   say "$label"
   case "$name" in
@@ -45,10 +45,8 @@ run_browser() { # name label pkg
   cat "$work/results/$label.json"; echo
 }
 
-for browser in firefox chromium; do
-  run_browser "$browser" "$browser-ndarray" pkg
-  run_browser "$browser" "$browser-flex" pkg-flex
-done
+run_browser firefox
+run_browser chromium
 
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
   "$(firefox-esr --version)" "$(chromium --version)" > BENCHMARKS.md

@@ -12,8 +12,8 @@ need_test_tools
 say "native tests"
 cargo test --all-targets
 
-say "type-checking the other tensor backend (burn-flex) for wasm32"
-cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-flex
+say "type-checking the other tensor backend (burn-ndarray) for wasm32"
+cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-ndarray
 
 say "browser tests in headless Firefox"
 log=$(mktemp)

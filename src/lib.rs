@@ -31,17 +31,17 @@ use burn::tensor::Device;
 /// The one place the tensor backend is chosen (a cargo feature, see `Cargo.toml`).
 #[allow(deprecated)] // burn-ndarray is deprecated upstream, but it stays selectable for comparison
 pub fn device() -> Device {
-    #[cfg(feature = "backend-ndarray")]
-    return Device::ndarray();
-    #[cfg(all(feature = "backend-flex", not(feature = "backend-ndarray")))]
+    #[cfg(feature = "backend-flex")]
     return Device::flex();
+    #[cfg(all(feature = "backend-ndarray", not(feature = "backend-flex")))]
+    return Device::ndarray();
 }
 
 /// The backend's name, for benchmarks and the page's "about" line.
-pub const BACKEND_NAME: &str = if cfg!(feature = "backend-ndarray") {
-    "burn-ndarray"
-} else {
+pub const BACKEND_NAME: &str = if cfg!(feature = "backend-flex") {
     "burn-flex"
+} else {
+    "burn-ndarray"
 };
 
 #[cfg(not(any(feature = "backend-flex", feature = "backend-ndarray")))]

@@ -1,9 +1,9 @@
-// Benchmarks one build of the wasm module in this browser and posts the numbers back to the
-// server that bench.sh runs. Query: ?pkg=<dir with autoencoder_playground.js>&label=<name>.
+// Benchmarks the shipped wasm build and the other-backend build in this browser, in one page
+// so that both see the same conditions: their measurements are interleaved, round by round.
+// Posts the numbers back to the server that bench.sh runs. Query: ?label=<browser name>.
 
-const params = new URLSearchParams(location.search);
-const pkg = params.get("pkg") ?? "pkg";
-const label = params.get("label") ?? pkg;
+const label = new URLSearchParams(location.search).get("label") ?? "browser";
+const BUILDS = { default: "../pkg/autoencoder_playground.js", other: "../pkg-other/autoencoder_playground.js" };
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -17,63 +17,75 @@ async function fetchBytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+/** Times `work` once, in milliseconds. */
+function time(work) {
+  const start = performance.now();
+  work();
+  return performance.now() - start;
+}
+
 async function run() {
-  const module = await import(`../${pkg}/autoencoder_playground.js`);
-  await module.default();
-  const { Autoencoder, MnistSubset, Trainer, backendName } = module;
   const manifest = await (await fetch("../models/manifest.json")).json();
   const entry = manifest.models.find((m) => m.id === manifest.defaultModel);
   const modelBytes = await fetchBytes(`../models/${entry.file}`);
-  const data = MnistSubset.load(await fetchBytes("../data/mnist-subset.bin"));
+  const dataBytes = await fetchBytes("../data/mnist-subset.bin");
 
-  // Model load: parse, checksum, f16 → f32 and build the inference copy.
-  const loads = [];
-  for (let i = 0; i < 10; i++) {
-    const start = performance.now();
-    Autoencoder.load(modelBytes).free();
-    loads.push(performance.now() - start);
+  const builds = {};
+  for (const [name, url] of Object.entries(BUILDS)) {
+    const module = await import(url);
+    await module.default();
+    const data = module.MnistSubset.load(dataBytes);
+    const train = data.trainIndices();
+    builds[name] = {
+      module,
+      model: module.Autoencoder.load(modelBytes),
+      digits: Array.from(data.testIndices().slice(0, 50), (i) => data.image(i)),
+      // The course-note model (Adam, Dropout 0.5) on batches of 64 real digits.
+      trainer: new module.Trainer({ latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 }),
+      batches: Array.from({ length: 8 }, (_, b) => {
+        const batch = new Float32Array(64 * 784);
+        for (let i = 0; i < 64; i++) batch.set(data.image(train[b * 64 + i]), i * 784);
+        return batch;
+      }),
+      loads: [], reconstructs: [], steps: [],
+    };
   }
 
-  // 1-sample reconstruct. Browsers coarsen performance.now() (Firefox to 1 ms without
-  // cross-origin isolation), so each sample times a run of 50 calls: 0.02 ms resolution.
-  const model = Autoencoder.load(modelBytes);
-  const digits = Array.from(data.testIndices().slice(0, 50), (i) => data.image(i));
-  for (let i = 0; i < 100; i++) model.reconstruct(digits[i % digits.length]);
-  const perCall = [];
+  // Warm-up, then interleaved rounds.
+  for (const b of Object.values(builds)) {
+    for (let i = 0; i < 100; i++) b.model.reconstruct(b.digits[i % b.digits.length]);
+    for (let i = 0; i < 3; i++) b.trainer.step(b.batches[i]);
+  }
+  // Browsers coarsen performance.now() (Firefox to 1 ms without cross-origin isolation), so
+  // a reconstruct sample times 50 calls: 0.02 ms resolution.
   const callsPerSample = 50;
-  for (let sample = 0; sample < 200; sample++) {
-    const start = performance.now();
-    for (let k = 0; k < callsPerSample; k++) model.reconstruct(digits[(sample + k) % digits.length]);
-    perCall.push((performance.now() - start) / callsPerSample);
+  for (let round = 0; round < 200; round++) {
+    for (const b of Object.values(builds)) {
+      const ms = time(() => {
+        for (let k = 0; k < callsPerSample; k++) b.model.reconstruct(b.digits[(round + k) % b.digits.length]);
+      });
+      b.reconstructs.push(ms / callsPerSample);
+    }
+  }
+  for (let round = 0; round < 30; round++) {
+    for (const b of Object.values(builds)) {
+      b.steps.push(time(() => b.trainer.step(b.batches[round % b.batches.length])));
+      if (round < 10) b.loads.push(time(() => b.module.Autoencoder.load(modelBytes).free()));
+    }
   }
 
-  // Batch-64 training step of the course-note model (Adam, Dropout 0.5), on real digits.
-  const trainer = new Trainer({ latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 });
-  const train = data.trainIndices();
-  const batches = Array.from({ length: 8 }, (_, b) => {
-    const batch = new Float32Array(64 * 784);
-    for (let i = 0; i < 64; i++) batch.set(data.image(train[b * 64 + i]), i * 784);
-    return batch;
-  });
-  for (let i = 0; i < 3; i++) trainer.step(batches[i % batches.length]);
-  const steps = [];
-  for (let i = 0; i < 25; i++) {
-    const start = performance.now();
-    trainer.step(batches[i % batches.length]);
-    steps.push(performance.now() - start);
+  const results = {};
+  for (const [name, b] of Object.entries(builds)) {
+    const stepMs = median(b.steps);
+    results[name] = {
+      backend: b.module.backendName(),
+      loadMs: median(b.loads),
+      reconstructMs: median(b.reconstructs),
+      trainStepMs: stepMs,
+      trainSamplesPerSec: 64 / (stepMs / 1000),
+    };
   }
-
-  return {
-    label,
-    backend: backendName(),
-    userAgent: navigator.userAgent,
-    model: entry.id,
-    loadMs: median(loads),
-    reconstructMs: median(perCall),
-    reconstructSamples: perCall.length,
-    trainStepMs: median(steps),
-    trainSamplesPerSec: 64 / (median(steps) / 1000),
-  };
+  return { label, userAgent: navigator.userAgent, model: entry.id, builds: results };
 }
 
 async function report(body) {

@@ -34,37 +34,41 @@ print(f"""# Benchmarks
 
 Measured {today} by `pkg-scripts/bench.sh` on the release build, on this machine:
 {cpu_model()}, 2 cores, Debian 12. Browsers: **{firefox}** and **{chromium}**, both headless.
-Every number in one table comes from one run; compare ratios within it, since this machine
-is noisy from run to run.
+Each browser loads both builds (the shipped one and the other tensor backend) in one page and
+interleaves their measurements round by round, so the two see the same conditions; compare
+ratios within a browser, since this machine is noisy from run to run.
 
 - *load*: `Autoencoder.load` of the default model file (checksum, f16 → f32, inference copy),
   median of 10.
 - *reconstruct*: one `reconstruct` call on a real test digit, median of 200 samples of 50
   calls each (browsers coarsen `performance.now()`), after 100 warm-up calls.
 - *train step*: one `Trainer.step` on a batch of 64 real digits with the course-note model
-  (Adam, Dropout 0.5), median of 25 after 3 warm-up steps, on the main thread.
+  (Adam, Dropout 0.5), median of 30 after 3 warm-up steps, on the main thread.
 
 ## Speed, by tensor backend
 
 | browser | backend | load (ms) | reconstruct (ms) | train step, batch 64 (ms) | training (samples/s) |
 |---|---|---:|---:|---:|---:|""")
-for label, r in results.items():
-    browser = label.split("-")[0].capitalize()
-    print(f"| {browser} | {r['backend']} | {r['loadMs']:.1f} | {r['reconstructMs']:.3f} "
-          f"| {r['trainStepMs']:.1f} | {r['trainSamplesPerSec']:,.0f} |")
+for label, run in results.items():
+    for build in ("default", "other"):
+        r = run["builds"][build]
+        print(f"| {label.capitalize()} | {r['backend']}{' (shipped)' if build == 'default' else ''} "
+              f"| {r['loadMs']:.1f} | {r['reconstructMs']:.3f} "
+              f"| {r['trainStepMs']:.1f} | {r['trainSamplesPerSec']:,.0f} |")
 
 def ratio(browser, key):
-    flex, nd = results.get(f"{browser}-flex"), results.get(f"{browser}-ndarray")
-    if flex and nd:
-        return f"{nd[key] / flex[key]:.2f}×"
-    return "n/a"
+    builds = results[browser]["builds"]
+    return f"{builds['default'][key] / builds['other'][key]:.2f}×"
 
+default_backend = results["firefox"]["builds"]["default"]["backend"]
+other_backend = results["firefox"]["builds"]["other"]["backend"]
 print(f"""
-burn-ndarray time ÷ burn-flex time (same browser, same run): reconstruct
-{ratio('firefox', 'reconstructMs')} in Firefox and {ratio('chromium', 'reconstructMs')} in Chromium;
-train step {ratio('firefox', 'trainStepMs')} in Firefox and {ratio('chromium', 'trainStepMs')} in Chromium.
-The faster backend is the default build (`default = [...]` in `Cargo.toml`); the other stays
-selectable with its cargo feature and is type-checked for wasm32 by `pkg-scripts/test.sh`.
+The shipped build (`www/pkg`) uses **{default_backend}**; {other_backend} stays selectable with
+its cargo feature and is type-checked for wasm32 by `pkg-scripts/test.sh`. {default_backend}
+time ÷ {other_backend} time, same browser, same run: train step
+{ratio('firefox', 'trainStepMs')} in Firefox and {ratio('chromium', 'trainStepMs')} in Chromium;
+load {ratio('firefox', 'loadMs')} and {ratio('chromium', 'loadMs')}. Reconstruct runs the same
+plain-Rust inference copy in both builds, so its differences are noise.
 
 For orientation, from the issue (same model, same machine): TensorFlow.js 4.22 with its
 wasm-SIMD backend takes 0.74 ms per 1-sample predict in Firefox (0.60 ms in Chromium) and about
@@ -80,8 +84,8 @@ for name in ["pkg/autoencoder_playground_bg.wasm", "pkg/autoencoder_playground.j
     total_gz += gz
     print(f"| `www/{name}` | {kib(raw)} | {kib(gz)} |")
 print(f"| **wasm + JS** | **{kib(total_raw)}** | **{kib(total_gz)}** ({total_gz / 1000:,.0f} kB) |")
-raw, gz = size(serve / "pkg-flex/autoencoder_playground_bg.wasm")
-print(f"| burn-flex build's wasm, for comparison | {kib(raw)} | {kib(gz)} |")
+raw, gz = size(serve / "pkg-other/autoencoder_playground_bg.wasm")
+print(f"| {other_backend} build's wasm, for comparison | {kib(raw)} | {kib(gz)} |")
 for model in sorted((serve / "models").glob("*.aepg")):
     raw, gz = size(model)
     print(f"| `www/models/{model.name}` (f16 weights) | {kib(raw)} ({raw / 1e6:.2f} MB) | {kib(gz)} |")
