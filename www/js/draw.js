@@ -3,7 +3,7 @@
 
 /** Stroke width in CSS pixels: on a 280 px pad this gives MNIST-like strokes after the
  *  drawing is scaled into MNIST's 20 px box. */
-const STROKE_WIDTH = 22;
+const STROKE_WIDTH = 26;
 
 export class DrawingPad {
   /**
