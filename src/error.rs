@@ -52,6 +52,23 @@ pub fn check_exact(what: &str, values: &[f32], len: usize) -> Result<()> {
     check_finite(what, values)
 }
 
+/// Pixels must be grey levels in 0…1 (the loss is undefined elsewhere).
+pub fn check_pixel_range(what: &str, pixels: &[f32]) -> Result<()> {
+    match pixels.iter().position(|v| !(0.0..=1.0).contains(v)) {
+        Some(index) => Err(Error::InvalidInput(format!(
+            "{what} has the value {} at index {index}: pixels must be in 0…1",
+            pixels[index]
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Checks a single image: exactly 784 finite grey levels in 0…1.
+pub fn check_image(what: &str, pixels: &[f32]) -> Result<()> {
+    check_exact(what, pixels, crate::image::PIXELS)?;
+    check_pixel_range(what, pixels)
+}
+
 fn check_finite(what: &str, values: &[f32]) -> Result<()> {
     match values.iter().position(|v| !v.is_finite()) {
         Some(index) => Err(Error::InvalidInput(format!(

@@ -4,10 +4,9 @@
 use burn::prelude::*;
 
 use crate::Result;
-use crate::error::check_exact;
+use crate::error::{check_exact, check_image};
 use crate::model::{DenseAutoencoder, DenseInference};
 use crate::model_file::{self, Header};
-use crate::training::check_image;
 
 /// A model loaded from a model file, for encoding and decoding one image at a time.
 pub struct InferenceModel {

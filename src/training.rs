@@ -5,7 +5,7 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_exact, check_rows};
+use crate::error::{check_pixel_range, check_rows};
 use crate::image::PIXELS;
 use crate::inference::InferenceModel;
 use crate::loss::{Metrics, binary_cross_entropy};
@@ -197,23 +197,6 @@ pub fn evaluate(model: &DenseAutoencoder, images: &[f32], rows: usize) -> Metric
 /// `rows` × 784 pixels as a `[rows, 784]` tensor.
 pub fn to_tensor(pixels: &[f32], rows: usize, device: &Device) -> Tensor<2> {
     Tensor::from_data(TensorData::new(pixels.to_vec(), [rows, PIXELS]), device)
-}
-
-/// Pixels must be grey levels in 0…1 (the loss is undefined elsewhere).
-pub fn check_pixel_range(what: &str, pixels: &[f32]) -> Result<()> {
-    match pixels.iter().position(|v| !(0.0..=1.0).contains(v)) {
-        Some(index) => Err(Error::InvalidInput(format!(
-            "{what} has the value {} at index {index}: pixels must be in 0…1",
-            pixels[index]
-        ))),
-        None => Ok(()),
-    }
-}
-
-/// Checks a single image.
-pub fn check_image(what: &str, pixels: &[f32]) -> Result<()> {
-    check_exact(what, pixels, PIXELS)?;
-    check_pixel_range(what, pixels)
 }
 
 #[cfg(test)]
