@@ -74,3 +74,27 @@ need_test_tools() {
   need_apt firefox-esr chromium chromium-driver
   need_cargo_tool geckodriver geckodriver "" --locked
 }
+
+# The end-to-end tests' Python environment (selenium, pytest from tests/e2e/requirements.txt)
+# in a venv kept between runs; reinstalled when the requirements change. Prints its python.
+need_e2e_python() {
+  local venv="${E2E_VENV:-$HOME/.cache/autoencoder-playground/e2e-venv}"
+  local requirements="$ROOT/tests/e2e/requirements.txt"
+  local stamp="$venv/requirements.sha256"
+  local wanted
+  wanted=$(sha256sum "$requirements" | cut -d' ' -f1)
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then
+    echo "$venv/bin/python"
+    return 0
+  fi
+  need_command python3 python3
+  # Debian's python3 makes venvs only with python3-venv installed.
+  if ! python3 -m venv --clear "$venv" >/dev/null 2>&1; then
+    need_apt python3-venv >&2
+    python3 -m venv --clear "$venv" >&2
+  fi
+  say "installing the end-to-end test packages into $venv" >&2
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$requirements" >&2
+  echo "$wanted" >"$stamp"
+  echo "$venv/bin/python"
+}

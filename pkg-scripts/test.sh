@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine too: installs what is missing (Firefox ESR,
-# Chromium, geckodriver, the wasm toolchain, the data), then runs the native tests, type-checks
-# the non-default backend for wasm32, and runs the browser tests in headless Firefox.
+# Chromium, geckodriver, chromedriver, the wasm toolchain, the data, a Python venv with
+# selenium), then runs the native tests, type-checks the non-default backend for wasm32, runs
+# the browser tests in headless Firefox, builds the site and runs the end-to-end tests (real
+# mouse actions through WebDriver) in headless Firefox and Chromium.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 need_test_tools
+e2e_python=$(need_e2e_python)
 "$ROOT/pkg-scripts/fetch-data.sh"
 
 say "native tests"
@@ -28,3 +31,9 @@ if [ "$passed" -eq 0 ]; then
   exit 1
 fi
 say "browser tests passed: $passed"
+
+say "building the site for the end-to-end tests"
+"$ROOT/pkg-scripts/build.sh"
+
+say "end-to-end tests in headless Firefox and Chromium (WebDriver)"
+"$e2e_python" -m pytest -p no:cacheprovider -q tests/e2e

@@ -4,7 +4,8 @@
 use burn::prelude::*;
 
 use crate::Result;
-use crate::error::{check_exact, check_image};
+use crate::error::{check_exact, check_image, check_pixel_range, check_rows};
+use crate::image::PIXELS;
 use crate::model::{DenseAutoencoder, DenseInference};
 use crate::model_file::{self, Header};
 
@@ -53,6 +54,16 @@ impl InferenceModel {
         Ok(self.fast.encode(image))
     }
 
+    /// n images (n×784 pixels, row by row) → their n codes (n×L values, row by row).
+    pub fn encode_many(&self, images: &[f32]) -> Result<Vec<f32>> {
+        check_rows("images", images, PIXELS)?;
+        check_pixel_range("images", images)?;
+        Ok(images
+            .chunks_exact(PIXELS)
+            .flat_map(|image| self.fast.encode(image))
+            .collect())
+    }
+
     /// L code values → 784 pixels in 0…1.
     pub fn decode(&self, code: &[f32]) -> Result<Vec<f32>> {
         check_exact("latent code", code, self.latent_size())?;
@@ -69,7 +80,6 @@ impl InferenceModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::PIXELS;
     use crate::model::DenseAutoencoderConfig;
     use crate::model_file::Architecture;
 
@@ -143,6 +153,24 @@ mod tests {
         let close = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-5);
         assert!(close(&model.encode(&image).unwrap(), &burn_code));
         assert!(close(&model.reconstruct(&image).unwrap(), &burn_image));
+    }
+
+    #[test]
+    fn encode_many_is_encode_row_by_row() {
+        let model = tiny_model();
+        let first: Vec<f32> = (0..PIXELS).map(|i| (i % 7) as f32 / 7.0).collect();
+        let second: Vec<f32> = (0..PIXELS).map(|i| (i % 3) as f32 / 3.0).collect();
+        let both = model
+            .encode_many(&[first.clone(), second.clone()].concat())
+            .unwrap();
+        let expected = [
+            model.encode(&first).unwrap(),
+            model.encode(&second).unwrap(),
+        ]
+        .concat();
+        assert_eq!(both, expected);
+        assert!(model.encode_many(&first[..700]).is_err());
+        assert!(model.encode_many(&[2.0; PIXELS]).is_err());
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod model;
 pub mod model_file;
 pub mod preprocess;
 pub mod training;
+pub mod training_run;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -44,6 +44,18 @@ impl Architecture {
         }
     }
 
+    /// Numbers per image at every stage, from the input through the code to the output:
+    /// `[784, 512, 256, 128, 64, L, 64, 128, 256, 512, 784]` for the dense network.
+    pub fn stage_sizes(&self) -> Vec<usize> {
+        match self {
+            Self::Dense(config) => {
+                let mut sizes = config.encoder_widths();
+                sizes.extend(&config.decoder_widths()[1..]);
+                sizes
+            }
+        }
+    }
+
     fn validate(&self) -> Result<()> {
         match self {
             Self::Dense(config) => config.validate(),
@@ -170,6 +182,15 @@ mod tests {
         };
         let bytes = save(&model, &header).unwrap();
         (model, bytes)
+    }
+
+    #[test]
+    fn stage_sizes_run_from_the_image_through_the_code_and_back() {
+        let architecture = Architecture::Dense(DenseAutoencoderConfig::new(8));
+        assert_eq!(
+            architecture.stage_sizes(),
+            [784, 512, 256, 128, 64, 8, 64, 128, 256, 512, 784]
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The model files in www/models still load into the current architecture, match what the
 //! manifest says of them, and meet the quality bars on the fixed test split.
+// Native only: the browser runs tests/web.rs, and building this for wasm32 costs minutes.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

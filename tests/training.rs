@@ -1,4 +1,6 @@
 //! Training on real digits: the loss falls, and a saved model reloads to the same outputs.
+// Native only: the browser runs tests/web.rs, and building this for wasm32 costs minutes.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 

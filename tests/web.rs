@@ -6,7 +6,9 @@ mod common;
 
 use autoencoder_playground::data::Split;
 use autoencoder_playground::image::PIXELS;
-use autoencoder_playground::web::{Autoencoder, MnistSubset, drawing_to_mnist};
+use autoencoder_playground::web::{
+    Autoencoder, MnistSubset, Trainer, TrainingRun, drawing_to_mnist,
+};
 use wasm_bindgen::{JsError, JsValue};
 use wasm_bindgen_test::*;
 
@@ -122,6 +124,29 @@ fn data_file_is_validated_and_gives_test_digits() {
     assert_eq!(subset.test_indices().len(), 1_996);
     assert_js_error(MnistSubset::load(&common::DATA_FILE[..5000]), "truncated");
     assert_js_error(subset.image(10_000), "does not exist");
+    assert_js_error(subset.images(&[3, 10_000]), "does not exist");
+}
+
+#[wasm_bindgen_test]
+fn batches_of_digits_encode_row_by_row() {
+    let model = tuned();
+    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let indices: [u32; 3] = [4, 9, 14];
+    let batch = subset.images(&indices).ok().unwrap();
+    assert_eq!(batch.len(), 3 * PIXELS);
+    let codes = model.encode_many(&batch).ok().unwrap();
+    for (row, &index) in indices.iter().enumerate() {
+        let code = model
+            .encode(&subset.image(index as usize).ok().unwrap())
+            .ok()
+            .unwrap();
+        assert_eq!(&codes[row * 32..(row + 1) * 32], &code[..]);
+    }
+    assert_js_error(model.encode_many(&batch[..PIXELS + 5]), "multiple of 784");
+    assert_eq!(
+        model.stage_sizes(),
+        [784, 512, 256, 128, 64, 32, 64, 128, 256, 512, 784]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -148,4 +173,106 @@ fn drawings_convert_to_centred_digits_or_nothing() {
     assert_eq!(pixels[14 * 28 + 14], 1.0);
     assert_eq!(pixels[2 * 28 + 14], 0.0);
     assert_js_error(drawing_to_mnist(&rgba[..100], width, height), "ink values");
+}
+
+/// Real train-split digits, `count` of them, as one batch.
+fn train_batch(from: usize, count: usize) -> Vec<f32> {
+    let dataset = common::dataset();
+    let train = dataset.indices(Split::Train);
+    dataset.images(&train[from..from + count])
+}
+
+fn options(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+#[wasm_bindgen_test]
+fn training_in_the_browser_lowers_the_loss() {
+    let mut trainer = Trainer::new(options(r#"{"latentSize": 16, "dropout": 0, "seed": 3}"#))
+        .ok()
+        .unwrap();
+    let test = train_batch(7000, 100);
+    let before = trainer.evaluate(&test).ok().unwrap();
+    let losses: Vec<f32> = (0..50)
+        .map(|i| trainer.step(&train_batch(i * 64, 64)).ok().unwrap())
+        .collect();
+    let first = losses[..5].iter().sum::<f32>() / 5.0;
+    let last = losses[45..].iter().sum::<f32>() / 5.0;
+    assert!(last < first * 0.75, "BCE went from {first} to {last}");
+    let after = trainer.evaluate(&test).ok().unwrap();
+    assert!(after < before * 0.8, "MSE went from {before} to {after}");
+    assert_eq!(trainer.steps(), 50.0);
+}
+
+#[wasm_bindgen_test]
+fn a_saved_trainer_reloads_to_identical_reconstructions() {
+    let mut trainer = Trainer::new(options(r#"{"latentSize": 8}"#)).ok().unwrap();
+    for i in 0..3 {
+        trainer.step(&train_batch(i * 32, 32)).ok().unwrap();
+    }
+    let digit = common::dataset().image(11);
+    let bytes = trainer.save().ok().unwrap();
+    let reloaded = Autoencoder::load(&bytes).ok().unwrap();
+    assert_eq!(reloaded.latent_size(), 8);
+    // The file holds the weights in half precision: the same reconstruction up to rounding,
+    // and the same file, bit for bit, when saved again.
+    let live = trainer.model().reconstruct(&digit).ok().unwrap();
+    let from_file = reloaded.reconstruct(&digit).ok().unwrap();
+    let worst = live
+        .iter()
+        .zip(&from_file)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
+    assert!(worst < 2e-3, "reloaded model differs by up to {worst}");
+    assert_eq!(trainer.save().ok().unwrap(), bytes);
+    let again = Autoencoder::load(&bytes).ok().unwrap();
+    assert_eq!(again.reconstruct(&digit).ok().unwrap(), from_file);
+}
+
+#[wasm_bindgen_test]
+fn bad_training_options_and_batches_throw_and_keep_the_weights() {
+    assert_js_error(
+        Trainer::new(options(r#"{"learningRate": -1}"#)),
+        "learning rate",
+    );
+    assert_js_error(Trainer::new(options(r#"{"latentSize": 0}"#)), "latent");
+    assert_js_error(
+        Trainer::new(options(r#"{"latentSize": "big"}"#)),
+        "training options",
+    );
+    assert_js_error(
+        Trainer::new(options(r#"{"batchsize": 64}"#)),
+        "unknown field `batchsize`",
+    );
+    assert_js_error(Trainer::new(options("[1, 2]")), "expected an object");
+
+    let mut trainer = Trainer::new(JsValue::UNDEFINED).ok().unwrap();
+    let digit = common::dataset().image(5);
+    let before = trainer.model().reconstruct(&digit).ok().unwrap();
+    let mut batch = train_batch(0, 4);
+    assert_js_error(trainer.step(&batch[..1000]), "multiple of 784");
+    batch[100] = f32::NAN;
+    assert_js_error(trainer.step(&batch), "non-finite");
+    assert_eq!(trainer.steps(), 0.0);
+    assert_eq!(trainer.model().reconstruct(&digit).ok().unwrap(), before);
+}
+
+#[wasm_bindgen_test]
+fn a_training_run_steps_through_its_plan() {
+    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let plan = options(r#"{"epochs": 1, "subsetSize": 100, "evaluationSize": 50}"#);
+    let mut run = TrainingRun::new(&subset, options(r#"{"batchSize": 64}"#), plan)
+        .ok()
+        .unwrap();
+    assert_eq!((run.train_digits(), run.total_steps()), (100, 2));
+    assert!(run.test_mse().ok().unwrap() > 0.0);
+    run.step().ok().unwrap();
+    let last = run.step().ok().unwrap();
+    let finished = js_sys::Reflect::get(&last, &"finished".into()).unwrap();
+    assert_eq!(finished.as_bool(), Some(true));
+    assert_js_error(run.step(), "finished");
+    assert_js_error(
+        TrainingRun::new(&subset, JsValue::UNDEFINED, options(r#"{"epochs": 0}"#)),
+        "epochs",
+    );
 }

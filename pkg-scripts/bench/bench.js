@@ -47,7 +47,7 @@ async function run() {
         for (let i = 0; i < 64; i++) batch.set(data.image(train[b * 64 + i]), i * 784);
         return batch;
       }),
-      loads: [], reconstructs: [], steps: [],
+      loads: [], reconstructs: [], steps: [], conversions: [],
     };
   }
 
@@ -67,12 +67,23 @@ async function run() {
       b.reconstructs.push(ms / callsPerSample);
     }
   }
+  // The drawing pad's conversion at a 2× pixel density (a 560×560 canvas): the per-update cost
+  // on top of reconstruct while a person draws.
+  const drawing = sevenOnCanvas(560);
+  for (let round = 0; round < 40; round++) {
+    for (const b of Object.values(builds)) {
+      b.conversions.push(time(() => b.module.drawingToMnist(drawing, 560, 560)));
+    }
+  }
   for (let round = 0; round < 30; round++) {
     for (const b of Object.values(builds)) {
       b.steps.push(time(() => b.trainer.step(b.batches[round % b.batches.length])));
       if (round < 10) b.loads.push(time(() => b.module.Autoencoder.load(modelBytes).free()));
     }
   }
+
+  for (const b of Object.values(builds)) b.trainer.free();
+  const worker = await trainInWorker();
 
   const results = {};
   for (const [name, b] of Object.entries(builds)) {
@@ -81,11 +92,90 @@ async function run() {
       backend: b.module.backendName(),
       loadMs: median(b.loads),
       reconstructMs: median(b.reconstructs),
+      drawingToMnistMs: median(b.conversions),
       trainStepMs: stepMs,
       trainSamplesPerSec: 64 / (stepMs / 1000),
     };
   }
-  return { label, userAgent: navigator.userAgent, model: entry.id, builds: results };
+  return { label, userAgent: navigator.userAgent, model: entry.id, builds: results, worker };
+}
+
+/**
+ * One epoch over all 8,004 train digits in the page's own training Worker (www/js/
+ * train-worker.js), with the course-note model, as the training panel runs it; meanwhile the
+ * main thread counts animation frames and long tasks (Chromium reports those; Firefox does not).
+ */
+function trainInWorker() {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker("../js/train-worker.js", { type: "module" });
+    const longTasks = [];
+    let observer = null;
+    if (PerformanceObserver.supportedEntryTypes?.includes("longtask")) {
+      observer = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)));
+      observer.observe({ type: "longtask" });
+    }
+    let firstStepAt = null;
+    let lastStep = null;
+    let frames = 0;
+    let maxFrameGap = 0;
+    let lastFrame = performance.now();
+    let measuring = true;
+    const frame = (now) => {
+      if (!measuring) return;
+      if (firstStepAt !== null) {
+        frames += 1;
+        maxFrameGap = Math.max(maxFrameGap, now - lastFrame);
+      }
+      lastFrame = now;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.onmessage = ({ data }) => {
+      if (data.type === "error") reject(new Error(data.message));
+      if (data.type === "ready") {
+        worker.postMessage({
+          type: "start",
+          options: { latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 },
+          plan: { epochs: 1, schedule: "constant", evaluationSize: 500 },
+        });
+      }
+      if (data.type === "progress") {
+        // Time from the end of the first step, so that warm-up is not counted.
+        if (firstStepAt === null) firstStepAt = { time: performance.now(), digits: data.batchDigits };
+        lastStep = { time: performance.now(), report: data };
+      }
+      if (data.type === "finished") {
+        measuring = false;
+        observer?.disconnect();
+        worker.terminate();
+        const seconds = (lastStep.time - firstStepAt.time) / 1000;
+        const digits = 8004 - firstStepAt.digits;
+        resolve({
+          samplesPerSec: digits / seconds,
+          epochSeconds: (8004 / digits) * seconds,
+          framesPerSec: frames / seconds,
+          maxFrameGapMs: maxFrameGap,
+          longTasks: observer ? longTasks.length : null,
+          longestTaskMs: observer ? Math.max(0, ...longTasks) : null,
+        });
+      }
+    };
+  });
+}
+
+/** RGBA pixels of a `side`² canvas with a hand-drawn-looking 7 in a 26/280 pen. */
+function sevenOnCanvas(side) {
+  const canvas = new OffscreenCanvas(side, side);
+  const ctx = canvas.getContext("2d");
+  ctx.lineWidth = (26 * side) / 280;
+  ctx.lineCap = ctx.lineJoin = "round";
+  ctx.beginPath();
+  ctx.moveTo(0.25 * side, 0.2 * side);
+  ctx.lineTo(0.75 * side, 0.2 * side);
+  ctx.lineTo(0.45 * side, 0.85 * side);
+  ctx.stroke();
+  return ctx.getImageData(0, 0, side, side).data;
 }
 
 async function report(body) {

@@ -14,12 +14,10 @@ mod cli {
     use std::path::PathBuf;
     use std::time::Instant;
 
-    use autoencoder_playground::data::{Dataset, Split};
-    use autoencoder_playground::image::{PIXELS, shifted};
+    use autoencoder_playground::data::Dataset;
     use autoencoder_playground::manifest::{Manifest, ModelEntry, TrainingRecord};
-    use autoencoder_playground::training::{
-        SplitMix64, Trainer, TrainingOptions, cosine_learning_rate,
-    };
+    use autoencoder_playground::training::TrainingOptions;
+    use autoencoder_playground::training_run::{RunPlan, Schedule as RunSchedule, TrainingRun};
     use clap::{Parser, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
 
@@ -59,6 +57,9 @@ mod cli {
         /// Seed for weights, shuffles, dropout and augmentation.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Train on this many digits of the train split (a seeded random subset); all without.
+        #[arg(long)]
+        subset: Option<usize>,
         /// Hold out this fraction of the train split for validation (for choosing settings;
         /// the test split is never used for choices). 0 trains on the whole train split.
         #[arg(long, default_value_t = 0.0)]
@@ -88,9 +89,6 @@ mod cli {
 
     pub fn run() -> Result<(), String> {
         let args = Args::parse();
-        if args.epochs == 0 {
-            return Err("--epochs must be at least 1".into());
-        }
         let command = format!(
             "cargo run --bin train -- {}",
             std::env::args()
@@ -108,15 +106,6 @@ mod cli {
         let dataset =
             Dataset::parse(&bytes, &args.data.display().to_string()).map_err(|e| e.to_string())?;
 
-        let mut train = dataset.indices(Split::Train);
-        let test = dataset.indices(Split::Test);
-        let mut rng = SplitMix64::new(args.seed);
-        let mut validation = Vec::new();
-        if args.validation > 0.0 {
-            rng.shuffle(&mut train);
-            let held_out = (train.len() as f64 * args.validation).round() as usize;
-            validation = train.split_off(train.len() - held_out);
-        }
         let options = TrainingOptions {
             latent_size: args.latent,
             learning_rate: args.lr,
@@ -124,25 +113,32 @@ mod cli {
             dropout: args.dropout,
             seed: args.seed,
         };
-        let mut trainer = Trainer::new(options.clone()).map_err(|e| e.to_string())?;
-        let test_images = dataset.images(&test);
-        let validation_images = dataset.images(&validation);
+        let plan = RunPlan {
+            epochs: args.epochs,
+            subset_size: args.subset,
+            schedule: match args.schedule {
+                Schedule::Constant => RunSchedule::Constant,
+                Schedule::Cosine => RunSchedule::Cosine,
+            },
+            augment_shift: args.augment_shift,
+            validation_fraction: args.validation,
+            evaluation_size: None,
+        };
+        let mut run =
+            TrainingRun::new(dataset, options.clone(), plan).map_err(|e| e.to_string())?;
         println!(
             "training L={} dropout={} on {} digits ({} held out for validation, {} test)",
             args.latent,
             args.dropout,
-            train.len(),
-            validation.len(),
-            test.len()
+            run.train_digits(),
+            run.validation_digits(),
+            run.evaluation_digits()
         );
 
-        let steps_per_epoch = train.len().div_ceil(args.batch_size) as u64;
-        let total_steps = steps_per_epoch * args.epochs as u64;
         let started = Instant::now();
         let mut test_metrics = None;
         for epoch in 1..=args.epochs {
-            rng.shuffle(&mut train);
-            let bar = ProgressBar::new(steps_per_epoch).with_style(
+            let bar = ProgressBar::new(run.steps_per_epoch() as u64).with_style(
                 ProgressStyle::with_template(
                     "epoch {prefix} [{bar:30}] {pos}/{len} steps  loss {msg}  {per_sec}  eta {eta}",
                 )
@@ -151,31 +147,25 @@ mod cli {
             );
             bar.set_prefix(format!("{epoch:>3}/{}", args.epochs));
             let mut loss_sum = 0.0;
-            for batch_indices in train.chunks(args.batch_size) {
-                if let Schedule::Cosine = args.schedule {
-                    let lr = cosine_learning_rate(args.lr, trainer.steps(), total_steps);
-                    trainer.set_learning_rate(lr).map_err(|e| e.to_string())?;
-                }
-                let batch = batch_pixels(&dataset, batch_indices, args.augment_shift, &mut rng);
-                let loss = trainer.step(&batch).map_err(|e| e.to_string())?;
-                loss_sum += loss as f64;
-                bar.set_message(format!("{loss:.4}"));
+            loop {
+                let report = run.step().map_err(|e| e.to_string())?;
+                loss_sum += report.loss as f64;
+                bar.set_message(format!("{:.4}", report.loss));
                 bar.inc(1);
+                if report.epoch_finished {
+                    break;
+                }
             }
             bar.finish_and_clear();
-            let metrics = trainer.evaluate(&test_images).map_err(|e| e.to_string())?;
-            let validation_note = if validation.is_empty() {
-                String::new()
-            } else {
-                let metrics = trainer
-                    .evaluate(&validation_images)
-                    .map_err(|e| e.to_string())?;
-                format!("  validation MSE {:.5}", metrics.mse)
+            let metrics = run.test_metrics().map_err(|e| e.to_string())?;
+            let validation_note = match run.validation_metrics().map_err(|e| e.to_string())? {
+                Some(metrics) => format!("  validation MSE {:.5}", metrics.mse),
+                None => String::new(),
             };
             println!(
                 "epoch {epoch:>3}/{}  train BCE {:.4}{validation_note}  test MSE {:.5} BCE {:.4} PSNR {:.2} dB  ({:.0} s)",
                 args.epochs,
-                loss_sum / steps_per_epoch as f64,
+                loss_sum / run.steps_per_epoch() as f64,
                 metrics.mse,
                 metrics.bce,
                 metrics.psnr,
@@ -188,7 +178,7 @@ mod cli {
         let Some(out) = &args.out else {
             return Ok(());
         };
-        let file = trainer.save(&command).map_err(|e| e.to_string())?;
+        let file = run.save(&command).map_err(|e| e.to_string())?;
         std::fs::write(out, &file).map_err(|e| format!("{}: {e}", out.display()))?;
         println!("wrote {} ({} bytes)", out.display(), file.len());
 
@@ -220,7 +210,7 @@ mod cli {
                 schedule: format!("{:?}", args.schedule).to_lowercase(),
                 augment_shift: args.augment_shift,
                 seed: args.seed,
-                train_samples: train.len(),
+                train_samples: run.train_digits(),
             },
             test: test_metrics,
             command,
@@ -242,25 +232,5 @@ mod cli {
         } else {
             format!("'{}'", arg.replace('\'', r"'\''"))
         }
-    }
-
-    /// The batch's images, each shifted at random by up to `max_shift` pixels.
-    fn batch_pixels(
-        dataset: &Dataset,
-        indices: &[usize],
-        max_shift: usize,
-        rng: &mut SplitMix64,
-    ) -> Vec<f32> {
-        if max_shift == 0 {
-            return dataset.images(indices);
-        }
-        let span = 2 * max_shift + 1;
-        let mut pixels = Vec::with_capacity(indices.len() * PIXELS);
-        for &index in indices {
-            let dx = rng.below(span) as i32 - max_shift as i32;
-            let dy = rng.below(span) as i32 - max_shift as i32;
-            pixels.extend(shifted(&dataset.image(index), dx, dy));
-        }
-        pixels
     }
 }

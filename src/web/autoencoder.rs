@@ -1,6 +1,6 @@
 use wasm_bindgen::prelude::*;
 
-use super::to_js;
+use super::{to_js, to_js_value};
 use crate::inference::InferenceModel;
 
 /// A trained autoencoder, loaded from a model file.
@@ -27,7 +27,20 @@ impl Autoencoder {
     /// The model file's header as a plain object: `{architecture: {kind, latent_size, …}, provenance}`.
     #[wasm_bindgen(getter)]
     pub fn header(&self) -> Result<JsValue, JsError> {
-        serde_wasm_bindgen::to_value(self.inner.header()).map_err(|e| JsError::new(&e.to_string()))
+        to_js_value(self.inner.header())
+    }
+
+    /// Numbers per image at each stage, input → code → output (for the network diagram).
+    #[wasm_bindgen(getter, js_name = stageSizes)]
+    pub fn stage_sizes(&self) -> Vec<u32> {
+        let sizes = self.inner.header().architecture.stage_sizes();
+        sizes.into_iter().map(|size| size as u32).collect()
+    }
+
+    /// `Float32Array(n*784)` → `Float32Array(n*latentSize)`: the codes of n images, row by row.
+    #[wasm_bindgen(js_name = encodeMany)]
+    pub fn encode_many(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+        self.inner.encode_many(pixels).map_err(to_js)
     }
 
     /// `Float32Array(784)`, pixels in 0…1, 1 = ink → `Float32Array(latentSize)`.

@@ -42,6 +42,15 @@ impl MnistSubset {
         Ok(self.inner.label(index))
     }
 
+    /// Samples `indices` as one `Float32Array(n*784)`, image after image (a batch).
+    pub fn images(&self, indices: &[u32]) -> Result<Vec<f32>, JsError> {
+        let indices: Vec<usize> = indices.iter().map(|&i| i as usize).collect();
+        for &index in &indices {
+            self.check(index)?;
+        }
+        Ok(self.inner.images(&indices))
+    }
+
     /// Sample `index` as `Float32Array(784)` in 0…1.
     pub fn image(&self, index: usize) -> Result<Vec<f32>, JsError> {
         self.check(index)?;
@@ -50,6 +59,11 @@ impl MnistSubset {
 }
 
 impl MnistSubset {
+    /// The parsed file, for other boundary types.
+    pub(crate) fn dataset(&self) -> &Dataset {
+        &self.inner
+    }
+
     fn check(&self, index: usize) -> Result<(), JsError> {
         if index < self.inner.len() {
             Ok(())

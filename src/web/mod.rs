@@ -6,10 +6,12 @@
 mod autoencoder;
 mod dataset;
 mod trainer;
+mod training_run;
 
 pub use autoencoder::Autoencoder;
 pub use dataset::MnistSubset;
 pub use trainer::Trainer;
+pub use training_run::TrainingRun;
 
 use wasm_bindgen::prelude::*;
 
@@ -25,6 +27,43 @@ pub fn start() {
 /// Core errors become JS `Error`s with the core's message.
 pub(crate) fn to_js(error: crate::Error) -> JsError {
     JsError::new(&error.to_string())
+}
+
+/// An options object from JavaScript; `undefined` or `null` gives the defaults.
+///
+/// It goes through JSON rather than serde-wasm-bindgen, which reads only the fields it knows
+/// and so would silently ignore a misspelt option; serde_json honours `deny_unknown_fields`.
+pub(crate) fn from_js<T: serde::de::DeserializeOwned + Default>(
+    value: JsValue,
+    what: &str,
+) -> Result<T, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    let invalid = |detail: String| JsError::new(&format!("{what}: {detail}"));
+    if !value.is_object() || js_sys::Array::is_array(&value) {
+        return Err(invalid(
+            "expected an object such as {latentSize: 32}".into(),
+        ));
+    }
+    let json =
+        js_sys::JSON::stringify(&value).map_err(|_| invalid("not representable as JSON".into()))?;
+    serde_json::from_str(&String::from(json)).map_err(|e| {
+        // serde_json appends "at line 1 column N", which means nothing to a JS caller.
+        let message = e.to_string();
+        invalid(
+            message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string(),
+        )
+    })
+}
+
+/// A plain JavaScript object from a serialisable core value.
+pub(crate) fn to_js_value(value: &impl serde::Serialize) -> Result<JsValue, JsError> {
+    serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
 }
 
 /// Converts a drawing (RGBA pixels of a canvas, ink in the alpha channel) into the 28×28
@@ -52,6 +91,5 @@ pub fn backend_name() -> String {
 pub fn compare_images(prediction: &[f32], target: &[f32]) -> Result<JsValue, JsError> {
     crate::error::check_exact("prediction", prediction, target.len()).map_err(to_js)?;
     crate::error::check_exact("target", target, prediction.len()).map_err(to_js)?;
-    let metrics = crate::loss::Metrics::between(prediction, target);
-    serde_wasm_bindgen::to_value(&metrics).map_err(|e| JsError::new(&e.to_string()))
+    to_js_value(&crate::loss::Metrics::between(prediction, target))
 }

@@ -1,6 +1,6 @@
 use wasm_bindgen::prelude::*;
 
-use super::{Autoencoder, to_js};
+use super::{Autoencoder, from_js, to_js, to_js_value};
 use crate::training::{self, TrainingOptions};
 
 const PROVENANCE: &str = "trained in the browser";
@@ -17,12 +17,7 @@ impl Trainer {
     /// Throws on options out of range or of the wrong type.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Trainer, JsError> {
-        let options: TrainingOptions = if options.is_undefined() || options.is_null() {
-            TrainingOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options)
-                .map_err(|e| JsError::new(&format!("training options: {e}")))?
-        };
+        let options: TrainingOptions = from_js(options, "training options")?;
         training::Trainer::new(options)
             .map(|inner| Trainer { inner })
             .map_err(to_js)
@@ -58,6 +53,6 @@ impl Trainer {
     /// The options in effect, with defaults filled in.
     #[wasm_bindgen(getter)]
     pub fn options(&self) -> Result<JsValue, JsError> {
-        serde_wasm_bindgen::to_value(self.inner.options()).map_err(|e| JsError::new(&e.to_string()))
+        to_js_value(self.inner.options())
     }
 }

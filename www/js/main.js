@@ -3,13 +3,16 @@
 
 import init, { Autoencoder, MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground.js";
 import { DrawingPad } from "./draw.js";
-import { LatentView, paintDigit } from "./views.js";
+import { TrainingPanel } from "./training-panel.js";
+import { LatentView, drawNetwork, paintDifference, paintDigit } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 
 const state = {
   model: null,
   manifest: null,
+  /** Models that are not in the manifest, by select value: {name, description, bytes}. */
+  custom: new Map(),
   dataset: null,
   sample: null, // a test digit shown on the pad, fed to the model as it is
   pending: false,
@@ -53,6 +56,7 @@ function update() {
   if (!input || !state.model) {
     latentView.show(null);
     paintDigit($("reconstruction"), null);
+    paintDifference($("difference"), null, null);
     $("error").textContent = "Draw a digit to begin.";
     return;
   }
@@ -62,6 +66,7 @@ function update() {
     const { mse, psnr } = compareImages(output, input);
     latentView.show(code);
     paintDigit($("reconstruction"), output);
+    paintDifference($("difference"), input, output);
     $("error").innerHTML = `MSE <span class="number" data-mse="${mse}">${mse.toFixed(4)}</span> · PSNR ${psnr.toFixed(1)} dB`;
   } catch (error) {
     setStatus(error.message, "error");
@@ -76,20 +81,92 @@ function currentInput() {
   return drawingToMnist(rgba, width, height) ?? null;
 }
 
+/** Loads model `id` (a manifest entry, or one trained or loaded here) for drawing. */
 async function selectModel(id) {
-  const entry = state.manifest.models.find((m) => m.id === id);
+  const custom = state.custom.get(id);
+  const entry = custom ?? state.manifest.models.find((m) => m.id === id);
   if (!entry) throw new Error(`no model "${id}" in the manifest`);
   setStatus(`Loading ${entry.name}…`);
-  const model = Autoencoder.load(await fetchBytes(`models/${entry.file}`));
+  const bytes = custom ? custom.bytes : await fetchBytes(`models/${entry.file}`);
+  const description = custom
+    ? custom.description
+    : `${entry.description} Test MSE ${entry.test.mse.toFixed(4)} (PSNR ${entry.test.psnr.toFixed(1)} dB), ${entry.params.toLocaleString("en")} parameters.`;
+  useModel(Autoencoder.load(bytes), entry.name, description);
+}
+
+function useModel(model, name, description) {
+  const sameSize = state.model?.latentSize === model.latentSize;
   state.model?.free();
   state.model = model;
-  latentView.reset(model.latentSize);
+  if (!sameSize) latentView.reset(model.latentSize);
+  calibrateLatentScale();
+  drawNetwork($("network-diagram"), model.stageSizes);
+  $("network-caption").textContent =
+    `${name}: numbers per image at each layer, ${model.stageSizes.join(" → ")}.`;
   $("latent-caption").textContent = `${model.latentSize} numbers`;
   $("compression").textContent = `784 pixels → ${model.latentSize} numbers: ${(784 / model.latentSize).toFixed(1)}× smaller.`;
-  $("model-description").textContent =
-    `${entry.description} Test MSE ${entry.test.mse.toFixed(4)} (PSNR ${entry.test.psnr.toFixed(1)} dB), ${entry.params.toLocaleString("en")} parameters.`;
-  setStatus(`${entry.name} ready: draw a digit.`);
+  $("model-description").textContent = description;
+  setStatus(`${name} ready: draw a digit.`);
   scheduleUpdate();
+}
+
+/** Adds (or updates) a model that is not in the manifest and makes it the drawing's model. */
+async function addCustomModel(id, name, description, bytes) {
+  Autoencoder.load(bytes).free(); // validates before the selector offers it
+  state.custom.set(id, { name, description, bytes });
+  const select = $("model-select");
+  let option = [...select.options].find((o) => o.value === id);
+  if (!option) select.add((option = new Option("", id)));
+  option.text = name;
+  select.value = id;
+  await selectModel(id);
+}
+
+/** A model file chosen from disk: used when valid, refused with the reason when not. */
+async function loadModelFile(file) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  try {
+    const model = Autoencoder.load(bytes);
+    const size = model.latentSize;
+    model.free();
+    await addCustomModel("file", `${file.name} (L=${size})`, `Loaded from ${file.name}.`, bytes);
+  } catch (error) {
+    setStatus(`${file.name} is not a model this page can use (${error.message}). The current model is kept.`, "error");
+  }
+}
+
+/** Scales the latent bars to the codes of real test digits, so one scale fits every drawing. */
+function calibrateLatentScale() {
+  if (!state.model || !state.dataset) return;
+  const sample = state.dataset.testIndices().slice(0, 100); // about 15 ms: no long task
+  const codes = state.model.encodeMany(state.dataset.images(sample));
+  latentView.setScale(codes.reduce((largest, v) => Math.max(largest, Math.abs(v)), 0));
+}
+
+/** One button per digit class: the first test digit of each label. */
+function buildGallery() {
+  const gallery = $("gallery");
+  const firstOfLabel = new Map();
+  for (const index of state.dataset.testIndices()) {
+    const label = state.dataset.label(index);
+    if (!firstOfLabel.has(label)) firstOfLabel.set(label, index);
+    if (firstOfLabel.size === 10) break;
+  }
+  const buttons = [...firstOfLabel].sort(([a], [b]) => a - b).map(([label, index]) => {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "gallery-digit";
+    button.dataset.index = index;
+    button.title = `Test digit #${index}, a ${label}`;
+    button.setAttribute("aria-label", `Show test digit ${label}`);
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 28;
+    paintDigit(canvas, state.dataset.image(index));
+    button.append(canvas);
+    button.addEventListener("click", () => showDigit(index));
+    return button;
+  });
+  gallery.replaceChildren(...buttons);
 }
 
 function showRandomDigit() {
@@ -124,6 +201,22 @@ async function main() {
   select.addEventListener("change", () => selectModel(select.value).catch(showError));
   await selectModel(select.value);
 
+  $("model-file").addEventListener("change", (event) => {
+    const [file] = event.target.files;
+    if (file) loadModelFile(file).catch(showError);
+    event.target.value = "";
+  });
+
+  const training = new TrainingPanel({
+    dataset: () => state.dataset,
+    onWeights: (bytes, { step, latentSize }) => {
+      state.trained = { bytes, step, latentSize };
+      // Drawing with the trained model follows it as it learns.
+      if ($("model-select").value === "trained") useTrainedModel().catch(showError);
+    },
+  });
+  $("use-trained").addEventListener("click", () => useTrainedModel().catch(showError));
+
   $("clear").addEventListener("click", () => { state.sample = null; pad.clear(); });
   $("undo").addEventListener("click", () => pad.undo());
   $("random-digit").addEventListener("click", showRandomDigit);
@@ -136,14 +229,24 @@ async function main() {
     .then((bytes) => {
       state.dataset = MnistSubset.load(bytes);
       $("random-digit").disabled = false;
+      buildGallery();
+      calibrateLatentScale();
+      training.paintStrip(null);
       // ?digit=N opens the page on sample N (for links and screenshots).
       const requested = new URLSearchParams(location.search).get("digit");
       if (requested !== null) showDigit(Number(requested));
     })
     .catch((error) => {
+      state.dataset = null;
       $("random-digit").disabled = true;
       setStatus(`Test digits unavailable: ${error.message}`, "error");
     });
+}
+
+function useTrainedModel() {
+  const { bytes, step, latentSize } = state.trained;
+  return addCustomModel("trained", `Your model (L=${latentSize})`,
+    `The model you are training here, as of step ${step}.`, bytes);
 }
 
 function showError(error) {

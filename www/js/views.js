@@ -14,8 +14,60 @@ export function paintDigit(canvas, pixels) {
 }
 
 /**
+ * Paints `output - input` per pixel: red where the reconstruction lost ink, blue where it
+ * added ink, white where they agree.
+ */
+export function paintDifference(canvas, input, output) {
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(SIDE, SIDE);
+  for (let i = 0; i < SIDE * SIDE; i++) {
+    const difference = input && output ? output[i] - input[i] : 0;
+    // A square root lifts small differences into view; the sign and place are what matter.
+    const strength = Math.sqrt(Math.min(1, Math.abs(difference)));
+    const fade = Math.round(255 * (1 - strength));
+    const colour = difference < 0 ? [255, fade, fade] : [fade, fade, 255];
+    image.data.set([...colour, 255], i * 4);
+  }
+  ctx.putImageData(image, 0, 0);
+}
+
+/**
+ * Draws the network as an hourglass: one bar per stage, its height growing with the square
+ * root of the stage's size (an area-like scale), so the bottleneck stands out at any L.
+ */
+export function drawNetwork(svg, sizes) {
+  const width = 640;
+  const height = 150;
+  const columnWidth = width / sizes.length;
+  const barHeight = (size) => 6 + Math.sqrt(size / Math.max(...sizes)) * 104;
+  const middle = Math.floor(sizes.length / 2); // the networks are mirror images around the code
+  svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+  svg.replaceChildren();
+  const add = (name, attributes, text) => {
+    const element = document.createElementNS("http://www.w3.org/2000/svg", name);
+    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+    if (text !== undefined) element.textContent = text;
+    svg.append(element);
+    return element;
+  };
+  sizes.forEach((size, i) => {
+    const h = barHeight(size);
+    const x = i * columnWidth + columnWidth * 0.22;
+    const role = i === middle ? "code" : i < middle ? "encoder" : "decoder";
+    add("rect", { x, y: 62 - h / 2, width: columnWidth * 0.56, height: h, rx: 4, class: `stage-bar ${role}` });
+    add("text", { x: x + columnWidth * 0.28, y: 134, class: "stage-size" }, String(size));
+  });
+  const label = (text, from, to) =>
+    add("text", { x: ((from + to + 1) / 2) * columnWidth, y: 148, class: "stage-label" }, text);
+  label("encoder", 0, middle - 1);
+  label(`latent (L=${sizes[middle]})`, middle, middle);
+  label("decoder", middle + 1, sizes.length - 1);
+}
+
+/**
  * Shows the latent vector as one bar per dimension, each with its value in `data-value`.
- * The scale only grows (per model), so bars stay comparable while drawing.
+ * The scale is set per model from real digits' codes (see `setScale`) and only grows, so a bar
+ * means the same length from one drawing to the next.
  */
 export class LatentView {
   constructor(container) {
@@ -40,6 +92,11 @@ export class LatentView {
     this.show(null);
   }
 
+  /** Sets the value that fills half a track (the largest |value| expected). */
+  setScale(scale) {
+    if (scale > 0 && Number.isFinite(scale)) this.scale = scale;
+  }
+
   /** Shows `code` (a Float32Array), or an empty state for `null`. */
   show(code) {
     if (code) {
@@ -56,5 +113,60 @@ export class LatentView {
       bar.classList.toggle("negative", value < 0);
       row.querySelector(".value").textContent = code ? value.toFixed(2) : "–";
     });
+  }
+}
+
+/**
+ * Draws a line chart of `points` ([x, y] pairs) on `canvas`, fitted to its CSS size and the
+ * screen's pixel density, with the y range labelled. `emptyText` shows when there are none.
+ */
+export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "", format = (v) => v.toFixed(3), dots = false } = {}) {
+  const scale = window.devicePixelRatio || 1;
+  const { width, height } = canvas.getBoundingClientRect();
+  canvas.width = Math.max(1, Math.round(width * scale));
+  canvas.height = Math.max(1, Math.round(height * scale));
+  const ctx = canvas.getContext("2d");
+  ctx.scale(scale, scale);
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.fillStyle = "#5b6170";
+  canvas.dataset.points = String(points.length);
+  if (points.length === 0) {
+    ctx.textAlign = "center";
+    ctx.fillText(emptyText, width / 2, height / 2);
+    return;
+  }
+  const pad = { left: 44, right: 8, top: 8, bottom: 16 };
+  const xs = points.map(([x]) => x);
+  const ys = points.map(([, y]) => y);
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
+  let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
+  if (y1 - y0 < 1e-9) [y0, y1] = [y0 - 0.5 * Math.abs(y0 || 1), y1 + 0.5 * Math.abs(y1 || 1)];
+  const px = (x) => pad.left + ((x - x0) / (x1 - x0)) * (width - pad.left - pad.right);
+  const py = (y) => pad.top + (1 - (y - y0) / (y1 - y0)) * (height - pad.top - pad.bottom);
+
+  ctx.strokeStyle = "#d9dce3";
+  ctx.lineWidth = 1;
+  ctx.beginPath();
+  ctx.moveTo(pad.left, pad.top);
+  ctx.lineTo(pad.left, height - pad.bottom);
+  ctx.lineTo(width - pad.right, height - pad.bottom);
+  ctx.stroke();
+  ctx.textAlign = "right";
+  ctx.fillText(format(y1), pad.left - 4, pad.top + 8);
+  ctx.fillText(format(y0), pad.left - 4, height - pad.bottom);
+
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
+  ctx.stroke();
+  if (dots) {
+    for (const [x, y] of points) {
+      ctx.beginPath();
+      ctx.arc(px(x), py(y), 3, 0, Math.PI * 2);
+      ctx.fill();
+    }
   }
 }

@@ -1,0 +1,74 @@
+use wasm_bindgen::prelude::*;
+
+use super::{Autoencoder, MnistSubset, from_js, to_js, to_js_value};
+use crate::training_run::{self, RunPlan};
+
+const PROVENANCE: &str = "trained in the browser";
+
+/// A whole training run over a subset of the data file's train split, one batch per `step`
+/// (the page's Worker drives it; batches, shuffles and schedules stay in Rust).
+#[wasm_bindgen]
+pub struct TrainingRun {
+    inner: training_run::TrainingRun,
+}
+
+#[wasm_bindgen]
+impl TrainingRun {
+    /// `options`: the `Trainer`'s options; `plan`: `{epochs, subsetSize, schedule
+    /// ("constant" | "cosine"), augmentShift, evaluationSize}`, each optional. Throws on
+    /// options out of range.
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        data: &MnistSubset,
+        options: JsValue,
+        plan: JsValue,
+    ) -> Result<TrainingRun, JsError> {
+        let options = from_js(options, "training options")?;
+        let plan: RunPlan = from_js(plan, "training plan")?;
+        training_run::TrainingRun::new(data.dataset().clone(), options, plan)
+            .map(|inner| TrainingRun { inner })
+            .map_err(to_js)
+    }
+
+    /// One Adam step on the next batch → `{epoch, stepInEpoch, stepsPerEpoch, step,
+    /// totalSteps, loss, learningRate, batchDigits, epochFinished, finished}`. Throws after
+    /// the last step, and on a non-finite loss (the weights are then left as they were).
+    pub fn step(&mut self) -> Result<JsValue, JsError> {
+        let report = self.inner.step().map_err(to_js)?;
+        to_js_value(&report)
+    }
+
+    /// Mean per-pixel MSE on the plan's test digits, dropout off.
+    #[wasm_bindgen(js_name = testMse)]
+    pub fn test_mse(&self) -> Result<f64, JsError> {
+        self.inner.test_metrics().map(|m| m.mse).map_err(to_js)
+    }
+
+    /// The current weights as a model file (`Uint8Array`), loadable by `Autoencoder.load`.
+    pub fn save(&self) -> Result<Vec<u8>, JsError> {
+        self.inner.save(PROVENANCE).map_err(to_js)
+    }
+
+    /// An `Autoencoder` with the current weights.
+    pub fn model(&self) -> Autoencoder {
+        Autoencoder::from_inner(self.inner.snapshot(PROVENANCE))
+    }
+
+    /// Digits trained on per epoch.
+    #[wasm_bindgen(getter, js_name = trainDigits)]
+    pub fn train_digits(&self) -> usize {
+        self.inner.train_digits()
+    }
+
+    /// Test digits evaluated by `testMse`.
+    #[wasm_bindgen(getter, js_name = evaluationDigits)]
+    pub fn evaluation_digits(&self) -> usize {
+        self.inner.evaluation_digits()
+    }
+
+    /// Steps in the whole run.
+    #[wasm_bindgen(getter, js_name = totalSteps)]
+    pub fn total_steps(&self) -> usize {
+        self.inner.total_steps()
+    }
+}

@@ -1,0 +1,92 @@
+"""Fixtures for the end-to-end tests: the built site served on localhost, and real headless
+browsers (Firefox through geckodriver, Chromium through chromedriver) driven by WebDriver.
+
+Run through pkg-scripts/test.sh, which builds www/ and installs the browsers and drivers;
+E2E_BROWSERS (default "firefox chromium") picks the browsers.
+"""
+
+import functools
+import http.server
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.support.ui import WebDriverWait
+
+WWW = Path(__file__).resolve().parents[2] / "www"
+BROWSERS = os.environ.get("E2E_BROWSERS", "firefox chromium").split()
+WINDOW = (1280, 1000)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".js": "text/javascript"}
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Base URL of www/ served on a free localhost port."""
+    if not (WWW / "pkg" / "autoencoder_playground_bg.wasm").exists():
+        pytest.fail("www/pkg is not built: run pkg-scripts/build.sh first")
+    handler = functools.partial(QuietHandler, directory=str(WWW))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def required(program):
+    path = shutil.which(program)
+    if path is None:
+        pytest.fail(f"{program} is not on PATH (pkg-scripts/test.sh installs it)")
+    return path
+
+
+def start_firefox():
+    options = webdriver.FirefoxOptions()
+    options.binary_location = shutil.which("firefox-esr") or required("firefox")
+    options.add_argument("-headless")
+    options.add_argument(f"--width={WINDOW[0]}")
+    options.add_argument(f"--height={WINDOW[1]}")
+    service = webdriver.FirefoxService(executable_path=required("geckodriver"))
+    return webdriver.Firefox(options=options, service=service)
+
+
+def start_chromium(profile):
+    options = webdriver.ChromeOptions()
+    options.binary_location = required("chromium")
+    for flag in [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={profile}", f"--window-size={WINDOW[0]},{WINDOW[1]}",
+    ]:
+        options.add_argument(flag)
+    service = webdriver.ChromeService(executable_path=required("chromedriver"))
+    return webdriver.Chrome(options=options, service=service)
+
+
+@pytest.fixture(scope="session", params=BROWSERS)
+def driver(request):
+    """One browser per name in E2E_BROWSERS, shared by the tests of a session."""
+    with tempfile.TemporaryDirectory() as profile:
+        browser = start_firefox() if request.param == "firefox" else start_chromium(profile)
+        browser.set_script_timeout(30)
+        yield browser
+        browser.quit()
+
+
+@pytest.fixture
+def page(driver, site):
+    """The drawing page, loaded afresh, with its model and test digits ready."""
+    driver.get(f"{site}/index.html")
+    WebDriverWait(driver, 60).until(
+        lambda d: "ready" in d.find_element("id", "status").text
+        and d.find_elements("css selector", "#gallery button")
+    )
+    return driver

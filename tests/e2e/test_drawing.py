@@ -1,0 +1,110 @@
+"""End-to-end tests of the drawing page: real mouse strokes through WebDriver, in headless
+Firefox and Chromium, against the built site."""
+
+import math
+
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from drawing import (
+    ONE, SEVEN, ZERO, canvas_pixels, draw, latent_values, manifest, mean_abs_difference,
+    shown_mse, wait_for_update, wait_until,
+)
+
+# A drawn digit is not an MNIST digit, so its reconstruction is looser than the test set's
+# (tuned model: 0.013 on average); a reconstruction that had lost the digit would be above 0.1.
+DRAWN_DIGIT_MSE = 0.06
+
+
+def default_latent_size(driver):
+    models = manifest(driver)
+    return next(m["latentSize"] for m in models["models"] if m["id"] == models["defaultModel"])
+
+
+def test_two_drawn_digits_are_encoded_and_rebuilt(page):
+    latent_size = default_latent_size(page)
+
+    draw(page, ONE)
+    one = latent_values(page)
+    assert len(one) == latent_size and all(v is not None for v in one)
+    assert shown_mse(page) < DRAWN_DIGIT_MSE
+    model_input = canvas_pixels(page, "model-input")
+    reconstruction = canvas_pixels(page, "reconstruction")
+    assert sum(model_input) > 30, "the model input should show the drawn stroke"
+    assert mean_abs_difference(model_input, reconstruction) < 0.1
+
+    page.find_element("id", "clear").click()
+    draw(page, ZERO)
+    zero = latent_values(page)
+    assert len(zero) == latent_size
+    assert shown_mse(page) < DRAWN_DIGIT_MSE
+    distance = math.dist(one, zero)
+    assert distance > 0.25 * math.hypot(*one), f"codes of 1 and 0 barely differ ({distance:.2f})"
+
+
+def test_a_small_off_centre_digit_gives_the_same_model_input(page):
+    draw(page, SEVEN)
+    centred = canvas_pixels(page, "model-input")
+    page.find_element("id", "clear").click()
+    draw(page, ZERO)
+    other_digit = canvas_pixels(page, "model-input")
+    page.find_element("id", "clear").click()
+    # Half the size, in the top-left corner of the pad.
+    draw(page, SEVEN, box=(0.02, 0.03, 0.5, 0.5))
+    small = canvas_pixels(page, "model-input")
+
+    same = mean_abs_difference(small, centred)
+    different = mean_abs_difference(other_digit, centred)
+    assert same < 0.04, f"small off-centre 7 vs centred 7: mean difference {same:.3f}"
+    assert same < different / 2, f"7 vs 7 ({same:.3f}) should be far closer than 7 vs 0 ({different:.3f})"
+
+
+def test_clear_empties_everything(page):
+    draw(page, SEVEN)
+    assert shown_mse(page) is not None
+    page.find_element("id", "clear").click()
+    wait_for_update(page)
+    assert all(v is None for v in latent_values(page))
+    assert max(canvas_pixels(page, "model-input")) == 0
+    assert max(canvas_pixels(page, "reconstruction")) == 0
+    assert shown_mse(page) is None
+    assert "Draw a digit" in page.find_element("id", "error").text
+
+
+def test_undo_and_escape(page):
+    draw(page, ONE)
+    with_one = canvas_pixels(page, "model-input")
+    draw(page, [[(0.2, 0.5), (0.8, 0.5)]])
+    assert canvas_pixels(page, "model-input") != with_one
+    page.find_element("id", "undo").click()
+    wait_for_update(page)
+    assert mean_abs_difference(canvas_pixels(page, "model-input"), with_one) < 1e-6
+
+    page.find_element("tag name", "body").send_keys(Keys.ESCAPE)
+    wait_for_update(page)
+    assert shown_mse(page) is None
+
+
+def test_gallery_digits_reconstruct_well(page):
+    buttons = page.find_elements("css selector", "#gallery button")
+    assert len(buttons) == 10
+    for button in (buttons[3], buttons[8]):
+        button.click()
+        wait_for_update(page)
+        assert shown_mse(page) < 0.04
+        assert "Test digit" in page.find_element("id", "status").text
+
+
+def test_switching_models_resizes_the_latent_view(page):
+    models = manifest(page)["models"]
+    select = Select(page.find_element("id", "model-select"))
+    assert len(select.options) == len(models)
+    draw(page, ONE)
+    for model in models:
+        select.select_by_value(model["id"])
+        # The page fetches and loads the file, then re-encodes the drawing.
+        wait_until(page, lambda: f"{model['name']} ready" in page.find_element("id", "status").text)
+        wait_for_update(page)
+        values = latent_values(page)
+        assert len(values) == model["latentSize"] and all(v is not None for v in values)
+        assert shown_mse(page) is not None

@@ -1,0 +1,216 @@
+// The training panel: reads the settings, drives the training Worker through TrainerClient,
+// and shows progress, the loss charts and a strip of test digits rebuilt by the model as it
+// learns. The weights it receives are handed to the page through `onWeights`.
+
+import { Autoencoder } from "../pkg/autoencoder_playground.js";
+import { TrainerClient } from "./trainer-client.js";
+import { drawLineChart, paintDigit } from "./views.js";
+
+const $ = (id) => document.getElementById(id);
+/** Weight of the newest step in the smoothed loss curve. */
+const SMOOTHING = 0.1;
+const STRIP_SIZE = 8;
+
+export class TrainingPanel {
+  /**
+   * @param {object} page
+   * @param {() => import("../pkg/autoencoder_playground.js").MnistSubset | null} page.dataset
+   * @param {(bytes: Uint8Array, info: object) => void} page.onWeights new weights from the run
+   */
+  constructor({ dataset, onWeights }) {
+    this.dataset = dataset;
+    this.onWeights = onWeights;
+    this.client = new TrainerClient();
+    this.state = "loading"; // loading | idle | running | paused | done
+    this.weights = null;
+    this.reset();
+
+    this.client
+      .on("ready", () => this.setState("idle", "Ready to train."))
+      .on("started", (m) => this.started(m))
+      .on("progress", (m) => this.progress(m))
+      .on("epoch", (m) => this.epoch(m))
+      .on("weights", (m) => this.received(m))
+      .on("paused", () => this.setState("paused", "Paused."))
+      .on("resumed", () => this.setState("running", "Training…"))
+      .on("finished", (m) => this.finished(m))
+      .on("error", (m) => this.setState(this.weights ? "done" : "idle", m.message, "error"));
+
+    $("train-start").addEventListener("click", () => this.start());
+    $("train-pause").addEventListener("click", () =>
+      this.state === "paused" ? this.client.resume() : this.client.pause());
+    $("train-stop").addEventListener("click", () => this.client.stop());
+    $("train-reset").addEventListener("click", () => {
+      this.client.stop();
+      this.reset();
+      this.setState("idle", "Reset: the charts are cleared; the shipped models are unchanged.");
+    });
+    $("download-trained").addEventListener("click", () => this.download());
+    new ResizeObserver(() => this.drawCharts()).observe($("loss-chart"));
+    this.setState("loading", "Loading the training data…");
+  }
+
+  /** The settings as the Worker's `options` and `plan`. */
+  settings() {
+    const form = $("training-form");
+    const number = (name) => Number(form.elements[name].value);
+    return {
+      options: {
+        latentSize: number("latentSize"),
+        learningRate: number("learningRate"),
+        batchSize: number("batchSize"),
+        dropout: number("dropout"),
+        seed: number("seed"),
+      },
+      plan: {
+        epochs: number("epochs"),
+        subsetSize: number("subsetSize"),
+        schedule: form.elements.schedule.value,
+        evaluationSize: 500,
+      },
+    };
+  }
+
+  start() {
+    if (!$("training-form").reportValidity()) return;
+    const { options, plan } = this.settings();
+    this.reset();
+    this.runOptions = options;
+    this.client.start(options, plan);
+    this.setState("running", "Starting…");
+  }
+
+  reset() {
+    this.losses = []; // [step, smoothed loss]
+    this.testMse = []; // [epoch, mse]
+    this.smoothed = null;
+    this.startedAt = null;
+    this.weights = null;
+    $("train-progress").value = 0;
+    $("train-progress-text").textContent = "";
+    this.drawCharts();
+    this.paintStrip(null);
+  }
+
+  started({ trainDigits, evaluationDigits, totalSteps }) {
+    this.startedAt = performance.now();
+    $("train-progress").max = totalSteps;
+    this.setState("running", `Training on ${trainDigits.toLocaleString("en")} digits; test MSE on ${evaluationDigits} test digits after each epoch.`);
+  }
+
+  progress(report) {
+    this.smoothed = this.smoothed === null ? report.loss : this.smoothed + SMOOTHING * (report.loss - this.smoothed);
+    this.losses.push([report.step, this.smoothed]);
+    $("train-progress").value = report.step;
+    const stepsLeft = report.totalSteps - report.step;
+    const secondsPerStep = report.batchDigits / Math.max(report.samplesPerSec, 1e-9);
+    const left = report.samplesPerSec > 0 ? formatDuration(stepsLeft * secondsPerStep) : "…";
+    $("train-progress-text").textContent =
+      `Epoch ${report.epoch}/${Math.ceil(report.totalSteps / report.stepsPerEpoch)} · step ${report.stepInEpoch}/${report.stepsPerEpoch}` +
+      ` · loss ${report.loss.toFixed(4)} · ${Math.round(report.samplesPerSec).toLocaleString("en")} digits/s · ${left} left`;
+    $("train-progress-text").dataset.step = report.step;
+    this.scheduleCharts();
+  }
+
+  epoch({ epoch, testMse }) {
+    this.testMse.push([epoch, testMse]);
+    this.scheduleCharts();
+  }
+
+  received({ bytes, step }) {
+    this.weights = bytes;
+    let model;
+    try {
+      model = Autoencoder.load(bytes);
+    } catch (error) {
+      this.setState(this.state, `The trained weights could not be read: ${error.message}`, "error");
+      return;
+    }
+    this.paintStrip(model);
+    model.free();
+    $("use-trained").disabled = false;
+    $("download-trained").disabled = false;
+    this.onWeights(bytes, { step, latentSize: this.runOptions.latentSize });
+  }
+
+  finished({ reason, message }) {
+    const text = {
+      done: "Finished. Use the model for drawing, or download it.",
+      stopped: "Stopped.",
+      diverged: `Training stopped: ${message}. The last good weights are kept; try a smaller learning rate.`,
+    }[reason];
+    this.setState(this.weights ? "done" : "idle", text, reason === "diverged" ? "error" : "info");
+  }
+
+  setState(state, message, kind = "info") {
+    this.state = state;
+    const status = $("training-status");
+    status.textContent = message;
+    status.dataset.kind = kind;
+    status.dataset.state = state;
+    const active = state === "running" || state === "paused";
+    $("train-start").disabled = state === "loading";
+    $("train-pause").disabled = !active;
+    $("train-pause").textContent = state === "paused" ? "Resume" : "Pause";
+    $("train-stop").disabled = !active;
+    for (const element of $("training-form").elements) element.disabled = active;
+  }
+
+  /** Repaints the charts at most once per animation frame. */
+  scheduleCharts() {
+    if (this.chartsPending) return;
+    this.chartsPending = true;
+    requestAnimationFrame(() => {
+      this.chartsPending = false;
+      this.drawCharts();
+    });
+  }
+
+  drawCharts() {
+    drawLineChart($("loss-chart"), this.losses, { emptyText: "Loss per step appears here", format: (v) => v.toFixed(3) });
+    drawLineChart($("test-chart"), this.testMse, { color: "#d9544f", dots: true, emptyText: "Test MSE after each epoch", format: (v) => v.toFixed(4) });
+  }
+
+  /** Fixed test digits, one per class, each over its reconstruction by `model` (or blank). */
+  paintStrip(model) {
+    const strip = $("training-strip");
+    const data = this.dataset();
+    if (!data) return;
+    if (!this.stripDigits) {
+      const byLabel = new Map();
+      for (const index of data.testIndices()) {
+        const label = data.label(index);
+        if (!byLabel.has(label)) byLabel.set(label, data.image(index));
+        if (byLabel.size === STRIP_SIZE) break;
+      }
+      this.stripDigits = [...byLabel].sort(([a], [b]) => a - b).map(([, image]) => image);
+      strip.replaceChildren(...this.stripDigits.map((image) => {
+        const cell = document.createElement("div");
+        cell.className = "strip-cell";
+        cell.innerHTML = '<canvas width="28" height="28"></canvas><canvas width="28" height="28"></canvas>';
+        paintDigit(cell.firstChild, image);
+        return cell;
+      }));
+    }
+    [...strip.children].forEach((cell, i) => {
+      paintDigit(cell.lastChild, model ? model.reconstruct(this.stripDigits[i]) : null);
+    });
+    strip.dataset.updates = String(Number(strip.dataset.updates ?? 0) + (model ? 1 : 0));
+  }
+
+  download() {
+    if (!this.weights) return;
+    const { latentSize } = this.runOptions;
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([this.weights], { type: "application/octet-stream" }));
+    link.download = `my-autoencoder-l${latentSize}.aepg`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+}
+
+function formatDuration(seconds) {
+  if (!Number.isFinite(seconds)) return "…";
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
