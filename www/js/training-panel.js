@@ -150,6 +150,7 @@ export class TrainingPanel {
     status.dataset.state = state;
     const active = state === "running" || state === "paused";
     $("train-start").disabled = state === "loading";
+    $("train-start").textContent = active ? "Restart" : "Start training";
     $("train-pause").disabled = !active;
     $("train-pause").textContent = state === "paused" ? "Resume" : "Pause";
     $("train-stop").disabled = !active;
