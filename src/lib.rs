@@ -10,6 +10,7 @@
 //! - boundary: `web` (the only module that imports `wasm-bindgen`);
 //! - page: `www/` (plain ES modules).
 
+pub mod analysis;
 pub mod data;
 pub mod error;
 pub mod image;

@@ -64,6 +64,9 @@ pub struct Manifest {
     pub default_model: String,
     /// Every shipped model.
     pub models: Vec<ModelEntry>,
+    /// Ids of the models that differ only in their latent size, for the page's study.
+    #[serde(default)]
+    pub latent_size_study: Vec<String>,
 }
 
 impl Manifest {
@@ -80,11 +83,76 @@ impl Manifest {
         json
     }
 
+    /// Adds model `id` to the latent-size study (once), keeping the study ordered by L.
+    pub fn add_to_latent_size_study(&mut self, id: &str) {
+        if !self.latent_size_study.iter().any(|s| s == id) {
+            self.latent_size_study.push(id.to_string());
+        }
+        let latent = |id: &String| {
+            self.models
+                .iter()
+                .find(|m| &m.id == id)
+                .map_or(usize::MAX, |m| m.latent_size)
+        };
+        let mut study = self.latent_size_study.clone();
+        study.sort_by_key(latent);
+        self.latent_size_study = study;
+    }
+
     /// Adds `entry`, replacing an entry with the same id in place.
     pub fn upsert(&mut self, entry: ModelEntry) {
         match self.models.iter_mut().find(|m| m.id == entry.id) {
             Some(existing) => *existing = entry,
             None => self.models.push(entry),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: &str, latent_size: usize) -> ModelEntry {
+        ModelEntry {
+            id: id.into(),
+            name: id.into(),
+            description: String::new(),
+            file: format!("{id}.aepg"),
+            architecture: "dense".into(),
+            latent_size,
+            dropout: 0.0,
+            params: 1,
+            file_bytes: 1,
+            training: TrainingRecord {
+                epochs: 1,
+                batch_size: 64,
+                learning_rate: 1e-3,
+                schedule: "cosine".into(),
+                augment_shift: 0,
+                seed: 1,
+                train_samples: 1,
+            },
+            test: Metrics {
+                mse: 0.1,
+                bce: 0.2,
+                psnr: 10.0,
+            },
+            command: String::new(),
+        }
+    }
+
+    #[test]
+    fn the_latent_size_study_stays_ordered_by_l_and_survives_a_round_trip() {
+        let mut manifest = Manifest::default();
+        for (id, latent) in [("l32", 32), ("l2", 2), ("l8", 8)] {
+            manifest.upsert(entry(id, latent));
+            manifest.add_to_latent_size_study(id);
+        }
+        manifest.add_to_latent_size_study("l8");
+        assert_eq!(manifest.latent_size_study, ["l2", "l8", "l32"]);
+        assert_eq!(Manifest::parse(&manifest.to_json()).unwrap(), manifest);
+        // Manifests written before the study existed still parse.
+        let old = r#"{"defaultModel": "", "models": []}"#;
+        assert!(Manifest::parse(old).unwrap().latent_size_study.is_empty());
     }
 }

@@ -73,3 +73,35 @@ fn the_course_note_model_has_the_course_note_architecture() {
     assert_eq!(config.dropout, 0.5);
     assert_eq!(config.leaky_slope, 0.3);
 }
+
+#[test]
+fn the_latent_size_study_has_six_sizes_and_error_falls_with_l() {
+    let manifest = common::manifest();
+    let entries: Vec<_> = manifest
+        .latent_size_study
+        .iter()
+        .map(|id| {
+            manifest
+                .models
+                .iter()
+                .find(|m| &m.id == id)
+                .unwrap_or_else(|| panic!("study model {id} is not in the manifest"))
+        })
+        .collect();
+    let sizes: Vec<usize> = entries.iter().map(|m| m.latent_size).collect();
+    assert_eq!(sizes, [2, 4, 8, 16, 32, 64]);
+    // Trained the same way, so that L is the only difference.
+    for entry in &entries {
+        assert_eq!(entry.training, entries[0].training, "{}", entry.id);
+        assert_eq!(entry.dropout, entries[0].dropout, "{}", entry.id);
+    }
+    let errors: Vec<f64> = entries.iter().map(|m| m.test.mse).collect();
+    assert!(
+        errors.windows(2).all(|pair| pair[1] <= pair[0] * 1.02),
+        "test MSE should not grow with L: {errors:?}"
+    );
+    assert!(
+        errors[0] > 2.0 * errors[5],
+        "L=2 should be far worse than L=64: {errors:?}"
+    );
+}

@@ -7,7 +7,7 @@ mod common;
 use autoencoder_playground::data::Split;
 use autoencoder_playground::image::PIXELS;
 use autoencoder_playground::web::{
-    Autoencoder, MnistSubset, Trainer, TrainingRun, drawing_to_mnist,
+    Autoencoder, LatentPlane, MnistSubset, Trainer, TrainingRun, drawing_to_mnist, interpolate,
 };
 use wasm_bindgen::{JsError, JsValue};
 use wasm_bindgen_test::*;
@@ -275,4 +275,32 @@ fn a_training_run_steps_through_its_plan() {
         TrainingRun::new(&subset, JsValue::UNDEFINED, options(r#"{"epochs": 0}"#)),
         "epochs",
     );
+}
+
+#[wasm_bindgen_test]
+fn codes_map_onto_a_plane_and_back() {
+    let model = tuned();
+    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let test = subset.test_indices();
+    let codes = model
+        .encode_many(&subset.images(&test[..300]).ok().unwrap())
+        .ok()
+        .unwrap();
+    let plane = LatentPlane::fit(&codes, 32).ok().unwrap();
+    assert!(plane.is_pca());
+    assert!((0.0..=1.0).contains(&plane.explained_variance()));
+    let points = plane.project(&codes).ok().unwrap();
+    assert_eq!(points.len(), 600);
+    // A clicked point decodes from a code that projects back onto the same point.
+    let code = plane.unproject(points[0], points[1]).ok().unwrap();
+    let again = plane.project(&code).ok().unwrap();
+    assert!((again[0] - points[0]).abs() < 1e-3 && (again[1] - points[1]).abs() < 1e-3);
+    assert_eq!(model.decode(&code).ok().unwrap().len(), PIXELS);
+    assert_js_error(plane.project(&codes[..40]), "multiple of 32");
+    assert_js_error(LatentPlane::fit(&codes[..32], 32), "at least two");
+
+    let path = interpolate(&codes[..32], &codes[32..64], 9).ok().unwrap();
+    assert_eq!(&path[..32], &codes[..32]);
+    assert_eq!(&path[8 * 32..], &codes[32..64]);
+    assert_js_error(interpolate(&codes[..32], &codes[..31], 9), "exactly");
 }

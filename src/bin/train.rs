@@ -85,6 +85,9 @@ mod cli {
         /// Make this the page's default model.
         #[arg(long)]
         default: bool,
+        /// List this model in the manifest's latent-size study (models that differ only in L).
+        #[arg(long)]
+        latent_size_study: bool,
     }
 
     pub fn run() -> Result<(), String> {
@@ -215,6 +218,9 @@ mod cli {
             test: test_metrics,
             command,
         });
+        if args.latent_size_study {
+            manifest.add_to_latent_size_study(id);
+        }
         if args.default || manifest.default_model.is_empty() {
             manifest.default_model = id.clone();
         }

@@ -3,11 +3,13 @@
 //! Each exported type holds a core value (`inner`), converts typed arrays, and turns every
 //! core error into a JS `Error`; nothing here does arithmetic of its own.
 
+mod analysis;
 mod autoencoder;
 mod dataset;
 mod trainer;
 mod training_run;
 
+pub use analysis::{LatentPlane, interpolate, latent_spread};
 pub use autoencoder::Autoencoder;
 pub use dataset::MnistSubset;
 pub use trainer::Trainer;

@@ -3,6 +3,8 @@
 
 import init, { Autoencoder, MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground.js";
 import { DrawingPad } from "./draw.js";
+import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
+import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
 import { LatentView, drawNetwork, paintDifference, paintDigit } from "./views.js";
 
@@ -19,6 +21,11 @@ const state = {
 };
 
 const latentView = new LatentView($("latent"));
+const explorer = new LatentExplorer();
+const study = new SizeStudy((id) => {
+  $("model-select").value = id;
+  selectModel(id).catch(showError);
+});
 const pad = new DrawingPad($("draw-canvas"), () => {
   if (!pad.isEmpty && pad.strokes.length > 0) state.sample = null;
   scheduleUpdate();
@@ -58,6 +65,8 @@ function update() {
     paintDigit($("reconstruction"), null);
     paintDifference($("difference"), null, null);
     $("error").textContent = "Draw a digit to begin.";
+    explorer.setInput(null, null);
+    study.setInput(null);
     return;
   }
   try {
@@ -68,6 +77,8 @@ function update() {
     paintDigit($("reconstruction"), output);
     paintDifference($("difference"), input, output);
     $("error").innerHTML = `MSE <span class="number" data-mse="${mse}">${mse.toFixed(4)}</span> · PSNR ${psnr.toFixed(1)} dB`;
+    explorer.setInput(input, code);
+    study.setInput(input);
   } catch (error) {
     setStatus(error.message, "error");
   }
@@ -92,6 +103,7 @@ async function selectModel(id) {
     ? custom.description
     : `${entry.description} Test MSE ${entry.test.mse.toFixed(4)} (PSNR ${entry.test.psnr.toFixed(1)} dB), ${entry.params.toLocaleString("en")} parameters.`;
   useModel(Autoencoder.load(bytes), entry.name, description);
+  study.setCurrentModel(id);
 }
 
 function useModel(model, name, description) {
@@ -100,6 +112,7 @@ function useModel(model, name, description) {
   state.model = model;
   if (!sameSize) latentView.reset(model.latentSize);
   calibrateLatentScale();
+  explorer.setModel(model, state.dataset).catch(showError);
   drawNetwork($("network-diagram"), model.stageSizes);
   $("network-caption").textContent =
     `${name}: numbers per image at each layer, ${model.stageSizes.join(" → ")}.`;
@@ -197,6 +210,12 @@ async function main() {
     select.add(new Option(`${entry.name} (L=${entry.latentSize})`, entry.id));
   }
   select.value = state.manifest.defaultModel;
+  study.setManifest(state.manifest);
+  $("map-legend").replaceChildren(...LABEL_COLOURS.map((colour, digit) => {
+    const item = document.createElement("span");
+    item.innerHTML = `<span class="swatch" style="background:${colour}"></span> ${digit}`;
+    return item;
+  }));
   select.disabled = false;
   select.addEventListener("change", () => selectModel(select.value).catch(showError));
   await selectModel(select.value);
@@ -231,6 +250,7 @@ async function main() {
       $("random-digit").disabled = false;
       buildGallery();
       calibrateLatentScale();
+      explorer.setModel(state.model, state.dataset).catch(showError);
       training.paintStrip(null);
       // ?digit=N opens the page on sample N (for links and screenshots).
       const requested = new URLSearchParams(location.search).get("digit");

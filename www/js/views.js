@@ -120,7 +120,7 @@ export class LatentView {
  * Draws a line chart of `points` ([x, y] pairs) on `canvas`, fitted to its CSS size and the
  * screen's pixel density, with the y range labelled. `emptyText` shows when there are none.
  */
-export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "", format = (v) => v.toFixed(3), dots = false } = {}) {
+export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "", format = (v) => v.toFixed(3), dots = false, xTicks = [], highlight = -1 } = {}) {
   const scale = window.devicePixelRatio || 1;
   const { width, height } = canvas.getBoundingClientRect();
   canvas.width = Math.max(1, Math.round(width * scale));
@@ -136,7 +136,7 @@ export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "
     ctx.fillText(emptyText, width / 2, height / 2);
     return;
   }
-  const pad = { left: 44, right: 8, top: 8, bottom: 16 };
+  const pad = { left: 48, right: xTicks.length ? 24 : 12, top: 12, bottom: xTicks.length ? 22 : 16 };
   const xs = points.map(([x]) => x);
   const ys = points.map(([, y]) => y);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
@@ -169,4 +169,15 @@ export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "
       ctx.fill();
     }
   }
+  if (points[highlight]) {
+    const [x, y] = points[highlight];
+    ctx.strokeStyle = "#16181d";
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(px(x), py(y), 7, 0, Math.PI * 2);
+    ctx.stroke();
+  }
+  ctx.fillStyle = "#5b6170";
+  ctx.textAlign = "center";
+  for (const [x, label] of xTicks) ctx.fillText(label, px(x), height - 6);
 }
