@@ -236,7 +236,11 @@ pub fn interpolate(from: &[f32], to: &[f32], steps: usize) -> Result<Vec<Vec<f32
     Ok((0..steps)
         .map(|k| {
             let t = k as f32 / (steps - 1) as f32;
-            from.iter().zip(to).map(|(a, b)| a + (b - a) * t).collect()
+            // (1 − t)·a + t·b, not a + t·(b − a): only this form ends exactly on b.
+            from.iter()
+                .zip(to)
+                .map(|(a, b)| (1.0 - t) * a + t * b)
+                .collect()
         })
         .collect())
 }
@@ -359,6 +363,10 @@ mod tests {
         assert_eq!(path[0], a);
         assert_eq!(path[8], b);
         assert_eq!(path[4], vec![2.0, 2.0, 0.0]);
+        // Awkward values too: the ends are exact, not merely close.
+        let (c, d) = ([-0.170_478_33_f32, 11.865_889], [4.512_189_f32, -2.100_681]);
+        let path = interpolate(&c, &d, 7).unwrap();
+        assert_eq!((path[0].as_slice(), path[6].as_slice()), (&c[..], &d[..]));
         assert!(interpolate(&a, &b[..2], 9).is_err());
         assert!(interpolate(&a, &b, 1).is_err());
     }
