@@ -87,8 +87,11 @@ def canvas_pixels(driver, canvas_id):
 
 def shown_mse(driver):
     """The MSE shown in #error, or None when it shows none."""
-    numbers = driver.find_elements("css selector", "#error [data-mse]")
-    return float(numbers[0].get_attribute("data-mse")) if numbers else None
+    # One script, not find-then-read: the page rewrites #error on every update.
+    value = driver.execute_script(
+        "return document.querySelector('#error [data-mse]')?.dataset.mse ?? null;"
+    )
+    return float(value) if value is not None else None
 
 
 def manifest(driver):
