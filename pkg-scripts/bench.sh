@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks the release build in headless Firefox and headless Chromium and rewrites
-# BENCHMARKS.md: model load, 1-sample reconstruct latency, batch-64 train step, wasm and
-# weight sizes; for both tensor backends (the default build and the other one).
+# BENCHMARKS.md: model load, 1-sample reconstruct latency, drawing conversion, batch-64 train
+# step, for both tensor backends (the default build and the other one); training throughput in
+# the page's Worker; wasm and weight sizes; and anomaly detection with every shipped model.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -48,7 +49,10 @@ run_browser() { # name
 run_browser firefox
 run_browser chromium
 
+say "anomaly detection with every shipped model (native)"
+cargo run --quiet --bin anomaly-report > "$work/anomaly.md"
+
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
-  "$(firefox-esr --version)" "$(chromium --version)" > BENCHMARKS.md
+  "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
 cat BENCHMARKS.md

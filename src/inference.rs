@@ -1,19 +1,35 @@
-//! A loaded model ready for single images. The inference copy of the weights (plain arrays,
-//! dropout off, see [`DenseInference`]) is made once at load time and reused by every call.
+//! A loaded model ready for single images. For the dense network an inference copy of the
+//! weights (plain arrays, dropout off, see [`DenseInference`]) is made once at load time and
+//! reused by every call; the convolutional network runs through burn.
 
 use burn::prelude::*;
 
 use crate::Result;
 use crate::error::{check_exact, check_image, check_pixel_range, check_rows};
 use crate::image::PIXELS;
-use crate::model::{DenseAutoencoder, DenseInference};
+use crate::model::{DenseInference, Network};
 use crate::model_file::{self, Header};
 
 /// A model loaded from a model file, for encoding and decoding one image at a time.
 pub struct InferenceModel {
-    model: DenseAutoencoder,
-    fast: DenseInference,
+    model: Network,
+    /// The plain-array copy of a dense network (none for other architectures).
+    fast: Option<DenseInference>,
     header: Header,
+}
+
+/// One stage's feature maps for one image: `channels` maps of `side × side` values, map after
+/// map, row-major (a code is one "map" of `side = 1`… see [`InferenceModel::feature_maps`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FeatureMaps {
+    /// What the stage is, for the page ("input", "14×14", "code", …).
+    pub name: String,
+    /// Number of maps.
+    pub channels: usize,
+    /// Side of each square map (0 for the code, which is a plain vector).
+    pub side: usize,
+    /// `channels × side²` values (or the code's L values).
+    pub values: Vec<f32>,
 }
 
 impl InferenceModel {
@@ -25,9 +41,13 @@ impl InferenceModel {
     }
 
     /// Wraps an already built model (dropout off).
-    pub fn from_model(model: DenseAutoencoder, header: Header) -> Self {
+    pub fn from_model(model: Network, header: Header) -> Self {
+        let fast = match &model {
+            Network::Dense(dense) => Some(DenseInference::from_model(dense)),
+            Network::Conv(_) => None,
+        };
         Self {
-            fast: DenseInference::from_model(&model),
+            fast,
             model,
             header,
         }
@@ -44,37 +64,115 @@ impl InferenceModel {
     }
 
     /// The underlying network.
-    pub fn network(&self) -> &DenseAutoencoder {
+    pub fn network(&self) -> &Network {
         &self.model
     }
 
     /// 784 pixels in 0…1 → L code values.
     pub fn encode(&self, image: &[f32]) -> Result<Vec<f32>> {
         check_image("image", image)?;
-        Ok(self.fast.encode(image))
+        Ok(self.encode_checked(image, 1))
+    }
+
+    /// Codes of `rows` images already checked.
+    fn encode_checked(&self, images: &[f32], rows: usize) -> Vec<f32> {
+        match &self.fast {
+            Some(fast) => images
+                .chunks_exact(PIXELS)
+                .flat_map(|image| fast.encode(image))
+                .collect(),
+            None => {
+                let input = crate::training::to_tensor(images, rows, &self.device());
+                to_vec(self.model.encode(input))
+            }
+        }
+    }
+
+    fn device(&self) -> burn::prelude::Device {
+        self.model
+            .devices()
+            .first()
+            .cloned()
+            .unwrap_or_else(crate::device)
     }
 
     /// n images (n×784 pixels, row by row) → their n codes (n×L values, row by row).
     pub fn encode_many(&self, images: &[f32]) -> Result<Vec<f32>> {
-        check_rows("images", images, PIXELS)?;
+        let rows = check_rows("images", images, PIXELS)?;
         check_pixel_range("images", images)?;
-        Ok(images
-            .chunks_exact(PIXELS)
-            .flat_map(|image| self.fast.encode(image))
-            .collect())
+        Ok(self.encode_checked(images, rows))
     }
 
     /// L code values → 784 pixels in 0…1.
     pub fn decode(&self, code: &[f32]) -> Result<Vec<f32>> {
         check_exact("latent code", code, self.latent_size())?;
-        Ok(self.fast.decode(code))
+        Ok(match &self.fast {
+            Some(fast) => fast.decode(code),
+            None => {
+                let codes = Tensor::<2>::from_data(
+                    TensorData::new(code.to_vec(), [1, code.len()]),
+                    &self.device(),
+                );
+                to_vec(self.model.decode(codes))
+            }
+        })
     }
 
     /// 784 pixels → 784 pixels, through the code.
     pub fn reconstruct(&self, image: &[f32]) -> Result<Vec<f32>> {
         check_image("image", image)?;
-        Ok(self.fast.decode(&self.fast.encode(image)))
+        let code = self.encode_checked(image, 1);
+        self.decode(&code)
     }
+
+    /// Every stage of the network for one image, input to output: for the convolutional
+    /// network the image, the 14×14 and 7×7 feature maps, the code, and the decoder's 7×7 and
+    /// 14×14 maps and output. The dense network has no spatial maps: an error says so.
+    pub fn feature_maps(&self, image: &[f32]) -> Result<Vec<FeatureMaps>> {
+        check_image("image", image)?;
+        let Network::Conv(model) = &self.model else {
+            return Err(crate::Error::InvalidInput(
+                "feature maps exist only for the convolutional model".into(),
+            ));
+        };
+        let stages = model.stages(crate::training::to_tensor(image, 1, &self.device()));
+        let maps = |name: &str, tensor: Tensor<4>| {
+            let [_, channels, side, _] = tensor.dims();
+            FeatureMaps {
+                name: name.into(),
+                channels,
+                side,
+                values: to_vec(tensor),
+            }
+        };
+        let image_map = |name: &str, values: Vec<f32>| FeatureMaps {
+            name: name.into(),
+            channels: 1,
+            side: crate::image::SIDE,
+            values,
+        };
+        Ok(vec![
+            image_map("input 28×28", image.to_vec()),
+            maps("encoder 14×14", stages.down_14),
+            maps("encoder 7×7", stages.down_7),
+            FeatureMaps {
+                name: format!("code ({})", self.latent_size()),
+                channels: 1,
+                side: 0,
+                values: to_vec(stages.code),
+            },
+            maps("decoder 7×7", stages.up_7),
+            maps("decoder 14×14", stages.up_14),
+            image_map("output 28×28", to_vec(stages.output)),
+        ])
+    }
+}
+
+fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+    tensor
+        .into_data()
+        .try_to_vec::<f32>()
+        .expect("the model computes in f32")
 }
 
 #[cfg(test)]
@@ -84,10 +182,13 @@ mod tests {
     use crate::model_file::Architecture;
 
     fn tiny_model() -> InferenceModel {
-        let config = DenseAutoencoderConfig::new(3);
-        let model = config.init(&crate::device()).valid();
+        model_of(Architecture::Dense(DenseAutoencoderConfig::new(3)))
+    }
+
+    fn model_of(architecture: Architecture) -> InferenceModel {
+        let model = architecture.init(&crate::device()).valid();
         let header = Header {
-            architecture: Architecture::Dense(config),
+            architecture,
             provenance: String::new(),
         };
         InferenceModel::from_model(model, header)
@@ -171,6 +272,51 @@ mod tests {
         assert_eq!(both, expected);
         assert!(model.encode_many(&first[..700]).is_err());
         assert!(model.encode_many(&[2.0; PIXELS]).is_err());
+    }
+
+    #[test]
+    fn the_conv_model_gives_its_feature_maps_and_the_dense_one_says_it_has_none() {
+        let conv = model_of(Architecture::Conv(
+            crate::model::ConvAutoencoderConfig::new(4),
+        ));
+        let image: Vec<f32> = (0..PIXELS).map(|i| (i % 9) as f32 / 9.0).collect();
+        let stages = conv.feature_maps(&image).unwrap();
+        let shapes: Vec<(usize, usize)> = stages.iter().map(|s| (s.channels, s.side)).collect();
+        assert_eq!(
+            shapes,
+            [
+                (1, 28),
+                (16, 14),
+                (32, 7),
+                (1, 0),
+                (32, 7),
+                (16, 14),
+                (1, 28)
+            ]
+        );
+        assert_eq!(stages[3].values, conv.encode(&image).unwrap());
+        let output = &stages[6].values;
+        let direct = conv.reconstruct(&image).unwrap();
+        assert!(
+            output
+                .iter()
+                .zip(&direct)
+                .all(|(a, b)| (a - b).abs() < 1e-5)
+        );
+        assert_eq!(conv.decode(&[0.5; 4]).unwrap().len(), PIXELS);
+        assert_eq!(
+            conv.encode_many(&[image.clone(), image.clone()].concat())
+                .unwrap()
+                .len(),
+            8
+        );
+        assert!(
+            tiny_model()
+                .feature_maps(&image)
+                .unwrap_err()
+                .to_string()
+                .contains("convolutional")
+        );
     }
 
     #[test]

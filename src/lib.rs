@@ -11,6 +11,7 @@
 //! - page: `www/` (plain ES modules).
 
 pub mod analysis;
+pub mod anomaly;
 pub mod data;
 pub mod error;
 pub mod image;
@@ -19,7 +20,9 @@ pub mod loss;
 pub mod manifest;
 pub mod model;
 pub mod model_file;
+pub mod noise;
 pub mod preprocess;
+pub mod probes;
 pub mod training;
 pub mod training_run;
 

@@ -54,6 +54,9 @@ pub struct TrainingRecord {
     pub seed: u64,
     /// Training samples used.
     pub train_samples: usize,
+    /// Trained as a denoiser (corrupted inputs, clean targets).
+    #[serde(default)]
+    pub denoise: bool,
 }
 
 /// The whole manifest.
@@ -131,6 +134,7 @@ mod tests {
                 augment_shift: 0,
                 seed: 1,
                 train_samples: 1,
+                denoise: false,
             },
             test: Metrics {
                 mse: 0.1,

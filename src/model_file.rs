@@ -20,7 +20,7 @@ use burn::store::{BurnpackStore, HalfPrecisionAdapter, ModuleSnapshot};
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{DenseAutoencoder, DenseAutoencoderConfig};
+use crate::model::{ConvAutoencoderConfig, DenseAutoencoderConfig, Network};
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMODL";
@@ -34,6 +34,8 @@ const PREAMBLE_LEN: usize = 24;
 pub enum Architecture {
     /// The course note's dense autoencoder.
     Dense(DenseAutoencoderConfig),
+    /// The convolutional autoencoder (strided convolutions down, upsampling and convolutions up).
+    Conv(ConvAutoencoderConfig),
 }
 
 impl Architecture {
@@ -41,6 +43,31 @@ impl Architecture {
     pub fn latent_size(&self) -> usize {
         match self {
             Self::Dense(config) => config.latent_size,
+            Self::Conv(config) => config.latent_size,
+        }
+    }
+
+    /// The architecture's name, as the manifest gives it.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Dense(_) => "dense",
+            Self::Conv(_) => "conv",
+        }
+    }
+
+    /// Number of trainable parameters.
+    pub fn parameter_count(&self) -> usize {
+        match self {
+            Self::Dense(config) => config.parameter_count(),
+            Self::Conv(config) => config.parameter_count(),
+        }
+    }
+
+    /// A freshly initialised network of this architecture on `device`.
+    pub fn init(&self, device: &Device) -> Network {
+        match self {
+            Self::Dense(config) => Network::Dense(config.init(device)),
+            Self::Conv(config) => Network::Conv(config.init(device)),
         }
     }
 
@@ -53,12 +80,14 @@ impl Architecture {
                 sizes.extend(&config.decoder_widths()[1..]);
                 sizes
             }
+            Self::Conv(config) => config.stage_sizes(),
         }
     }
 
     fn validate(&self) -> Result<()> {
         match self {
             Self::Dense(config) => config.validate(),
+            Self::Conv(config) => config.validate(),
         }
     }
 }
@@ -74,13 +103,15 @@ pub struct Header {
 }
 
 /// Writes `model` as a model file.
-pub fn save(model: &DenseAutoencoder, header: &Header) -> Result<Vec<u8>> {
+pub fn save(model: &Network, header: &Header) -> Result<Vec<u8>> {
     let header_json = serde_json::to_vec(header)
         .map_err(|e| Error::ModelFile(format!("cannot write the header: {e}")))?;
     let mut store = BurnpackStore::from_bytes(None).with_to_adapter(HalfPrecisionAdapter::new());
-    model
-        .save_into(&mut store)
-        .map_err(|e| Error::ModelFile(format!("cannot pack the weights: {e}")))?;
+    match model {
+        Network::Dense(model) => model.save_into(&mut store),
+        Network::Conv(model) => model.save_into(&mut store),
+    }
+    .map_err(|e| Error::ModelFile(format!("cannot pack the weights: {e}")))?;
     let weights = store
         .get_bytes()
         .map_err(|e| Error::ModelFile(format!("cannot pack the weights: {e}")))?;
@@ -103,15 +134,16 @@ pub fn read_header(bytes: &[u8]) -> Result<Header> {
 }
 
 /// Reads a model file into a model on `device`, with the header that describes it.
-pub fn load(bytes: &[u8], device: &Device) -> Result<(DenseAutoencoder, Header)> {
+pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
     let (header, weights) = split(bytes)?;
-    let Architecture::Dense(config) = &header.architecture;
-    let mut model = config.init(device);
+    let mut model = header.architecture.init(device);
     let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(weights.to_vec())))
         .with_from_adapter(HalfPrecisionAdapter::new());
-    let applied = model
-        .load_from(&mut store)
-        .map_err(|e| Error::ModelFile(format!("weights do not fit the architecture: {e}")))?;
+    let applied = match &mut model {
+        Network::Dense(model) => model.load_from(&mut store),
+        Network::Conv(model) => model.load_from(&mut store),
+    }
+    .map_err(|e| Error::ModelFile(format!("weights do not fit the architecture: {e}")))?;
     if !applied.unused.is_empty() {
         return Err(Error::ModelFile(format!(
             "weights do not fit the architecture: unexpected tensors {:?}",
@@ -172,12 +204,16 @@ mod tests {
     use super::*;
     use crate::image::PIXELS;
 
-    fn saved(latent: usize) -> (DenseAutoencoder, Vec<u8>) {
-        let device = crate::device();
-        let config = DenseAutoencoderConfig::new(latent).with_dropout(0.25);
-        let model = config.init(&device);
+    fn saved(latent: usize) -> (Network, Vec<u8>) {
+        saved_as(Architecture::Dense(
+            DenseAutoencoderConfig::new(latent).with_dropout(0.25),
+        ))
+    }
+
+    fn saved_as(architecture: Architecture) -> (Network, Vec<u8>) {
+        let model = architecture.init(&crate::device());
         let header = Header {
-            architecture: Architecture::Dense(config),
+            architecture,
             provenance: "unit test".into(),
         };
         let bytes = save(&model, &header).unwrap();
@@ -200,28 +236,55 @@ mod tests {
         let (loaded, header) = load(&bytes, &device).unwrap();
         assert_eq!(header.architecture.latent_size(), 4);
         assert_eq!(header.provenance, "unit test");
-        let Architecture::Dense(config) = header.architecture;
+        let Architecture::Dense(config) = header.architecture else {
+            panic!("a dense model came back as {:?}", header.architecture);
+        };
         assert_eq!(config.dropout, 0.25);
 
-        let input = Tensor::<2>::ones([2, PIXELS], &device) * 0.3;
-        let before = model
-            .valid()
-            .forward(input.clone())
-            .into_data()
-            .try_to_vec::<f32>()
-            .unwrap();
-        let after = loaded
-            .valid()
-            .forward(input)
-            .into_data()
-            .try_to_vec::<f32>()
-            .unwrap();
+        assert_outputs_survive_half_precision(&model, &loaded);
+    }
+
+    /// The reloaded model computes what the saved one did, up to f16 rounding of the weights.
+    fn assert_outputs_survive_half_precision(saved: &Network, loaded: &Network) {
+        let input = Tensor::<2>::ones([2, PIXELS], &crate::device()) * 0.3;
+        let output = |model: &Network| {
+            model
+                .valid()
+                .forward(input.clone())
+                .into_data()
+                .try_to_vec::<f32>()
+                .unwrap()
+        };
+        let (before, after) = (output(saved), output(loaded));
         let worst = before
             .iter()
             .zip(&after)
             .map(|(a, b)| (a - b).abs())
             .fold(0.0, f32::max);
         assert!(worst < 2e-3, "f16 storage changed an output by {worst}");
+    }
+
+    #[test]
+    fn a_conv_model_round_trips_and_says_what_it_is() {
+        let device = crate::device();
+        let (model, bytes) = saved_as(Architecture::Conv(ConvAutoencoderConfig::new(6)));
+        let (loaded, header) = load(&bytes, &device).unwrap();
+        assert_eq!(header.architecture.kind(), "conv");
+        assert!(matches!(loaded, Network::Conv(_)));
+        assert_outputs_survive_half_precision(&model, &loaded);
+        assert!(bytes.len() < ConvAutoencoderConfig::new(6).parameter_count() * 2 + 16 * 1024);
+    }
+
+    #[test]
+    fn weights_of_one_architecture_do_not_load_as_another() {
+        let (_, conv) = saved_as(Architecture::Conv(ConvAutoencoderConfig::new(8)));
+        let (_, dense) = saved(8);
+        let dense_header = read_header(&dense).unwrap();
+        let header_len = u32::from_le_bytes(dense[12..16].try_into().unwrap()) as usize;
+        let claimed =
+            String::from_utf8(dense[PREAMBLE_LEN..PREAMBLE_LEN + header_len].to_vec()).unwrap();
+        assert_eq!(dense_header.architecture.kind(), "dense");
+        assert!(error_of(&with_header(&conv, &claimed)).contains("do not fit"));
     }
 
     #[test]

@@ -9,7 +9,7 @@ use crate::error::{check_pixel_range, check_rows};
 use crate::image::PIXELS;
 use crate::inference::InferenceModel;
 use crate::loss::{Metrics, binary_cross_entropy};
-use crate::model::{DenseAutoencoder, DenseAutoencoderConfig};
+use crate::model::{ConvAutoencoderConfig, DenseAutoencoderConfig, Network};
 use crate::model_file::{self, Architecture, Header};
 use crate::{Error, Result};
 
@@ -22,22 +22,36 @@ pub const MAX_BATCH_SIZE: usize = 1024;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrainingOptions {
+    /// Which network: `"dense"` (the course note's) or `"conv"`.
+    pub architecture: ArchitectureKind,
     /// Width of the code (L).
     pub latent_size: usize,
     /// Adam's learning rate.
     pub learning_rate: f64,
     /// Samples per step; only a hint for callers that cut batches, `step` takes any size.
     pub batch_size: usize,
-    /// Dropout rate after each hidden layer.
+    /// Dropout rate after each hidden layer (dense only).
     pub dropout: f64,
     /// Seed for the initial weights and the dropout masks.
     pub seed: u64,
+}
+
+/// The architectures a [`Trainer`] can build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ArchitectureKind {
+    /// The course note's dense autoencoder.
+    #[default]
+    Dense,
+    /// The convolutional autoencoder.
+    Conv,
 }
 
 impl Default for TrainingOptions {
     /// The course note's model at L = 32, with Adam's usual 1e-3 and batches of 64.
     fn default() -> Self {
         Self {
+            architecture: ArchitectureKind::Dense,
             latent_size: 32,
             learning_rate: 1e-3,
             batch_size: 64,
@@ -49,13 +63,29 @@ impl Default for TrainingOptions {
 
 impl TrainingOptions {
     /// The architecture these options train.
-    pub fn model_config(&self) -> DenseAutoencoderConfig {
-        DenseAutoencoderConfig::new(self.latent_size).with_dropout(self.dropout)
+    pub fn model_config(&self) -> Architecture {
+        match self.architecture {
+            ArchitectureKind::Dense => Architecture::Dense(
+                DenseAutoencoderConfig::new(self.latent_size).with_dropout(self.dropout),
+            ),
+            ArchitectureKind::Conv => {
+                Architecture::Conv(ConvAutoencoderConfig::new(self.latent_size))
+            }
+        }
     }
 
     /// Rejects options that cannot train, with a message naming the option.
     pub fn validate(&self) -> Result<()> {
-        self.model_config().validate()?;
+        match self.model_config() {
+            Architecture::Dense(config) => config.validate()?,
+            Architecture::Conv(config) => config.validate()?,
+        }
+        if self.architecture == ArchitectureKind::Conv && self.dropout != 0.0 {
+            return Err(Error::InvalidOptions(format!(
+                "dropout {} applies to the dense model only: use 0 for the convolutional one",
+                self.dropout
+            )));
+        }
         if !(self.learning_rate.is_finite()
             && self.learning_rate > 0.0
             && self.learning_rate <= MAX_LEARNING_RATE)
@@ -80,7 +110,7 @@ pub struct Trainer {
     options: TrainingOptions,
     learning_rate: f64,
     device: Device,
-    model: DenseAutoencoder,
+    model: Network,
     optimizer: ModuleOptimizer,
     steps: u64,
 }
@@ -127,10 +157,19 @@ impl Trainer {
     ///
     /// A non-finite loss is reported as [`Error::Diverged`] and the weights stay as they were.
     pub fn step(&mut self, batch: &[f32]) -> Result<f32> {
-        let rows = check_rows("training batch", batch, PIXELS)?;
-        check_pixel_range("training batch", batch)?;
-        let images = to_tensor(batch, rows, &self.device);
-        let loss = binary_cross_entropy(self.model.forward(images.clone()), images);
+        self.step_towards(batch, batch)
+    }
+
+    /// One Adam step that teaches the network to turn `inputs` into `targets` (both n × 784,
+    /// row for row): a denoiser sees corrupted inputs and clean targets. Returns the mean BCE.
+    pub fn step_towards(&mut self, inputs: &[f32], targets: &[f32]) -> Result<f32> {
+        let rows = check_rows("training batch", inputs, PIXELS)?;
+        check_pixel_range("training batch", inputs)?;
+        crate::error::check_exact("training targets", targets, inputs.len())?;
+        check_pixel_range("training targets", targets)?;
+        let inputs = to_tensor(inputs, rows, &self.device);
+        let targets = to_tensor(targets, rows, &self.device);
+        let loss = binary_cross_entropy(self.model.forward(inputs), targets);
         let value = loss.clone().into_scalar::<f32>();
         if !value.is_finite() {
             return Err(Error::Diverged(format!(
@@ -138,10 +177,18 @@ impl Trainer {
                 self.steps + 1
             )));
         }
-        let grads = GradientsParams::from_grads(loss.backward(), &self.model);
-        self.model = self
-            .optimizer
-            .step(self.learning_rate, self.model.clone(), grads);
+        let gradients = loss.backward();
+        let (optimizer, rate) = (&mut self.optimizer, self.learning_rate);
+        self.model = match self.model.clone() {
+            Network::Dense(model) => {
+                let grads = GradientsParams::from_grads(gradients, &model);
+                Network::Dense(optimizer.step(rate, model, grads))
+            }
+            Network::Conv(model) => {
+                let grads = GradientsParams::from_grads(gradients, &model);
+                Network::Conv(optimizer.step(rate, model, grads))
+            }
+        };
         self.steps += 1;
         Ok(value)
     }
@@ -154,14 +201,14 @@ impl Trainer {
     }
 
     /// A copy of the current weights for inference: plain device, dropout off.
-    pub fn inference_model(&self) -> DenseAutoencoder {
+    pub fn inference_model(&self) -> Network {
         self.model.valid()
     }
 
     /// The model-file header describing this trainer's model.
     pub fn header(&self, provenance: &str) -> Header {
         Header {
-            architecture: Architecture::Dense(self.options.model_config()),
+            architecture: self.options.model_config(),
             provenance: provenance.to_string(),
         }
     }
@@ -178,7 +225,7 @@ impl Trainer {
 }
 
 /// Reconstruction metrics of `model` (dropout off) on `rows` images, in chunks to bound memory.
-pub fn evaluate(model: &DenseAutoencoder, images: &[f32], rows: usize) -> Metrics {
+pub fn evaluate(model: &Network, images: &[f32], rows: usize) -> Metrics {
     const CHUNK_ROWS: usize = 500;
     let device = model
         .devices()

@@ -40,6 +40,9 @@ pub struct RunPlan {
     pub validation_fraction: f64,
     /// Test digits evaluated after each epoch; `None` for the whole test split.
     pub evaluation_size: Option<usize>,
+    /// Train a denoiser: each input is corrupted by a random amount of noise (see
+    /// [`crate::noise`]), and the target is the clean digit.
+    pub denoise: bool,
 }
 
 impl Default for RunPlan {
@@ -51,6 +54,7 @@ impl Default for RunPlan {
             augment_shift: 0,
             validation_fraction: 0.0,
             evaluation_size: None,
+            denoise: false,
         }
     }
 }
@@ -227,7 +231,12 @@ impl TrainingRun {
         self.trainer.set_learning_rate(learning_rate)?;
         let end = (self.next + self.trainer.options().batch_size).min(self.train.len());
         let batch = self.batch_pixels(self.next, end);
-        let loss = self.trainer.step(&batch)?;
+        let loss = if self.plan.denoise {
+            let noisy = self.corrupted(&batch)?;
+            self.trainer.step_towards(&noisy, &batch)?
+        } else {
+            self.trainer.step(&batch)?
+        };
         let batch_digits = end - self.next;
         self.next = if end == self.train.len() { 0 } else { end };
         self.steps += 1;
@@ -270,6 +279,16 @@ impl TrainingRun {
     /// The current weights, ready for single-image inference.
     pub fn snapshot(&self, provenance: &str) -> InferenceModel {
         self.trainer.snapshot(provenance)
+    }
+
+    /// Each image of `batch` corrupted by its own random amount of noise.
+    fn corrupted(&mut self, batch: &[f32]) -> Result<Vec<f32>> {
+        let mut noisy = Vec::with_capacity(batch.len());
+        for image in batch.chunks_exact(crate::image::PIXELS) {
+            let amount = self.rng.below(1001) as f32 / 1000.0;
+            noisy.extend(crate::noise::corrupt(image, amount, &mut self.rng)?);
+        }
+        Ok(noisy)
     }
 
     /// The batch `train[from..to]`, each image shifted at random when the plan augments.
@@ -360,6 +379,19 @@ mod tests {
         assert!(run.validation.iter().all(|i| !run.train.contains(i)));
         let again = TrainingRun::new(dataset(), options(8), plan).unwrap();
         assert_eq!(run.train, again.train);
+    }
+
+    #[test]
+    fn a_denoising_run_trains_on_noisy_inputs() {
+        let plan = RunPlan {
+            epochs: 1,
+            denoise: true,
+            ..Default::default()
+        };
+        let mut run = TrainingRun::new(dataset(), options(20), plan).unwrap();
+        let report = run.step().unwrap();
+        assert!(report.loss.is_finite());
+        assert!(run.test_metrics().unwrap().mse.is_finite());
     }
 
     #[test]

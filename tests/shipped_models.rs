@@ -9,6 +9,7 @@ use autoencoder_playground::data::Split;
 use autoencoder_playground::image::PIXELS;
 use autoencoder_playground::inference::InferenceModel;
 use autoencoder_playground::model_file::{self, Architecture};
+use autoencoder_playground::noise::corrupt_seeded;
 use autoencoder_playground::training::evaluate;
 
 #[test]
@@ -33,10 +34,18 @@ fn every_manifest_model_loads_and_matches_its_entry() {
             entry.id
         );
         let model = InferenceModel::load(&bytes).unwrap_or_else(|e| panic!("{}: {e}", entry.id));
-        let Architecture::Dense(config) = &model.header().architecture;
-        assert_eq!(config.latent_size, entry.latent_size, "{}", entry.id);
-        assert_eq!(config.dropout, entry.dropout, "{}", entry.id);
-        assert_eq!(config.parameter_count(), entry.params, "{}", entry.id);
+        let architecture = &model.header().architecture;
+        assert_eq!(architecture.kind(), entry.architecture, "{}", entry.id);
+        assert_eq!(
+            architecture.latent_size(),
+            entry.latent_size,
+            "{}",
+            entry.id
+        );
+        assert_eq!(architecture.parameter_count(), entry.params, "{}", entry.id);
+        if let Architecture::Dense(config) = architecture {
+            assert_eq!(config.dropout, entry.dropout, "{}", entry.id);
+        }
 
         let metrics = evaluate(model.network(), &images, test.len());
         let relative = (metrics.mse - entry.test.mse).abs() / entry.test.mse;
@@ -68,7 +77,9 @@ fn shipped_models_meet_the_quality_bars() {
 #[test]
 fn the_course_note_model_has_the_course_note_architecture() {
     let header = model_file::read_header(common::COURSE_NOTE_MODEL).unwrap();
-    let Architecture::Dense(config) = header.architecture;
+    let Architecture::Dense(config) = header.architecture else {
+        panic!("the course-note model is {:?}", header.architecture);
+    };
     assert_eq!(config.encoder_widths(), [PIXELS, 512, 256, 128, 64, 32]);
     assert_eq!(config.dropout, 0.5);
     assert_eq!(config.leaky_slope, 0.3);
@@ -103,5 +114,45 @@ fn the_latent_size_study_has_six_sizes_and_error_falls_with_l() {
     assert!(
         errors[0] > 2.0 * errors[5],
         "L=2 should be far worse than L=64: {errors:?}"
+    );
+}
+
+#[test]
+fn the_denoiser_beats_the_plain_model_on_noisy_test_digits() {
+    let denoiser = InferenceModel::load(common::DENOISER_MODEL).unwrap();
+    let plain = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let dataset = common::dataset();
+    for amount in [0.3, 0.6, 1.0] {
+        let (mut denoised, mut kept) = (0.0, 0.0);
+        for &index in dataset.indices(Split::Test).iter().step_by(10) {
+            let clean = dataset.image(index);
+            let noisy = corrupt_seeded(&clean, amount, index as u64).unwrap();
+            denoised += common::mse(&denoiser.reconstruct(&noisy).unwrap(), &clean);
+            kept += common::mse(&plain.reconstruct(&noisy).unwrap(), &clean);
+        }
+        assert!(
+            denoised < 0.7 * kept,
+            "noise {amount}: denoiser {denoised} vs plain {kept}"
+        );
+    }
+}
+
+#[test]
+fn the_conv_model_needs_a_tenth_of_the_parameters_for_a_lower_error() {
+    let manifest = common::manifest();
+    let find = |id: &str| manifest.models.iter().find(|m| m.id == id).unwrap();
+    let (conv, dense) = (find("conv-l32"), find("tuned-l32"));
+    assert_eq!(conv.architecture, "conv");
+    assert!(
+        conv.params * 10 < dense.params,
+        "{} vs {}",
+        conv.params,
+        dense.params
+    );
+    assert!(
+        conv.test.mse < dense.test.mse,
+        "{} vs {}",
+        conv.test.mse,
+        dense.test.mse
     );
 }

@@ -7,7 +7,8 @@ mod common;
 use autoencoder_playground::data::Split;
 use autoencoder_playground::image::PIXELS;
 use autoencoder_playground::web::{
-    Autoencoder, LatentPlane, MnistSubset, Trainer, TrainingRun, drawing_to_mnist, interpolate,
+    AnomalyScale, Autoencoder, LatentPlane, MnistSubset, Trainer, TrainingRun, add_noise,
+    drawing_to_mnist, interpolate,
 };
 use wasm_bindgen::{JsError, JsValue};
 use wasm_bindgen_test::*;
@@ -303,4 +304,71 @@ fn codes_map_onto_a_plane_and_back() {
     assert_eq!(&path[..32], &codes[..32]);
     assert_eq!(&path[8 * 32..], &codes[32..64]);
     assert_js_error(interpolate(&codes[..32], &codes[..31], 9), "exactly");
+}
+
+#[wasm_bindgen_test]
+fn the_conv_model_shows_its_feature_maps_and_the_dense_model_refuses() {
+    let conv = Autoencoder::load(common::CONV_MODEL).ok().unwrap();
+    assert_eq!(conv.architecture(), "conv");
+    let digit = common::dataset().image(9);
+    let stages = conv.feature_maps(&digit).ok().unwrap();
+    let shapes: Vec<(usize, usize)> = stages.iter().map(|s| (s.channels(), s.side())).collect();
+    assert_eq!(
+        shapes,
+        [
+            (1, 28),
+            (16, 14),
+            (32, 7),
+            (1, 0),
+            (32, 7),
+            (16, 14),
+            (1, 28)
+        ]
+    );
+    assert_eq!(stages[3].values(), conv.encode(&digit).ok().unwrap());
+    assert!(common::mse(&conv.reconstruct(&digit).ok().unwrap(), &digit) < 0.03);
+    assert_js_error(tuned().feature_maps(&digit), "convolutional");
+}
+
+#[wasm_bindgen_test]
+fn noise_is_seeded_and_the_denoiser_removes_it() {
+    let denoiser = Autoencoder::load(common::DENOISER_MODEL).ok().unwrap();
+    let plain = tuned();
+    let dataset = common::dataset();
+    let (mut denoised, mut kept) = (0.0, 0.0);
+    for &index in dataset.indices(Split::Test).iter().step_by(50) {
+        let clean = dataset.image(index);
+        let noisy = add_noise(&clean, 0.8, index as u32).ok().unwrap();
+        assert_eq!(add_noise(&clean, 0.8, index as u32).ok().unwrap(), noisy);
+        denoised += common::mse(&denoiser.reconstruct(&noisy).ok().unwrap(), &clean);
+        kept += common::mse(&plain.reconstruct(&noisy).ok().unwrap(), &clean);
+    }
+    assert!(denoised < 0.7 * kept, "denoiser {denoised} vs plain {kept}");
+    assert_js_error(add_noise(&dataset.image(0), 2.0, 1), "outside 0…1");
+}
+
+#[wasm_bindgen_test]
+fn anomaly_scores_rank_against_the_test_digits() {
+    let model = tuned();
+    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let test = subset.test_indices();
+    let errors = model
+        .reconstruction_errors(&subset.images(&test[..400]).ok().unwrap())
+        .ok()
+        .unwrap();
+    assert_eq!(errors.len(), 400);
+    let scale = AnomalyScale::fit(&errors).ok().unwrap();
+    // By construction about 1 % of the reference digits lie above their 99th percentile.
+    let flagged = errors.iter().filter(|&&e| scale.is_anomalous(e)).count();
+    assert!((1..=5).contains(&flagged), "{flagged} of 400 flagged");
+    let lowest = errors.iter().cloned().fold(f32::INFINITY, f32::min);
+    assert_eq!(scale.percentile(lowest), 0.0);
+    let blank_with_noise = add_noise(&[0.0; PIXELS], 1.0, 5).ok().unwrap();
+    let error = model.reconstruction_errors(&blank_with_noise).ok().unwrap()[0];
+    assert!(
+        scale.is_anomalous(error),
+        "noise scored {error}, threshold {}",
+        scale.threshold()
+    );
+    assert_js_error(AnomalyScale::fit(&[0.1]), "at least 2");
 }

@@ -16,10 +16,18 @@ mod cli {
 
     use autoencoder_playground::data::Dataset;
     use autoencoder_playground::manifest::{Manifest, ModelEntry, TrainingRecord};
-    use autoencoder_playground::training::TrainingOptions;
+    use autoencoder_playground::training::{ArchitectureKind, TrainingOptions};
     use autoencoder_playground::training_run::{RunPlan, Schedule as RunSchedule, TrainingRun};
     use clap::{Parser, ValueEnum};
     use indicatif::{ProgressBar, ProgressStyle};
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum Architecture {
+        /// The course note's dense autoencoder.
+        Dense,
+        /// The convolutional autoencoder (strided convolutions, upsampling + convolutions).
+        Conv,
+    }
 
     #[derive(Clone, Copy, Debug, ValueEnum)]
     enum Schedule {
@@ -29,10 +37,18 @@ mod cli {
         Cosine,
     }
 
-    /// Train the course note's dense autoencoder on the MNIST subset.
+    /// Train an autoencoder (the course note's dense one, or the convolutional one) on the MNIST
+    /// subset.
     #[derive(Parser, Debug)]
     #[command(version)]
     struct Args {
+        /// Which network to train.
+        #[arg(long, value_enum, default_value_t = Architecture::Dense)]
+        architecture: Architecture,
+        /// Train a denoiser: corrupted inputs (Gaussian noise, salt-and-pepper, an erased
+        /// patch, by a random amount per image), clean targets.
+        #[arg(long)]
+        denoise: bool,
         /// Latent size L (2…128).
         #[arg(long, default_value_t = 32)]
         latent: usize,
@@ -110,6 +126,10 @@ mod cli {
             Dataset::parse(&bytes, &args.data.display().to_string()).map_err(|e| e.to_string())?;
 
         let options = TrainingOptions {
+            architecture: match args.architecture {
+                Architecture::Dense => ArchitectureKind::Dense,
+                Architecture::Conv => ArchitectureKind::Conv,
+            },
             latent_size: args.latent,
             learning_rate: args.lr,
             batch_size: args.batch_size,
@@ -126,6 +146,7 @@ mod cli {
             augment_shift: args.augment_shift,
             validation_fraction: args.validation,
             evaluation_size: None,
+            denoise: args.denoise,
         };
         let mut run =
             TrainingRun::new(dataset, options.clone(), plan).map_err(|e| e.to_string())?;
@@ -201,7 +222,7 @@ mod cli {
             name: args.name.clone(),
             description: args.description.clone(),
             file: file_name.to_string(),
-            architecture: "dense".into(),
+            architecture: options.model_config().kind().into(),
             latent_size: args.latent,
             dropout: args.dropout,
             params: options.model_config().parameter_count(),
@@ -214,6 +235,7 @@ mod cli {
                 augment_shift: args.augment_shift,
                 seed: args.seed,
                 train_samples: run.train_digits(),
+                denoise: args.denoise,
             },
             test: test_metrics,
             command,

@@ -3,6 +3,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
 use crate::analysis::{self, PlaneProjection};
+use crate::anomaly;
 
 /// The latent map's plane: codes of any width as points, and points back as codes.
 #[wasm_bindgen]
@@ -64,4 +65,44 @@ pub fn interpolate(from: &[f32], to: &[f32], steps: usize) -> Result<Vec<f32>, J
     analysis::interpolate(from, to, steps)
         .map(|path| path.concat())
         .map_err(to_js)
+}
+
+/// `pixels` (`Float32Array(784)`) with noise: Gaussian, salt-and-pepper and an erased patch,
+/// scaled by `amount` (0…1); the same noise for the same `seed`.
+#[wasm_bindgen(js_name = addNoise)]
+pub fn add_noise(pixels: &[f32], amount: f32, seed: u32) -> Result<Vec<f32>, JsError> {
+    crate::noise::corrupt_seeded(pixels, amount, seed as u64).map_err(to_js)
+}
+
+/// Where a reconstruction error falls among those of real test digits.
+#[wasm_bindgen]
+pub struct AnomalyScale {
+    inner: anomaly::AnomalyScale,
+}
+
+#[wasm_bindgen]
+impl AnomalyScale {
+    /// A scale from the reference digits' errors (`Float32Array`, at least two).
+    pub fn fit(errors: &[f32]) -> Result<AnomalyScale, JsError> {
+        anomaly::AnomalyScale::fit(errors)
+            .map(|inner| AnomalyScale { inner })
+            .map_err(to_js)
+    }
+
+    /// Share (0…100) of the reference digits with a lower error.
+    pub fn percentile(&self, error: f32) -> f64 {
+        self.inner.percentile(error)
+    }
+
+    /// The error above which a drawing is flagged: the references' 99th percentile.
+    #[wasm_bindgen(getter)]
+    pub fn threshold(&self) -> f32 {
+        self.inner.threshold()
+    }
+
+    /// Whether `error` is above the threshold.
+    #[wasm_bindgen(js_name = isAnomalous)]
+    pub fn is_anomalous(&self, error: f32) -> bool {
+        self.inner.is_anomalous(error)
+    }
 }

@@ -1,7 +1,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
-use crate::inference::InferenceModel;
+use crate::image::PIXELS;
+use crate::inference::{FeatureMaps, InferenceModel};
 
 /// A trained autoencoder, loaded from a model file.
 #[wasm_bindgen]
@@ -30,6 +31,39 @@ impl Autoencoder {
         to_js_value(self.inner.header())
     }
 
+    /// Which network the file holds: `"dense"` or `"conv"`.
+    #[wasm_bindgen(getter)]
+    pub fn architecture(&self) -> String {
+        self.inner.header().architecture.kind().to_string()
+    }
+
+    /// Trainable parameters.
+    #[wasm_bindgen(getter, js_name = parameterCount)]
+    pub fn parameter_count(&self) -> usize {
+        self.inner.header().architecture.parameter_count()
+    }
+
+    /// Every stage of the convolutional network for one image (`Float32Array(784)`), input to
+    /// output: `[{name, channels, side, values: Float32Array}]`. Throws for the dense network,
+    /// which has no spatial feature maps.
+    #[wasm_bindgen(js_name = featureMaps)]
+    pub fn feature_maps(&self, pixels: &[f32]) -> Result<Vec<FeatureMapView>, JsError> {
+        let stages = self.inner.feature_maps(pixels).map_err(to_js)?;
+        Ok(stages.into_iter().map(FeatureMapView::from).collect())
+    }
+
+    /// `Float32Array(n*784)` → `Float32Array(n)`: each image's mean squared reconstruction
+    /// error, the anomaly score.
+    #[wasm_bindgen(js_name = reconstructionErrors)]
+    pub fn reconstruction_errors(&self, images: &[f32]) -> Result<Vec<f32>, JsError> {
+        let rows = crate::error::check_rows("images", images, PIXELS).map_err(to_js)?;
+        let mut outputs = Vec::with_capacity(rows * PIXELS);
+        for image in images.chunks_exact(PIXELS) {
+            outputs.extend(self.inner.reconstruct(image).map_err(to_js)?);
+        }
+        Ok(crate::anomaly::reconstruction_errors(&outputs, images))
+    }
+
     /// Numbers per image at each stage, input → code → output (for the network diagram).
     #[wasm_bindgen(getter, js_name = stageSizes)]
     pub fn stage_sizes(&self) -> Vec<u32> {
@@ -56,6 +90,45 @@ impl Autoencoder {
     /// `Float32Array(784)` → `Float32Array(784)`, through the code.
     pub fn reconstruct(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
         self.inner.reconstruct(pixels).map_err(to_js)
+    }
+}
+
+/// One stage's feature maps (see `Autoencoder.featureMaps`).
+#[wasm_bindgen]
+pub struct FeatureMapView {
+    inner: FeatureMaps,
+}
+
+#[wasm_bindgen]
+impl FeatureMapView {
+    /// What the stage is ("encoder 14×14", "code (32)", …).
+    #[wasm_bindgen(getter)]
+    pub fn name(&self) -> String {
+        self.inner.name.clone()
+    }
+
+    /// Number of maps.
+    #[wasm_bindgen(getter)]
+    pub fn channels(&self) -> usize {
+        self.inner.channels
+    }
+
+    /// Side of each square map (0 for the code).
+    #[wasm_bindgen(getter)]
+    pub fn side(&self) -> usize {
+        self.inner.side
+    }
+
+    /// `channels × side²` values, map after map (the code's values for the code).
+    #[wasm_bindgen(getter)]
+    pub fn values(&self) -> Vec<f32> {
+        self.inner.values.clone()
+    }
+}
+
+impl From<FeatureMaps> for FeatureMapView {
+    fn from(inner: FeatureMaps) -> Self {
+        Self { inner }
     }
 }
 

@@ -9,8 +9,8 @@ mod dataset;
 mod trainer;
 mod training_run;
 
-pub use analysis::{LatentPlane, interpolate, latent_spread};
-pub use autoencoder::Autoencoder;
+pub use analysis::{AnomalyScale, LatentPlane, add_noise, interpolate, latent_spread};
+pub use autoencoder::{Autoencoder, FeatureMapView};
 pub use dataset::MnistSubset;
 pub use trainer::Trainer;
 pub use training_run::TrainingRun;

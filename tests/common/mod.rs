@@ -12,6 +12,10 @@ pub const MANIFEST: &str = include_str!("../../www/models/manifest.json");
 pub const TUNED_MODEL: &[u8] = include_bytes!("../../www/models/tuned-l32.aepg");
 /// The course note's model.
 pub const COURSE_NOTE_MODEL: &[u8] = include_bytes!("../../www/models/course-note-l32.aepg");
+/// The convolutional model.
+pub const CONV_MODEL: &[u8] = include_bytes!("../../www/models/conv-l32.aepg");
+/// The denoiser.
+pub const DENOISER_MODEL: &[u8] = include_bytes!("../../www/models/denoiser-l32.aepg");
 
 pub fn dataset() -> Dataset {
     Dataset::parse(DATA_FILE, "www/data/mnist-subset.bin").expect("the data file parses")

@@ -6,6 +6,7 @@ import { DrawingPad } from "./draw.js";
 import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
 import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
+import { UsesPanel } from "./uses.js";
 import { LatentView, drawNetwork, paintDifference, paintDigit } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,6 +23,7 @@ const state = {
 
 const latentView = new LatentView($("latent"));
 const explorer = new LatentExplorer();
+const uses = new UsesPanel({ loadModel: loadManifestModel });
 const study = new SizeStudy((id) => {
   $("model-select").value = id;
   selectModel(id).catch(showError);
@@ -67,6 +69,7 @@ function update() {
     $("error").textContent = "Draw a digit to begin.";
     explorer.setInput(null, null);
     study.setInput(null);
+    uses.setInput(null);
     return;
   }
   try {
@@ -79,6 +82,7 @@ function update() {
     $("error").innerHTML = `MSE <span class="number" data-mse="${mse}">${mse.toFixed(4)}</span> · PSNR ${psnr.toFixed(1)} dB`;
     explorer.setInput(input, code);
     study.setInput(input);
+    uses.setInput(input);
   } catch (error) {
     setStatus(error.message, "error");
   }
@@ -90,6 +94,25 @@ function currentInput() {
   if (state.sample) return state.sample;
   const { rgba, width, height } = pad.pixels();
   return drawingToMnist(rgba, width, height) ?? null;
+}
+
+/** The convolutional model against the dense one it is compared with, from the manifest. */
+function describeConvModel(manifest) {
+  const find = (id) => manifest.models.find((m) => m.id === id);
+  const [conv, dense] = [find("conv-l32"), find("tuned-l32")];
+  if (!conv || !dense) return;
+  const describe = (m) => `${m.params.toLocaleString("en")} parameters, test MSE ${m.test.mse.toFixed(4)}`;
+  $("conv-compare").textContent =
+    `Convolutional (L=${conv.latentSize}): ${describe(conv)}. Dense, tuned (L=${dense.latentSize}): ${describe(dense)}. ` +
+    "Sharing small filters across the image needs far fewer weights and rebuilds digits better.";
+}
+
+/** A model of the manifest, loaded on its own (for the sections that compare models). */
+async function loadManifestModel(id) {
+  const manifest = state.manifest ?? (await (await fetchOk("models/manifest.json")).json());
+  const entry = manifest.models.find((m) => m.id === id);
+  if (!entry) throw new Error(`no model "${id}" in the manifest`);
+  return Autoencoder.load(await fetchBytes(`models/${entry.file}`));
 }
 
 /** Loads model `id` (a manifest entry, or one trained or loaded here) for drawing. */
@@ -113,6 +136,7 @@ function useModel(model, name, description) {
   if (!sameSize) latentView.reset(model.latentSize);
   calibrateLatentScale();
   explorer.setModel(model, state.dataset).catch(showError);
+  uses.setModel(model, state.dataset).catch(showError);
   drawNetwork($("network-diagram"), model.stageSizes);
   $("network-caption").textContent =
     `${name}: numbers per image at each layer, ${model.stageSizes.join(" → ")}.`;
@@ -211,6 +235,7 @@ async function main() {
   }
   select.value = state.manifest.defaultModel;
   study.setManifest(state.manifest);
+  describeConvModel(state.manifest);
   $("map-legend").replaceChildren(...LABEL_COLOURS.map((colour, digit) => {
     const item = document.createElement("span");
     item.innerHTML = `<span class="swatch" style="background:${colour}"></span> ${digit}`;
@@ -251,6 +276,7 @@ async function main() {
       buildGallery();
       calibrateLatentScale();
       explorer.setModel(state.model, state.dataset).catch(showError);
+      uses.setModel(state.model, state.dataset).catch(showError);
       training.paintStrip(null);
       // ?digit=N opens the page on sample N (for links and screenshots).
       const requested = new URLSearchParams(location.search).get("digit");

@@ -1,0 +1,56 @@
+//! Prints, as a Markdown table, how well each shipped model's reconstruction error tells
+//! digits from the non-digit probes (for BENCHMARKS.md; see `autoencoder_playground::anomaly`).
+//!
+//! `anomaly-report [www/models/manifest.json] [www/data/mnist-subset.bin]`
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> Result<(), String> {
+    use autoencoder_playground::anomaly::evaluate_detector;
+    use autoencoder_playground::data::Dataset;
+    use autoencoder_playground::inference::InferenceModel;
+    use autoencoder_playground::manifest::Manifest;
+    use std::path::Path;
+
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let manifest_path = args
+        .first()
+        .map_or("www/models/manifest.json", String::as_str);
+    let data_path = args
+        .get(1)
+        .map_or("www/data/mnist-subset.bin", String::as_str);
+    let read = |path: &str| std::fs::read(path).map_err(|e| format!("{path}: {e}"));
+    let manifest =
+        Manifest::parse(&String::from_utf8(read(manifest_path)?).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
+    let dataset = Dataset::parse(&read(data_path)?, data_path).map_err(|e| e.to_string())?;
+    let models_dir = Path::new(manifest_path).parent().unwrap_or(Path::new("."));
+
+    println!(
+        "| model | threshold (99th pct. MSE) | held-out test digits flagged | probes flagged | letters | scribbles | noise |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for entry in &manifest.models {
+        let bytes = read(&models_dir.join(&entry.file).display().to_string())?;
+        let model = InferenceModel::load(&bytes).map_err(|e| e.to_string())?;
+        let report = evaluate_detector(&model, &dataset).map_err(|e| e.to_string())?;
+        let kind = |index: usize| {
+            let (_, flagged, total) = report.by_kind[index];
+            format!("{flagged}/{total}")
+        };
+        println!(
+            "| {} | {:.4} | {:.1} % of {} | {:.0} % | {} | {} | {} |",
+            entry.id,
+            report.threshold,
+            100.0 * report.held_out_flagged,
+            report.held_out_digits,
+            100.0 * report.probes_flagged,
+            kind(0),
+            kind(1),
+            kind(2)
+        );
+    }
+    Ok(())
+}
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}

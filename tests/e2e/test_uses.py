@@ -1,0 +1,62 @@
+"""End-to-end tests of "what autoencoders are for": the convolutional model's feature maps,
+the noise slider with the denoiser, and a drawn letter flagged as not a digit."""
+
+from selenium.webdriver.common.keys import Keys
+
+from drawing import SEVEN, canvas_pixels, draw, mean_abs_difference, wait_until
+
+LETTER_H = [
+    [(0.25, 0.12), (0.25, 0.88)],
+    [(0.75, 0.12), (0.75, 0.88)],
+    [(0.25, 0.5), (0.75, 0.5)],
+]
+
+
+def scroll_to(page, element_id):
+    element = page.find_element("id", element_id)
+    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    return element
+
+
+def verdict(page):
+    return page.execute_script(
+        "const v = document.getElementById('anomaly-verdict');"
+        "return [v.dataset.flag ?? '', v.textContent];"
+    )
+
+
+def test_the_feature_maps_show_every_stage(page):
+    scroll_to(page, "uses")
+    draw(page, SEVEN)
+    scroll_to(page, "feature-maps")
+    wait_until(page, lambda: page.find_element("id", "feature-maps").get_attribute("data-stages") == "7", timeout=60)
+    captions = [c.text for c in page.find_elements("css selector", "#feature-maps figcaption")]
+    assert captions[0].startswith("input 28×28") and captions[-1].startswith("output 28×28")
+    assert any("14×14" in c for c in captions) and any("7×7" in c for c in captions)
+    maps = page.find_elements("css selector", "#feature-maps canvas")
+    assert len(maps) == 1 + 8 + 8 + 8 + 8 + 1
+
+
+def test_noise_goes_in_and_the_denoiser_takes_it_out(page):
+    scroll_to(page, "uses")
+    page.find_elements("css selector", "#gallery button")[0].click()
+    slider = scroll_to(page, "noise-amount")
+    wait_until(page, lambda: page.find_element("id", "dn-denoised").get_attribute("data-mse") is not None, timeout=60)
+    before = canvas_pixels(page, "dn-noisy")
+    slider.send_keys(Keys.END)  # 100 % noise, by keyboard
+    wait_until(page, lambda: mean_abs_difference(canvas_pixels(page, "dn-noisy"), before) > 0.02)
+    denoised = float(page.find_element("id", "dn-denoised").get_attribute("data-mse"))
+    plain = float(page.find_element("id", "dn-plain").get_attribute("data-mse"))
+    noisy = float(page.find_element("id", "dn-noisy").get_attribute("data-mse"))
+    assert denoised < plain < noisy, f"denoiser {denoised}, plain {plain}, noisy input {noisy}"
+
+
+def test_a_drawn_letter_is_flagged_and_a_digit_is_not(page):
+    scroll_to(page, "uses")
+    wait_until(page, lambda: "Draw something" in verdict(page)[1], timeout=60)
+    page.find_elements("css selector", "#gallery button")[0].click()
+    wait_until(page, lambda: verdict(page)[0] == "digit")
+    page.find_element("id", "clear").click()
+    draw(page, LETTER_H)
+    wait_until(page, lambda: verdict(page)[0] == "anomaly")
+    assert "Doesn't look like a digit" in verdict(page)[1]

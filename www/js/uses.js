@@ -1,0 +1,185 @@
+// "What autoencoders do": the convolutional model's feature maps (downsampling and
+// upsampling made visible), denoising with a noise slider, and anomaly detection by
+// reconstruction error. The numbers all come from Rust; this module wires and paints.
+
+import { Autoencoder, AnomalyScale, addNoise, compareImages } from "../pkg/autoencoder_playground.js";
+import { paintDigit } from "./views.js";
+
+const $ = (id) => document.getElementById(id);
+const PIXELS = 784;
+/** Feature maps shown per stage (the rest are summarised by their count). */
+const MAPS_SHOWN = 8;
+/** Test digits scored per slice while calibrating, between which the page gets to paint. */
+const SCORE_SLICE = 100;
+
+export class UsesPanel {
+  /**
+   * @param {object} page
+   * @param {(id: string) => Promise<Autoencoder>} page.loadModel loads a manifest model by id
+   */
+  constructor({ loadModel }) {
+    this.loadModel = loadModel;
+    this.input = null;
+    this.conv = null;
+    this.denoiser = null;
+    this.plain = null;
+    this.noiseSeed = 1;
+    $("noise-amount").addEventListener("input", () => this.showDenoising());
+    $("noise-reseed").addEventListener("click", () => {
+      this.noiseSeed += 1;
+      this.showDenoising();
+    });
+    // These models add a few megabytes: load them when the section first shows.
+    new IntersectionObserver((seen, observer) => {
+      if (seen.some((s) => s.isIntersecting)) {
+        observer.disconnect();
+        this.loadModels().catch((error) => ($("uses-status").textContent = `Models did not load: ${error.message}`));
+      }
+    }).observe($("uses"));
+  }
+
+  async loadModels() {
+    [this.conv, this.denoiser, this.plain] = await Promise.all(
+      ["conv-l32", "denoiser-l32", "tuned-l32"].map((id) => this.loadModel(id)),
+    );
+    this.showFeatureMaps();
+    this.showDenoising();
+  }
+
+  /** The drawing view's current input (or null), and the model it uses. */
+  setInput(input) {
+    this.input = input;
+    this.showFeatureMaps();
+    this.showDenoising();
+    this.showAnomaly();
+  }
+
+  // --- Feature maps --------------------------------------------------------------------
+
+  showFeatureMaps() {
+    const container = $("feature-maps");
+    if (!this.conv) return;
+    if (!this.input) {
+      container.dataset.stages = "0";
+      container.replaceChildren(Object.assign(document.createElement("p"), { className: "note", textContent: "Draw a digit to see it pass through the network." }));
+      return;
+    }
+    const stages = this.conv.featureMaps(this.input);
+    container.replaceChildren(...stages.map((stage) => {
+      const column = document.createElement("figure");
+      column.className = "stage-maps";
+      const caption = document.createElement("figcaption");
+      caption.textContent = stage.side ? `${stage.name}${stage.channels > 1 ? ` ×${stage.channels}` : ""}` : stage.name;
+      column.append(caption);
+      const values = stage.values;
+      if (stage.side === 0) {
+        column.append(codeBars(values));
+      } else {
+        const size = stage.side * stage.side;
+        for (let c = 0; c < Math.min(stage.channels, MAPS_SHOWN); c++) {
+          column.append(featureCanvas(values.subarray(c * size, (c + 1) * size), stage.side));
+        }
+      }
+      stage.free();
+      return column;
+    }));
+    container.dataset.stages = String(stages.length);
+  }
+
+  // --- Denoising -----------------------------------------------------------------------
+
+  showDenoising() {
+    const amount = Number($("noise-amount").value) / 100;
+    $("noise-value").textContent = `${Math.round(amount * 100)} %`;
+    const cells = ["noisy", "denoised", "plain"];
+    if (!this.input || !this.denoiser || !this.plain) {
+      for (const id of ["clean", ...cells]) paintDigit($(`dn-${id}`), null);
+      for (const id of cells) $(`dn-${id}-mse`).textContent = "";
+      return;
+    }
+    const noisy = addNoise(this.input, amount, this.noiseSeed);
+    const outputs = { noisy, denoised: this.denoiser.reconstruct(noisy), plain: this.plain.reconstruct(noisy) };
+    paintDigit($("dn-clean"), this.input);
+    for (const id of cells) {
+      paintDigit($(`dn-${id}`), outputs[id]);
+      const { mse } = compareImages(outputs[id], this.input);
+      $(`dn-${id}-mse`).textContent = `MSE ${mse.toFixed(4)}`;
+      $(`dn-${id}`).dataset.mse = String(mse);
+    }
+  }
+
+  // --- Anomaly detection ---------------------------------------------------------------
+
+  /** Calibrates the score on the test digits for `model` (the drawing view's model). */
+  async setModel(model, dataset) {
+    this.model = model;
+    this.scale?.free();
+    this.scale = null;
+    const generation = (this.generation = (this.generation ?? 0) + 1);
+    this.showAnomaly();
+    if (!model || !dataset) return;
+    const test = dataset.testIndices();
+    const errors = new Float32Array(test.length);
+    for (let start = 0; start < test.length; start += SCORE_SLICE) {
+      const slice = test.slice(start, start + SCORE_SLICE);
+      errors.set(model.reconstructionErrors(dataset.images(slice)), start);
+      await new Promise((resolve) => setTimeout(resolve));
+      if (generation !== this.generation) return;
+    }
+    this.scale = AnomalyScale.fit(errors);
+    this.showAnomaly();
+  }
+
+  showAnomaly() {
+    const verdict = $("anomaly-verdict");
+    const marker = $("anomaly-marker");
+    if (!this.scale || !this.input) {
+      verdict.textContent = this.scale ? "Draw something: a digit, a letter, a doodle." : "Scoring the test digits…";
+      verdict.dataset.flag = "";
+      marker.hidden = true;
+      return;
+    }
+    const [error] = this.model.reconstructionErrors(this.input);
+    const percentile = this.scale.percentile(error);
+    const flagged = this.scale.isAnomalous(error);
+    marker.hidden = false;
+    marker.style.left = `${Math.min(percentile, 100)}%`;
+    verdict.dataset.flag = flagged ? "anomaly" : "digit";
+    verdict.dataset.percentile = String(percentile);
+    verdict.textContent = flagged
+      ? `Doesn't look like a digit this model knows: reconstruction error ${error.toFixed(4)} is above ${percentile.toFixed(1)} % of the test digits (flag: above the 99th percentile, ${this.scale.threshold.toFixed(4)}).`
+      : `Looks like a digit: its reconstruction error ${error.toFixed(4)} is higher than that of ${percentile.toFixed(1)} % of the test digits (flag above the 99th percentile, ${this.scale.threshold.toFixed(4)}).`;
+  }
+}
+
+/** A feature map as a small greyscale canvas, scaled to its own range. */
+function featureCanvas(values, side) {
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = side;
+  const ctx = canvas.getContext("2d");
+  const image = ctx.createImageData(side, side);
+  let [low, high] = [Infinity, -Infinity];
+  for (const v of values) [low, high] = [Math.min(low, v), Math.max(high, v)];
+  const range = high - low || 1;
+  values.forEach((v, i) => {
+    const shade = Math.round(255 * (1 - (v - low) / range));
+    image.data.set([shade, shade, shade, 255], i * 4);
+  });
+  ctx.putImageData(image, 0, 0);
+  return canvas;
+}
+
+/** The code as a column of small bars, centred on zero. */
+function codeBars(values) {
+  const box = document.createElement("div");
+  box.className = "code-bars";
+  const largest = Math.max(...values.map(Math.abs), 1e-6);
+  for (const v of values) {
+    const bar = document.createElement("span");
+    bar.style.width = `${(Math.abs(v) / largest) * 50}%`;
+    bar.style.marginLeft = v < 0 ? `${50 - (Math.abs(v) / largest) * 50}%` : "50%";
+    bar.className = v < 0 ? "negative" : "";
+    box.append(bar);
+  }
+  return box;
+}
