@@ -69,10 +69,47 @@ pub fn ink_from_rgba(rgba: &[u8]) -> Result<Vec<u8>> {
 /// The drawing as a 28×28 MNIST-style image (784 values in 0…1), or `None` when it has no ink.
 /// The stroke width is normalised first (see the module docs).
 pub fn to_mnist(image: InkImage<'_>) -> Option<Vec<f32>> {
+    // A high-density canvas has far more pixels than a 20 px digit needs: shrink it first, so
+    // the stroke reshaping works on at most WORKING_SIDE² pixels.
+    let shrunk = shrink_to_working_size(image);
+    let image = match &shrunk {
+        Some((width, height, ink)) => InkImage::new(*width, *height, ink).ok()?,
+        None => image,
+    };
     match normalise_stroke_width(image) {
         Some(ink) => resample_to_mnist(InkImage { ink: &ink, ..image }),
         None => resample_to_mnist(image),
     }
+}
+
+/// Longest side the drawing is worked on at: 14 source pixels per pixel of the 20 px digit box.
+const WORKING_SIDE: usize = 280;
+
+/// The image averaged down by a whole factor so that its longer side is at most
+/// [`WORKING_SIDE`], or `None` when it is small enough already.
+fn shrink_to_working_size(image: InkImage<'_>) -> Option<(usize, usize, Vec<u8>)> {
+    let factor = image.width.max(image.height).div_ceil(WORKING_SIDE);
+    if factor <= 1 {
+        return None;
+    }
+    let (width, height) = (image.width.div_ceil(factor), image.height.div_ceil(factor));
+    let mut sums = vec![0u32; width * height];
+    for y in 0..image.height {
+        let row = &image.ink[y * image.width..(y + 1) * image.width];
+        let out = &mut sums[(y / factor) * width..(y / factor + 1) * width];
+        for (x, &v) in row.iter().enumerate() {
+            out[x / factor] += v as u32;
+        }
+    }
+    // Edge blocks cut short by the image's border count the missing pixels as paper.
+    let block = (factor * factor) as u32;
+    Some((
+        width,
+        height,
+        sums.into_iter()
+            .map(|s| ((s + block / 2) / block) as u8)
+            .collect(),
+    ))
 }
 
 /// Thins or thickens the stroke to [`STROKE_FRACTION`] of the digit's size: pixels within the
@@ -451,6 +488,20 @@ mod tests {
             bounding_box_of(&thin).0.abs_diff(bounding_box_of(&thick).0) <= 1,
             true
         );
+    }
+
+    #[test]
+    fn a_high_density_canvas_gives_the_same_image_as_a_plain_one() {
+        let plain = convert(280, &seven(280, 40.0, 40.0, 0.7, 0.12));
+        let dense = convert(560, &seven(560, 80.0, 80.0, 0.7, 0.12));
+        let difference = mean_abs_difference(&plain, &dense);
+        assert!(difference < 0.02, "mean difference {difference}");
+        let four_rows = InkImage::new(600, 4, &[200; 2400]).unwrap();
+        let (width, height, ink) = shrink_to_working_size(four_rows).unwrap();
+        assert_eq!((width, height), (200, 2));
+        assert_eq!(ink[0], 200);
+        // The second row of blocks holds one image row of three: a third of the ink.
+        assert_eq!(ink[200], 67);
     }
 
     #[test]

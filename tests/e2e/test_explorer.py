@@ -19,11 +19,11 @@ def scroll_to(page, element):
 def test_a_slider_changes_the_decoded_image(page):
     draw(page, SEVEN)
     wait_until(page, lambda: page.find_elements("css selector", "#sliders input"))
-    before = canvas_pixels(page, "slider-decoded")
-    assert mean_abs_difference(before, canvas_pixels(page, "reconstruction")) < 0.02, \
-        "the sliders start at the drawing's code"
+    # The sliders follow the drawing while they are on screen.
     slider = page.find_element("css selector", "#sliders input")
     scroll_to(page, slider)
+    wait_until(page, lambda: mean_abs_difference(canvas_pixels(page, "slider-decoded"), canvas_pixels(page, "reconstruction")) < 0.02)
+    before = canvas_pixels(page, "slider-decoded")
     slider.click()
     slider.send_keys(Keys.END)  # the keyboard moves it to +3 standard deviations
     wait_until(page, lambda: mean_abs_difference(canvas_pixels(page, "slider-decoded"), before) > 0.01)
@@ -56,11 +56,11 @@ def test_interpolation_runs_from_a_to_b(page):
 def test_the_map_shows_every_test_digit_and_a_click_decodes(page):
     wait_until(page, lambda: attribute(page, "latent-map", "data-points") == "1996")
     draw(page, SEVEN)
+    latent_map = page.find_element("id", "latent-map")
+    scroll_to(page, latent_map)  # the map catches up with the drawing once it is seen
     wait_until(page, lambda: attribute(page, "latent-map", "data-marker") is not None)
     marker = attribute(page, "latent-map", "data-marker")
 
-    latent_map = page.find_element("id", "latent-map")
-    scroll_to(page, latent_map)
     ActionChains(page).move_to_element_with_offset(latent_map, 30, -40).click().perform()
     wait_until(page, lambda: attribute(page, "map-decoded", "data-sum") is not None)
     assert float(attribute(page, "map-decoded", "data-sum")) > 5, "the decoded point shows ink"
@@ -68,6 +68,7 @@ def test_the_map_shows_every_test_digit_and_a_click_decodes(page):
 
     page.find_element("id", "clear").click()
     draw(page, [[(0.5, 0.12), (0.5, 0.88)]])
+    scroll_to(page, latent_map)
     wait_until(page, lambda: attribute(page, "latent-map", "data-marker") != marker)
 
 

@@ -83,7 +83,11 @@ export class DrawingPad {
   begin(event) {
     if (event.button !== 0 && event.pointerType === "mouse") return;
     event.preventDefault();
-    this.canvas.setPointerCapture(event.pointerId);
+    try {
+      this.canvas.setPointerCapture(event.pointerId);
+    } catch {
+      // A pointer the browser no longer tracks (or a synthetic one): draw without capture.
+    }
     this.current = [this.toPoint(event)];
     this.strokes.push(this.current);
     this.paintSegment(this.current, 0);

@@ -4,7 +4,7 @@
 // this module only wires controls and paints.
 
 import { LatentPlane, interpolate, latentSpread } from "../pkg/autoencoder_playground.js";
-import { paintDigit } from "./views.js";
+import { paintDigit, watchVisibility } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 784;
@@ -44,6 +44,8 @@ export class LatentExplorer {
     map.addEventListener("pointermove", (event) => this.hoverMap(event));
     map.addEventListener("pointerleave", () => ($("map-hover").hidden = true));
     new ResizeObserver(() => this.drawMap()).observe(map);
+    this.slidersVisible = watchVisibility($("sliders").closest(".panel"), () => this.resetSliders());
+    this.mapVisible = watchVisibility(map, () => this.drawMap());
     requestAnimationFrame((time) => this.animate(time));
   }
 
@@ -86,8 +88,9 @@ export class LatentExplorer {
     this.input = input;
     this.code = code;
     $("interp-set-a").disabled = $("interp-set-b").disabled = !input;
-    this.resetSliders();
-    this.drawMap();
+    // Off-screen views catch up when they scroll into view (see watchVisibility).
+    if (this.slidersVisible()) this.resetSliders();
+    if (this.mapVisible()) this.drawMap();
   }
 
   // --- Sliders -------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 // against L, and the current input rebuilt by each of them side by side.
 
 import { Autoencoder, compareImages } from "../pkg/autoencoder_playground.js";
-import { drawLineChart, paintDigit } from "./views.js";
+import { drawLineChart, paintDigit, watchVisibility } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,6 +15,7 @@ export class SizeStudy {
     this.input = null;
     this.currentId = null;
     new ResizeObserver(() => this.drawChart()).observe($("size-chart"));
+    this.visible = watchVisibility($("size-row"), () => this.showReconstructions());
   }
 
   /** The study's models from the manifest (`latentSizeStudy`, smallest L first). */
@@ -53,7 +54,7 @@ export class SizeStudy {
 
   setInput(input) {
     this.input = input;
-    this.showReconstructions();
+    if (this.visible()) this.showReconstructions();
   }
 
   setCurrentModel(id) {

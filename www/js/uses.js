@@ -3,7 +3,7 @@
 // reconstruction error. The numbers all come from Rust; this module wires and paints.
 
 import { Autoencoder, AnomalyScale, addNoise, compareImages } from "../pkg/autoencoder_playground.js";
-import { paintDigit } from "./views.js";
+import { paintDigit, watchVisibility } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 784;
@@ -25,6 +25,8 @@ export class UsesPanel {
     this.plain = null;
     this.noiseSeed = 1;
     $("noise-amount").addEventListener("input", () => this.showDenoising());
+    this.mapsVisible = watchVisibility($("feature-maps"), () => this.showFeatureMaps());
+    this.denoisingVisible = watchVisibility($("dn-clean"), () => this.showDenoising());
     $("noise-reseed").addEventListener("click", () => {
       this.noiseSeed += 1;
       this.showDenoising();
@@ -49,8 +51,9 @@ export class UsesPanel {
   /** The drawing view's current input (or null), and the model it uses. */
   setInput(input) {
     this.input = input;
-    this.showFeatureMaps();
-    this.showDenoising();
+    // Off-screen views catch up when they scroll into view (see watchVisibility).
+    if (this.mapsVisible()) this.showFeatureMaps();
+    if (this.denoisingVisible()) this.showDenoising();
     this.showAnomaly();
   }
 
@@ -65,24 +68,35 @@ export class UsesPanel {
       return;
     }
     const stages = this.conv.featureMaps(this.input);
-    container.replaceChildren(...stages.map((stage) => {
-      const column = document.createElement("figure");
-      column.className = "stage-maps";
-      const caption = document.createElement("figcaption");
-      caption.textContent = stage.side ? `${stage.name}${stage.channels > 1 ? ` ×${stage.channels}` : ""}` : stage.name;
-      column.append(caption);
+    // The columns are built once; later inputs repaint their canvases in place.
+    if (container.dataset.stages !== String(stages.length)) {
+      container.replaceChildren(...stages.map((stage) => {
+        const column = document.createElement("figure");
+        column.className = "stage-maps";
+        const caption = document.createElement("figcaption");
+        caption.textContent = stage.side && stage.channels > 1 ? `${stage.name} ×${stage.channels}` : stage.name;
+        column.append(caption);
+        if (stage.side === 0) {
+          column.append(Object.assign(document.createElement("div"), { className: "code-bars" }));
+        } else {
+          for (let c = 0; c < Math.min(stage.channels, MAPS_SHOWN); c++) {
+            column.append(Object.assign(document.createElement("canvas"), { width: stage.side, height: stage.side }));
+          }
+        }
+        return column;
+      }));
+    }
+    stages.forEach((stage, i) => {
+      const column = container.children[i];
       const values = stage.values;
       if (stage.side === 0) {
-        column.append(codeBars(values));
+        paintCodeBars(column.querySelector(".code-bars"), values);
       } else {
         const size = stage.side * stage.side;
-        for (let c = 0; c < Math.min(stage.channels, MAPS_SHOWN); c++) {
-          column.append(featureCanvas(values.subarray(c * size, (c + 1) * size), stage.side));
-        }
+        column.querySelectorAll("canvas").forEach((canvas, c) => paintFeatureMap(canvas, values.subarray(c * size, (c + 1) * size)));
       }
       stage.free();
-      return column;
-    }));
+    });
     container.dataset.stages = String(stages.length);
   }
 
@@ -152,12 +166,10 @@ export class UsesPanel {
   }
 }
 
-/** A feature map as a small greyscale canvas, scaled to its own range. */
-function featureCanvas(values, side) {
-  const canvas = document.createElement("canvas");
-  canvas.width = canvas.height = side;
+/** Paints one feature map in grey, scaled to its own range (dark = strong). */
+function paintFeatureMap(canvas, values) {
   const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(side, side);
+  const image = ctx.createImageData(canvas.width, canvas.height);
   let [low, high] = [Infinity, -Infinity];
   for (const v of values) [low, high] = [Math.min(low, v), Math.max(high, v)];
   const range = high - low || 1;
@@ -166,20 +178,19 @@ function featureCanvas(values, side) {
     image.data.set([shade, shade, shade, 255], i * 4);
   });
   ctx.putImageData(image, 0, 0);
-  return canvas;
 }
 
 /** The code as a column of small bars, centred on zero. */
-function codeBars(values) {
-  const box = document.createElement("div");
-  box.className = "code-bars";
-  const largest = Math.max(...values.map(Math.abs), 1e-6);
-  for (const v of values) {
-    const bar = document.createElement("span");
-    bar.style.width = `${(Math.abs(v) / largest) * 50}%`;
-    bar.style.marginLeft = v < 0 ? `${50 - (Math.abs(v) / largest) * 50}%` : "50%";
-    bar.className = v < 0 ? "negative" : "";
-    box.append(bar);
+function paintCodeBars(box, values) {
+  if (box.children.length !== values.length) {
+    box.replaceChildren(...Array.from(values, () => document.createElement("span")));
   }
-  return box;
+  const largest = Math.max(...Array.from(values, Math.abs), 1e-6);
+  values.forEach((v, i) => {
+    const bar = box.children[i];
+    const share = (Math.abs(v) / largest) * 50;
+    bar.style.width = `${share}%`;
+    bar.style.marginLeft = v < 0 ? `${50 - share}%` : "50%";
+    bar.className = v < 0 ? "negative" : "";
+  });
 }

@@ -181,3 +181,21 @@ export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "
   ctx.textAlign = "center";
   for (const [x, label] of xTicks) ctx.fillText(label, px(x), height - 6);
 }
+
+/**
+ * Tracks whether `element` is on screen; `onShow` runs each time it scrolls into view. Panels
+ * below the fold use it to skip work while a person draws, and catch up when they are seen.
+ * Returns a function that tells whether the element is visible now.
+ */
+export function watchVisibility(element, onShow) {
+  let visible = false;
+  new IntersectionObserver((entries) => {
+    const now = entries.some((entry) => entry.isIntersecting);
+    if (now && !visible) {
+      visible = true;
+      onShow();
+    }
+    visible = now;
+  }).observe(element);
+  return () => visible;
+}
