@@ -18,7 +18,7 @@ use burn::nn::{LeakyRelu, LeakyReluConfig, Linear, LinearConfig, PaddingConfig2d
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
-use super::{KERAS_LEAKY_SLOPE, MAX_LATENT, MIN_LATENT};
+use super::KERAS_LEAKY_SLOPE;
 use crate::Error;
 use crate::image::{PIXELS, SIDE};
 
@@ -45,22 +45,11 @@ pub struct ConvAutoencoderConfig {
 impl ConvAutoencoderConfig {
     /// Rejects configurations the page and the model files do not support.
     pub fn validate(&self) -> crate::Result<()> {
-        if !(MIN_LATENT..=MAX_LATENT).contains(&self.latent_size) {
-            return Err(Error::InvalidOptions(format!(
-                "latent size {} is outside {MIN_LATENT}…{MAX_LATENT}",
-                self.latent_size
-            )));
-        }
+        super::validate_common(self.latent_size, self.leaky_slope)?;
         if !(1..=64).contains(&self.channels_14) || !(1..=64).contains(&self.channels_7) {
             return Err(Error::InvalidOptions(format!(
                 "feature-map channels {} and {} must each be 1…64",
                 self.channels_14, self.channels_7
-            )));
-        }
-        if !(0.0..=1.0).contains(&self.leaky_slope) {
-            return Err(Error::InvalidOptions(format!(
-                "LeakyReLU slope {} is outside [0, 1]",
-                self.leaky_slope
             )));
         }
         Ok(())

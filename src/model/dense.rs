@@ -12,7 +12,7 @@ use burn::nn::{Dropout, DropoutConfig, LeakyRelu, LeakyReluConfig, Linear, Linea
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
-use super::{KERAS_LEAKY_SLOPE, MAX_LATENT, MIN_LATENT};
+use super::KERAS_LEAKY_SLOPE;
 use crate::Error;
 use crate::image::PIXELS;
 
@@ -40,22 +40,11 @@ impl DenseAutoencoderConfig {
 
     /// Rejects configurations the page and the model files do not support.
     pub fn validate(&self) -> crate::Result<()> {
-        if !(MIN_LATENT..=MAX_LATENT).contains(&self.latent_size) {
-            return Err(Error::InvalidOptions(format!(
-                "latent size {} is outside {MIN_LATENT}…{MAX_LATENT}",
-                self.latent_size
-            )));
-        }
+        super::validate_common(self.latent_size, self.leaky_slope)?;
         if !(0.0..1.0).contains(&self.dropout) {
             return Err(Error::InvalidOptions(format!(
                 "dropout {} is outside [0, 1)",
                 self.dropout
-            )));
-        }
-        if !(0.0..=1.0).contains(&self.leaky_slope) {
-            return Err(Error::InvalidOptions(format!(
-                "LeakyReLU slope {} is outside [0, 1]",
-                self.leaky_slope
             )));
         }
         Ok(())

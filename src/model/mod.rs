@@ -17,6 +17,21 @@ pub const MAX_LATENT: usize = 128;
 /// Keras's default LeakyReLU slope: the course note uses `tf.keras` defaults.
 pub const KERAS_LEAKY_SLOPE: f64 = 0.3;
 
+/// Checks what every architecture's config shares: the code width and LeakyReLU's slope.
+pub(crate) fn validate_common(latent_size: usize, leaky_slope: f64) -> crate::Result<()> {
+    if !(MIN_LATENT..=MAX_LATENT).contains(&latent_size) {
+        return Err(crate::Error::InvalidOptions(format!(
+            "latent size {latent_size} is outside {MIN_LATENT}…{MAX_LATENT}"
+        )));
+    }
+    if !(0.0..=1.0).contains(&leaky_slope) {
+        return Err(crate::Error::InvalidOptions(format!(
+            "LeakyReLU slope {leaky_slope} is outside [0, 1]"
+        )));
+    }
+    Ok(())
+}
+
 /// A network of either architecture, so that training, files and inference need not care
 /// which one they hold.
 #[derive(Debug, Clone)]
