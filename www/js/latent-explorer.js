@@ -59,6 +59,7 @@ export class LatentExplorer {
     this.plane = null;
     const generation = (this.generation = (this.generation ?? 0) + 1);
     if (!model || !dataset) return;
+    this.fitting = true;
     $("map-caption").textContent = "Encoding the test digits…";
     const testIndices = dataset.testIndices();
     const codes = new Float32Array(testIndices.length * model.latentSize);
@@ -68,6 +69,7 @@ export class LatentExplorer {
       await new Promise((resolve) => setTimeout(resolve)); // let the page paint
       if (generation !== this.generation) return; // another model took over meanwhile
     }
+    this.fitting = false;
     this.testIndices = testIndices;
     this.testLabels = Array.from(testIndices, (i) => dataset.label(i));
     this.spread = latentSpread(codes, model.latentSize);
@@ -81,6 +83,19 @@ export class LatentExplorer {
     this.updateInterpolation();
     this.describeMap();
     this.drawMap();
+  }
+
+  /**
+   * The same kind of model with new weights (one being trained): keep the fitted map and
+   * spread, which change slowly, and decode with the new weights. A fit still running is
+   * restarted, since it would otherwise go on with the old weights.
+   */
+  async retarget(model) {
+    if (this.fitting || !this.spread) return this.setModel(model, this.dataset);
+    this.model = model;
+    this.updateInterpolation();
+    if (this.slidersVisible()) this.resetSliders();
+    if (this.mapVisible()) this.drawMap();
   }
 
   /** The current input changed (drawing, gallery digit, or cleared). */

@@ -129,14 +129,27 @@ async function selectModel(id) {
   study.setCurrentModel(id);
 }
 
+/** Refitting the explorer and the anomaly scale encodes every test digit, so a model that keeps
+ *  changing (one being trained, refreshed every 2 s) is refitted at most this often. */
+const REFIT_EVERY_MS = 15000;
+
 function useModel(model, name, description) {
   const sameSize = state.model?.latentSize === model.latentSize;
+  const now = performance.now();
+  const refit = !sameSize || state.modelName !== name || now - state.lastRefit > REFIT_EVERY_MS;
   state.model?.free();
   state.model = model;
+  state.modelName = name;
   if (!sameSize) latentView.reset(model.latentSize);
   calibrateLatentScale();
-  explorer.setModel(model, state.dataset).catch(showError);
-  uses.setModel(model, state.dataset).catch(showError);
+  if (refit) {
+    state.lastRefit = now;
+    explorer.setModel(model, state.dataset).catch(showError);
+    uses.setModel(model, state.dataset).catch(showError);
+  } else {
+    explorer.retarget(model).catch(showError);
+    uses.retarget(model).catch(showError);
+  }
   drawNetwork($("network-diagram"), model.stageSizes);
   $("network-caption").textContent =
     `${name}: numbers per image at each layer, ${model.stageSizes.join(" → ")}.`;

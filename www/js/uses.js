@@ -127,11 +127,13 @@ export class UsesPanel {
   /** Calibrates the score on the test digits for `model` (the drawing view's model). */
   async setModel(model, dataset) {
     this.model = model;
+    this.dataset = dataset;
     this.scale?.free();
     this.scale = null;
     const generation = (this.generation = (this.generation ?? 0) + 1);
     this.showAnomaly();
     if (!model || !dataset) return;
+    this.fitting = true;
     const test = dataset.testIndices();
     const errors = new Float32Array(test.length);
     for (let start = 0; start < test.length; start += SCORE_SLICE) {
@@ -140,7 +142,16 @@ export class UsesPanel {
       await new Promise((resolve) => setTimeout(resolve));
       if (generation !== this.generation) return;
     }
+    this.fitting = false;
     this.scale = AnomalyScale.fit(errors);
+    this.showAnomaly();
+  }
+
+  /** New weights for the same model (one being trained): keep the calibration, unless it is
+   *  still running, in which case it restarts with the new weights. */
+  async retarget(model) {
+    if (this.fitting || !this.scale) return this.setModel(model, this.dataset);
+    this.model = model;
     this.showAnomaly();
   }
 
