@@ -98,14 +98,7 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
             odd.into_iter().map(|(_, &d)| d).collect(),
         )
     };
-    let errors_of = |images: &[f32]| -> Result<Vec<f32>> {
-        let outputs = images
-            .chunks_exact(PIXELS)
-            .map(|image| model.reconstruct(image))
-            .collect::<Result<Vec<_>>>()?
-            .concat();
-        Ok(reconstruction_errors(&outputs, images))
-    };
+    let errors_of = |images: &[f32]| model.reconstruction_errors(images);
     let scale = AnomalyScale::fit(&errors_of(&dataset.images(&calibration))?)?;
     let held_out_errors = errors_of(&dataset.images(&held_out))?;
     let held_out_flagged = held_out_errors

@@ -125,6 +125,17 @@ impl InferenceModel {
         self.decode(&code)
     }
 
+    /// Each of n images' (n×784 pixels) mean squared reconstruction error: the anomaly score.
+    pub fn reconstruction_errors(&self, images: &[f32]) -> Result<Vec<f32>> {
+        check_rows("images", images, PIXELS)?;
+        let outputs = images
+            .chunks_exact(PIXELS)
+            .map(|image| self.reconstruct(image))
+            .collect::<Result<Vec<_>>>()?
+            .concat();
+        Ok(crate::anomaly::reconstruction_errors(&outputs, images))
+    }
+
     /// Every stage of the network for one image, input to output: for the convolutional
     /// network the image, the 14×14 and 7×7 feature maps, the code, and the decoder's 7×7 and
     /// 14×14 maps and output. The dense network has no spatial maps: an error says so.

@@ -1,7 +1,6 @@
 use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
-use crate::image::PIXELS;
 use crate::inference::{FeatureMaps, InferenceModel};
 
 /// A trained autoencoder, loaded from a model file.
@@ -56,12 +55,7 @@ impl Autoencoder {
     /// error, the anomaly score.
     #[wasm_bindgen(js_name = reconstructionErrors)]
     pub fn reconstruction_errors(&self, images: &[f32]) -> Result<Vec<f32>, JsError> {
-        let rows = crate::error::check_rows("images", images, PIXELS).map_err(to_js)?;
-        let mut outputs = Vec::with_capacity(rows * PIXELS);
-        for image in images.chunks_exact(PIXELS) {
-            outputs.extend(self.inner.reconstruct(image).map_err(to_js)?);
-        }
-        Ok(crate::anomaly::reconstruction_errors(&outputs, images))
+        self.inner.reconstruction_errors(images).map_err(to_js)
     }
 
     /// Numbers per image at each stage, input → code → output (for the network diagram).

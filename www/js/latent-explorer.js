@@ -4,7 +4,7 @@
 // this module only wires controls and paints.
 
 import { LatentPlane, interpolate, latentSpread } from "../pkg/autoencoder_playground.js";
-import { paintDigit, watchVisibility } from "./views.js";
+import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 784;
@@ -12,8 +12,6 @@ const PIXELS = 784;
 const FIRST_SLIDERS = 8;
 const STRIP_FRAMES = 9;
 const MORPH_FRAMES = 48;
-/** Test digits encoded per slice, between which the page gets to paint. */
-const ENCODE_SLICE = 100;
 /** Ten distinguishable colours, one per digit (Tableau 10). */
 export const LABEL_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
@@ -61,15 +59,11 @@ export class LatentExplorer {
     if (!model || !dataset) return;
     this.fitting = true;
     $("map-caption").textContent = "Encoding the test digits…";
-    const testIndices = dataset.testIndices();
-    const codes = new Float32Array(testIndices.length * model.latentSize);
-    for (let start = 0; start < testIndices.length; start += ENCODE_SLICE) {
-      const slice = testIndices.slice(start, start + ENCODE_SLICE);
-      codes.set(model.encodeMany(dataset.images(slice)), start * model.latentSize);
-      await new Promise((resolve) => setTimeout(resolve)); // let the page paint
-      if (generation !== this.generation) return; // another model took over meanwhile
-    }
+    const codes = await overTestDigits(dataset, model.latentSize, (images) => model.encodeMany(images),
+      () => generation === this.generation);
+    if (!codes) return;
     this.fitting = false;
+    const testIndices = dataset.testIndices();
     this.testIndices = testIndices;
     this.testLabels = Array.from(testIndices, (i) => dataset.label(i));
     this.spread = latentSpread(codes, model.latentSize);

@@ -3,14 +3,12 @@
 // reconstruction error. The numbers all come from Rust; this module wires and paints.
 
 import { Autoencoder, AnomalyScale, addNoise, compareImages } from "../pkg/autoencoder_playground.js";
-import { paintDigit, watchVisibility } from "./views.js";
+import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
 const PIXELS = 784;
 /** Feature maps shown per stage (the rest are summarised by their count). */
 const MAPS_SHOWN = 8;
-/** Test digits scored per slice while calibrating, between which the page gets to paint. */
-const SCORE_SLICE = 100;
 
 export class UsesPanel {
   /**
@@ -134,14 +132,9 @@ export class UsesPanel {
     this.showAnomaly();
     if (!model || !dataset) return;
     this.fitting = true;
-    const test = dataset.testIndices();
-    const errors = new Float32Array(test.length);
-    for (let start = 0; start < test.length; start += SCORE_SLICE) {
-      const slice = test.slice(start, start + SCORE_SLICE);
-      errors.set(model.reconstructionErrors(dataset.images(slice)), start);
-      await new Promise((resolve) => setTimeout(resolve));
-      if (generation !== this.generation) return;
-    }
+    const errors = await overTestDigits(dataset, 1, (images) => model.reconstructionErrors(images),
+      () => generation === this.generation);
+    if (!errors) return;
     this.fitting = false;
     this.scale = AnomalyScale.fit(errors);
     this.showAnomaly();

@@ -1,4 +1,5 @@
-// Small renderers for the page's views. They only paint numbers they are given.
+// Small renderers for the page's views (they only paint numbers they are given), and two helpers
+// the panels share: visibility tracking and a sliced pass over the test digits.
 
 const SIDE = 28;
 
@@ -198,4 +199,23 @@ export function watchVisibility(element, onShow) {
     visible = now;
   }).observe(element);
   return () => visible;
+}
+
+/** Test digits handled per slice by `overTestDigits`, between which the page gets to paint. */
+const TEST_SLICE = 100;
+
+/**
+ * Runs `work(images)` over the data file's test digits a slice at a time, yielding to the page
+ * between slices; `work` returns `width` numbers per digit. Resolves to all of them in one
+ * Float32Array, or to null once `stillWanted()` is false (another model took over meanwhile).
+ */
+export async function overTestDigits(dataset, width, work, stillWanted) {
+  const test = dataset.testIndices();
+  const results = new Float32Array(test.length * width);
+  for (let start = 0; start < test.length; start += TEST_SLICE) {
+    results.set(work(dataset.images(test.slice(start, start + TEST_SLICE))), start * width);
+    await new Promise((resolve) => setTimeout(resolve));
+    if (!stillWanted()) return null;
+  }
+  return results;
 }
