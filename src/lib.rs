@@ -20,6 +20,7 @@ pub mod loss;
 pub mod manifest;
 pub mod model;
 pub mod model_file;
+pub mod negatives;
 pub mod noise;
 pub mod preprocess;
 pub mod probes;

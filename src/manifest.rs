@@ -57,6 +57,14 @@ pub struct TrainingRecord {
     /// Trained as a denoiser (corrupted inputs, clean targets).
     #[serde(default)]
     pub denoise: bool,
+    /// Share of each batch that was non-digits with blank targets (outlier exposure, for an
+    /// anomaly detector; 0 for none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub outlier_exposure: f64,
+}
+
+fn is_zero(value: &f64) -> bool {
+    *value == 0.0
 }
 
 /// The whole manifest.
@@ -135,6 +143,7 @@ mod tests {
                 seed: 1,
                 train_samples: 1,
                 denoise: false,
+                outlier_exposure: 0.0,
             },
             test: Metrics {
                 mse: 0.1,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{check_pixel_range, check_rows};
 use crate::image::PIXELS;
 use crate::inference::InferenceModel;
-use crate::loss::{Metrics, binary_cross_entropy};
+use crate::loss::{Metrics, binary_cross_entropy, shortfall_below_margin};
 use crate::model::{ConvAutoencoderConfig, DenseAutoencoderConfig, Network};
 use crate::model_file::{self, Architecture, Header};
 use crate::{Error, Result};
@@ -169,7 +169,46 @@ impl Trainer {
         check_pixel_range("training targets", targets)?;
         let inputs = to_tensor(inputs, rows, &self.device);
         let targets = to_tensor(targets, rows, &self.device);
-        let loss = binary_cross_entropy(self.model.forward(inputs), targets);
+        self.descend(binary_cross_entropy(self.model.forward(inputs), targets))
+    }
+
+    /// One Adam step for an anomaly detector trained with outlier exposure: the network learns
+    /// to rebuild `digits` (mean BCE, as in [`Trainer::step`]) and *not* to rebuild
+    /// `negatives` (non-digits, see [`crate::negatives`]): each negative whose reconstruction
+    /// MSE is below `margin` adds its shortfall to the loss. A hinge rather than a target
+    /// image, so the network is pushed only as far as the margin and keeps its capacity for
+    /// the digits. Returns the loss.
+    pub fn step_with_negatives(
+        &mut self,
+        digits: &[f32],
+        negatives: &[f32],
+        margin: f32,
+    ) -> Result<f32> {
+        let rows = check_rows("training batch", digits, PIXELS)?;
+        check_pixel_range("training batch", digits)?;
+        let negative_rows = check_rows("negatives", negatives, PIXELS)?;
+        check_pixel_range("negatives", negatives)?;
+        if !(margin.is_finite() && margin > 0.0) {
+            return Err(Error::InvalidOptions(format!(
+                "the negatives' margin {margin} is not a positive number"
+            )));
+        }
+        let digits = to_tensor(digits, rows, &self.device);
+        let negatives = to_tensor(negatives, negative_rows, &self.device);
+        // One forward pass over both, so dropout and batch statistics see one batch.
+        let outputs = self
+            .model
+            .forward(Tensor::cat(vec![digits.clone(), negatives.clone()], 0));
+        let rebuilt_digits = outputs.clone().narrow(0, 0, rows);
+        let rebuilt_negatives = outputs.narrow(0, rows, negative_rows);
+        self.descend(
+            binary_cross_entropy(rebuilt_digits, digits)
+                + shortfall_below_margin(rebuilt_negatives, negatives, margin),
+        )
+    }
+
+    /// Backpropagates `loss` and takes one Adam step, unless the loss is not finite.
+    fn descend(&mut self, loss: Tensor<1>) -> Result<f32> {
         let value = loss.clone().into_scalar::<f32>();
         if !value.is_finite() {
             return Err(Error::Diverged(format!(
@@ -295,6 +334,35 @@ mod tests {
                 .contains("0…1")
         );
         assert_eq!(trainer.steps(), 0);
+    }
+
+    #[test]
+    fn bad_negatives_or_margins_are_rejected_without_a_step() {
+        let mut trainer = Trainer::new(TrainingOptions {
+            latent_size: 4,
+            ..Default::default()
+        })
+        .unwrap();
+        let digits = vec![0.5; 2 * PIXELS];
+        for margin in [0.0, -1.0, f32::NAN] {
+            let error = trainer
+                .step_with_negatives(&digits, &digits, margin)
+                .unwrap_err();
+            assert!(error.to_string().contains("margin"), "{error}");
+        }
+        assert!(
+            trainer
+                .step_with_negatives(&digits, &[0.5; 10], 0.1)
+                .is_err()
+        );
+        assert!(
+            trainer
+                .step_with_negatives(&digits, &[2.0; PIXELS], 0.1)
+                .is_err()
+        );
+        assert_eq!(trainer.steps(), 0);
+        trainer.step_with_negatives(&digits, &digits, 0.1).unwrap();
+        assert_eq!(trainer.steps(), 1);
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Split};
-use crate::image::shifted;
+use crate::image::{PIXELS, shifted};
 use crate::inference::InferenceModel;
 use crate::loss::Metrics;
 use crate::training::{SplitMix64, Trainer, TrainingOptions, cosine_learning_rate};
@@ -43,6 +43,14 @@ pub struct RunPlan {
     /// Train a denoiser: each input is corrupted by a random amount of noise (see
     /// [`crate::noise`]), and the target is the clean digit.
     pub denoise: bool,
+    /// Train an anomaly detector with outlier exposure: each digit of a batch has this chance
+    /// of bringing a non-digit made from it (see [`crate::negatives`]), which the network
+    /// learns not to rebuild (see [`Trainer::step_with_negatives`]).
+    pub outlier_exposure: f64,
+    /// The reconstruction MSE below which a non-digit adds to the loss (the hinge's margin):
+    /// the default is about twice the 99th percentile of the plain dense model's test-digit
+    /// errors (0.04).
+    pub outlier_margin: f32,
 }
 
 impl Default for RunPlan {
@@ -55,6 +63,8 @@ impl Default for RunPlan {
             validation_fraction: 0.0,
             evaluation_size: None,
             denoise: false,
+            outlier_exposure: 0.0,
+            outlier_margin: 0.08,
         }
     }
 }
@@ -84,6 +94,18 @@ impl RunPlan {
             return invalid(format!(
                 "validationFraction {} is outside [0, 0.9)",
                 self.validation_fraction
+            ));
+        }
+        if !(self.outlier_margin > 0.0 && self.outlier_margin < 1.0) {
+            return invalid(format!(
+                "outlierMargin {} is outside (0, 1)",
+                self.outlier_margin
+            ));
+        }
+        if !(0.0..0.9).contains(&self.outlier_exposure) {
+            return invalid(format!(
+                "outlierExposure {} is outside [0, 0.9)",
+                self.outlier_exposure
             ));
         }
         Ok(())
@@ -234,6 +256,14 @@ impl TrainingRun {
         let loss = if self.plan.denoise {
             let noisy = self.corrupted(&batch)?;
             self.trainer.step_towards(&noisy, &batch)?
+        } else if self.plan.outlier_exposure > 0.0 {
+            let negatives = self.negatives(self.next, &batch);
+            if negatives.is_empty() {
+                self.trainer.step(&batch)?
+            } else {
+                self.trainer
+                    .step_with_negatives(&batch, &negatives, self.plan.outlier_margin)?
+            }
         } else {
             self.trainer.step(&batch)?
         };
@@ -291,6 +321,34 @@ impl TrainingRun {
         Ok(noisy)
     }
 
+    /// Non-digits made from the digits `train[from..]` (see [`crate::negatives`]): one for
+    /// each digit of `batch` picked with the plan's outlier-exposure chance.
+    fn negatives(&mut self, from: usize, batch: &[f32]) -> Vec<f32> {
+        let chance = (self.plan.outlier_exposure * 1e6) as usize;
+        let mut negatives = Vec::new();
+        for (i, digit) in batch.chunks_exact(PIXELS).enumerate() {
+            if self.rng.below(1_000_000) >= chance {
+                continue;
+            }
+            let label = self.dataset.label(self.train[from + i]);
+            let mut partner_rng = SplitMix64::new(self.rng.next_u64());
+            let (dataset, train) = (&self.dataset, &self.train);
+            // A digit of another class, if a few draws find one (a subset may hold one class).
+            let partner = || {
+                let mut index = train[partner_rng.below(train.len())];
+                for _ in 0..100 {
+                    if dataset.label(index) != label {
+                        break;
+                    }
+                    index = train[partner_rng.below(train.len())];
+                }
+                dataset.image(index)
+            };
+            negatives.extend(crate::negatives::make(digit, label, partner, &mut self.rng));
+        }
+        negatives
+    }
+
     /// The batch `train[from..to]`, each image shifted at random when the plan augments.
     fn batch_pixels(&mut self, from: usize, to: usize) -> Vec<f32> {
         let indices = &self.train[from..to];
@@ -312,7 +370,6 @@ impl TrainingRun {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::PIXELS;
 
     /// 50 small synthetic samples (40 train, 10 test under the fixed split): enough to check
     /// the bookkeeping, not the learning.
@@ -395,6 +452,30 @@ mod tests {
     }
 
     #[test]
+    fn an_outlier_exposure_run_adds_non_digits_made_from_its_batch() {
+        let plan = RunPlan {
+            epochs: 1,
+            outlier_exposure: 0.5,
+            ..Default::default()
+        };
+        let mut run = TrainingRun::new(dataset(), options(40), plan).unwrap();
+        run.rng.shuffle(&mut run.train);
+        let batch = run.batch_pixels(0, 40);
+        let negatives = run.negatives(0, &batch);
+        let count = negatives.len() / PIXELS;
+        assert!(
+            (8..=32).contains(&count),
+            "{count} negatives for 40 digits at 0.5"
+        );
+        assert!(
+            negatives
+                .chunks_exact(PIXELS)
+                .all(|n| !batch.chunks_exact(PIXELS).any(|d| d == n))
+        );
+        assert!(run.step().unwrap().loss.is_finite());
+    }
+
+    #[test]
     fn bad_plans_are_refused() {
         for (plan, message) in [
             (
@@ -417,6 +498,20 @@ mod tests {
                     ..Default::default()
                 },
                 "augmentShift",
+            ),
+            (
+                RunPlan {
+                    outlier_exposure: 0.95,
+                    ..Default::default()
+                },
+                "outlierExposure",
+            ),
+            (
+                RunPlan {
+                    outlier_margin: f32::NAN,
+                    ..Default::default()
+                },
+                "outlierMargin",
             ),
             (
                 RunPlan {

@@ -26,9 +26,9 @@ fn main() -> Result<(), String> {
     let models_dir = Path::new(manifest_path).parent().unwrap_or(Path::new("."));
 
     println!(
-        "| model | threshold (99th pct. MSE) | held-out test digits flagged | probes flagged | letters | scribbles | noise |"
+        "| model | threshold (99th pct. MSE) | held-out test digits flagged | probes flagged | letters | scribbles | noise | missed (when few) |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---|");
     for entry in &manifest.models {
         let bytes = read(&models_dir.join(&entry.file).display().to_string())?;
         let model = InferenceModel::load(&bytes).map_err(|e| e.to_string())?;
@@ -37,8 +37,13 @@ fn main() -> Result<(), String> {
             let (_, flagged, total) = report.by_kind[index];
             format!("{flagged}/{total}")
         };
+        let missed = if report.missed.len() <= 10 {
+            report.missed.join(", ")
+        } else {
+            format!("{} probes", report.missed.len())
+        };
         println!(
-            "| {} | {:.4} | {:.1} % of {} | {:.0} % | {} | {} | {} |",
+            "| {} | {:.4} | {:.1} % of {} | {:.0} % | {} | {} | {} | {missed} |",
             entry.id,
             report.threshold,
             100.0 * report.held_out_flagged,

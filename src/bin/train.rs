@@ -49,6 +49,14 @@ mod cli {
         /// patch, by a random amount per image), clean targets.
         #[arg(long)]
         denoise: bool,
+        /// Train an anomaly detector with outlier exposure: each digit (with this chance, 0…0.9)
+        /// brings a non-digit made from it (turned, mirrored, overlaid) that the network
+        /// learns not to rebuild.
+        #[arg(long, default_value_t = 0.0)]
+        outlier_exposure: f64,
+        /// With --outlier-exposure: the reconstruction MSE the non-digits are pushed above.
+        #[arg(long, default_value_t = 0.08)]
+        outlier_margin: f32,
         /// Latent size L (2…128).
         #[arg(long, default_value_t = 32)]
         latent: usize,
@@ -147,6 +155,8 @@ mod cli {
             validation_fraction: args.validation,
             evaluation_size: None,
             denoise: args.denoise,
+            outlier_exposure: args.outlier_exposure,
+            outlier_margin: args.outlier_margin,
         };
         let mut run =
             TrainingRun::new(dataset, options.clone(), plan).map_err(|e| e.to_string())?;
@@ -236,6 +246,7 @@ mod cli {
                 seed: args.seed,
                 train_samples: run.train_digits(),
                 denoise: args.denoise,
+                outlier_exposure: args.outlier_exposure,
             },
             test: test_metrics,
             command,

@@ -3,6 +3,8 @@ the noise slider with the denoiser, and a drawn letter flagged as not a digit.""
 
 from selenium.webdriver.common.keys import Keys
 
+import math
+
 from drawing import SEVEN, canvas_pixels, draw, mean_abs_difference, wait_until
 
 LETTER_H = [
@@ -10,6 +12,12 @@ LETTER_H = [
     [(0.75, 0.12), (0.75, 0.88)],
     [(0.25, 0.5), (0.75, 0.5)],
 ]
+
+# An arc open to the right, from the lower right round to the upper right.
+LETTER_C = [[
+    (0.5 + 0.26 * math.sin(math.radians(a)), 0.5 - 0.36 * math.cos(math.radians(a)))
+    for a in range(130, 411, 8)
+]]
 
 
 def scroll_to(page, element_id):
@@ -51,12 +59,34 @@ def test_noise_goes_in_and_the_denoiser_takes_it_out(page):
     assert denoised < plain < noisy, f"denoiser {denoised}, plain {plain}, noisy input {noisy}"
 
 
+def gauge_flags(page):
+    """The detector's and the drawing model's flags ("digit", "anomaly" or "")."""
+    return page.execute_script(
+        "return ['anomaly-detector-row', 'anomaly-model-row']"
+        ".map((id) => document.getElementById(id).dataset.flag ?? '');"
+    )
+
+
 def test_a_drawn_letter_is_flagged_and_a_digit_is_not(page):
     scroll_to(page, "uses")
     wait_until(page, lambda: "Draw something" in verdict(page)[1], timeout=60)
     page.find_elements("css selector", "#gallery button")[0].click()
     wait_until(page, lambda: verdict(page)[0] == "digit")
+    wait_until(page, lambda: gauge_flags(page) == ["digit", "digit"])
+    digit_in, digit_out = canvas_pixels(page, "anomaly-input"), canvas_pixels(page, "anomaly-rebuilt")
     page.find_element("id", "clear").click()
     draw(page, LETTER_H)
     wait_until(page, lambda: verdict(page)[0] == "anomaly")
     assert "Doesn't look like a digit" in verdict(page)[1]
+    assert gauge_flags(page)[0] == "anomaly"
+    # The detector rebuilds the digit close to its input, and the letter far from it.
+    letter_in, letter_out = canvas_pixels(page, "anomaly-input"), canvas_pixels(page, "anomaly-rebuilt")
+    assert mean_abs_difference(letter_in, letter_out) > 2 * mean_abs_difference(digit_in, digit_out)
+
+
+def test_the_detector_flags_a_letter_the_plain_model_rebuilds_well(page):
+    scroll_to(page, "uses")
+    wait_until(page, lambda: "Draw something" in verdict(page)[1], timeout=60)
+    draw(page, LETTER_C)
+    wait_until(page, lambda: gauge_flags(page) == ["anomaly", "digit"])
+    assert "would not flag it" in verdict(page)[1]

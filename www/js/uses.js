@@ -1,6 +1,7 @@
 // "What autoencoders do": the convolutional model's feature maps (downsampling and
 // upsampling made visible), denoising with a noise slider, and anomaly detection by
-// reconstruction error. The numbers all come from Rust; this module wires and paints.
+// reconstruction error, with a detector trained not to rebuild non-digits beside the drawing
+// model. The numbers all come from Rust; this module wires and paints.
 
 import { Autoencoder, AnomalyScale, addNoise, compareImages } from "../pkg/autoencoder_playground.js";
 import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
@@ -21,6 +22,10 @@ export class UsesPanel {
     this.conv = null;
     this.denoiser = null;
     this.plain = null;
+    this.detector = null;
+    this.dataset = null;
+    this.detectorGauge = new AnomalyGauge($("anomaly-detector-row"));
+    this.modelGauge = new AnomalyGauge($("anomaly-model-row"));
     this.noiseSeed = 1;
     $("noise-amount").addEventListener("input", () => this.showDenoising());
     this.mapsVisible = watchVisibility($("feature-maps"), () => this.showFeatureMaps());
@@ -39,11 +44,12 @@ export class UsesPanel {
   }
 
   async loadModels() {
-    [this.conv, this.denoiser, this.plain] = await Promise.all(
-      ["conv-l32", "denoiser-l32", "tuned-l32"].map((id) => this.loadModel(id)),
+    [this.conv, this.denoiser, this.plain, this.detector] = await Promise.all(
+      ["conv-l32", "denoiser-l32", "tuned-l32", "detector-l32"].map((id) => this.loadModel(id)),
     );
     this.showFeatureMaps();
     this.showDenoising();
+    if (this.dataset) await this.fitDetector();
   }
 
   /** The drawing view's current input (or null), and the model it uses. */
@@ -122,14 +128,71 @@ export class UsesPanel {
 
   // --- Anomaly detection ---------------------------------------------------------------
 
-  /** Calibrates the score on the test digits for `model` (the drawing view's model). */
+  /** Calibrates the drawing model's gauge on the test digits (and the detector's, the first
+   *  time the digits arrive). */
   async setModel(model, dataset) {
-    this.model = model;
     this.dataset = dataset;
+    this.showAnomaly();
+    if (this.detector && dataset && !this.detectorGauge.model) this.fitDetector();
+    await this.modelGauge.fit(model, dataset);
+    this.showAnomaly();
+  }
+
+  /** New weights for the same model (one being trained): keep the calibration, unless it is
+   *  still running, in which case it restarts with the new weights. */
+  async retarget(model) {
+    if (this.modelGauge.fitting || !this.modelGauge.scale) return this.setModel(model, this.dataset);
+    this.modelGauge.model = model;
+    this.showAnomaly();
+  }
+
+  async fitDetector() {
+    await this.detectorGauge.fit(this.detector, this.dataset);
+    this.showAnomaly();
+  }
+
+  showAnomaly() {
+    const verdict = $("anomaly-verdict");
+    paintDigit($("anomaly-input"), this.input);
+    paintDigit($("anomaly-rebuilt"), this.input && this.detector ? this.detector.reconstruct(this.input) : null);
+    const detector = this.detectorGauge.show(this.input);
+    const model = this.modelGauge.show(this.input);
+    if (!detector) {
+      const ready = this.detectorGauge.scale;
+      verdict.textContent = ready ? "Draw something: a digit, a letter, a doodle." : "Scoring the test digits…";
+      verdict.dataset.flag = "";
+      return;
+    }
+    verdict.dataset.flag = detector.flagged ? "anomaly" : "digit";
+    verdict.dataset.percentile = String(detector.percentile);
+    const where = `reconstruction error ${detector.error.toFixed(4)}, higher than ${detector.percentile.toFixed(1)} % of the test digits' (flag above the 99th percentile, ${detector.threshold.toFixed(4)})`;
+    const second = model
+      ? ` The drawing model alone ${model.flagged ? "would flag it too" : "would not flag it"}: ${model.percentile.toFixed(1)} %.`
+      : "";
+    verdict.textContent = (detector.flagged
+      ? `Doesn't look like a digit: ${where}.`
+      : `Looks like a digit: ${where}.`) + second;
+  }
+}
+
+/** One model's reconstruction error ranked among the test digits': a bar with the 99th
+ *  percentile marked and a marker for the current input. */
+class AnomalyGauge {
+  /** @param {HTMLElement} row the gauge's row, holding an `.anomaly-marker` */
+  constructor(row) {
+    this.row = row;
+    this.model = null;
+    this.scale = null;
+    this.fitting = false;
+    this.generation = 0;
+  }
+
+  /** Scores every test digit with `model`; a later call supersedes this one. */
+  async fit(model, dataset) {
+    this.model = model;
     this.scale?.free();
     this.scale = null;
-    const generation = (this.generation = (this.generation ?? 0) + 1);
-    this.showAnomaly();
+    const generation = ++this.generation;
     if (!model || !dataset) return;
     this.fitting = true;
     const errors = await overTestDigits(dataset, 1, (images) => model.reconstructionErrors(images),
@@ -137,36 +200,24 @@ export class UsesPanel {
     if (!errors) return;
     this.fitting = false;
     this.scale = AnomalyScale.fit(errors);
-    this.showAnomaly();
   }
 
-  /** New weights for the same model (one being trained): keep the calibration, unless it is
-   *  still running, in which case it restarts with the new weights. */
-  async retarget(model) {
-    if (this.fitting || !this.scale) return this.setModel(model, this.dataset);
-    this.model = model;
-    this.showAnomaly();
-  }
-
-  showAnomaly() {
-    const verdict = $("anomaly-verdict");
-    const marker = $("anomaly-marker");
-    if (!this.scale || !this.input) {
-      verdict.textContent = this.scale ? "Draw something: a digit, a letter, a doodle." : "Scoring the test digits…";
-      verdict.dataset.flag = "";
+  /** Places `input` on the gauge: its error, percentile and flag, or null before calibration. */
+  show(input) {
+    const marker = this.row.querySelector(".anomaly-marker");
+    if (!this.scale || !input) {
       marker.hidden = true;
-      return;
+      this.row.dataset.flag = "";
+      return null;
     }
-    const [error] = this.model.reconstructionErrors(this.input);
+    const [error] = this.model.reconstructionErrors(input);
     const percentile = this.scale.percentile(error);
     const flagged = this.scale.isAnomalous(error);
     marker.hidden = false;
     marker.style.left = `${Math.min(percentile, 100)}%`;
-    verdict.dataset.flag = flagged ? "anomaly" : "digit";
-    verdict.dataset.percentile = String(percentile);
-    verdict.textContent = flagged
-      ? `Doesn't look like a digit this model knows: reconstruction error ${error.toFixed(4)} is above ${percentile.toFixed(1)} % of the test digits (flag: above the 99th percentile, ${this.scale.threshold.toFixed(4)}).`
-      : `Looks like a digit: its reconstruction error ${error.toFixed(4)} is higher than that of ${percentile.toFixed(1)} % of the test digits (flag above the 99th percentile, ${this.scale.threshold.toFixed(4)}).`;
+    this.row.dataset.flag = flagged ? "anomaly" : "digit";
+    this.row.dataset.percentile = String(percentile);
+    return { error, percentile, flagged, threshold: this.scale.threshold };
   }
 }
 
