@@ -132,9 +132,11 @@ export class UsesPanel {
    *  time the digits arrive). */
   async setModel(model, dataset) {
     this.dataset = dataset;
+    // fit() lets go of the previous model (main.js frees it) before its first await.
+    const fitted = this.modelGauge.fit(model, dataset);
     this.showAnomaly();
     if (this.detector && dataset && !this.detectorGauge.model) this.fitDetector();
-    await this.modelGauge.fit(model, dataset);
+    await fitted;
     this.showAnomaly();
   }
 
