@@ -71,11 +71,14 @@ def test_a_drawn_letter_is_flagged_and_a_digit_is_not(page):
     scroll_to(page, "uses")
     wait_until(page, lambda: "Draw something" in verdict(page)[1], timeout=60)
     page.find_elements("css selector", "#gallery button")[0].click()
+    # The panel updates while it is on screen (the pointer actions scroll to the pad).
+    scroll_to(page, "anomaly-verdict")
     wait_until(page, lambda: verdict(page)[0] == "digit")
     wait_until(page, lambda: gauge_flags(page) == ["digit", "digit"])
     digit_in, digit_out = canvas_pixels(page, "anomaly-input"), canvas_pixels(page, "anomaly-rebuilt")
     page.find_element("id", "clear").click()
     draw(page, LETTER_H)
+    scroll_to(page, "anomaly-verdict")
     wait_until(page, lambda: verdict(page)[0] == "anomaly")
     assert "Doesn't look like a digit" in verdict(page)[1]
     assert gauge_flags(page)[0] == "anomaly"
@@ -88,5 +91,6 @@ def test_the_detector_flags_a_letter_the_plain_model_rebuilds_well(page):
     scroll_to(page, "uses")
     wait_until(page, lambda: "Draw something" in verdict(page)[1], timeout=60)
     draw(page, LETTER_C)
+    scroll_to(page, "anomaly-verdict")
     wait_until(page, lambda: gauge_flags(page) == ["anomaly", "digit"])
     assert "would not flag it" in verdict(page)[1]

@@ -30,6 +30,7 @@ export class UsesPanel {
     $("noise-amount").addEventListener("input", () => this.showDenoising());
     this.mapsVisible = watchVisibility($("feature-maps"), () => this.showFeatureMaps());
     this.denoisingVisible = watchVisibility($("dn-clean"), () => this.showDenoising());
+    this.anomalyVisible = watchVisibility($("anomaly-input").closest(".panel"), () => this.showAnomaly());
     $("noise-reseed").addEventListener("click", () => {
       this.noiseSeed += 1;
       this.showDenoising();
@@ -58,7 +59,7 @@ export class UsesPanel {
     // Off-screen views catch up when they scroll into view (see watchVisibility).
     if (this.mapsVisible()) this.showFeatureMaps();
     if (this.denoisingVisible()) this.showDenoising();
-    this.showAnomaly();
+    if (this.anomalyVisible()) this.showAnomaly();
   }
 
   // --- Feature maps --------------------------------------------------------------------
@@ -145,7 +146,7 @@ export class UsesPanel {
   async retarget(model) {
     if (this.modelGauge.fitting || !this.modelGauge.scale) return this.setModel(model, this.dataset);
     this.modelGauge.model = model;
-    this.showAnomaly();
+    if (this.anomalyVisible()) this.showAnomaly();
   }
 
   async fitDetector() {
