@@ -1,6 +1,7 @@
 //! Non-digits made from digits, for training an anomaly detector with *outlier exposure*: the
-//! detector learns to rebuild digits and to rebuild these as blank paper, so that its
-//! reconstruction error stays small only on things shaped like digits.
+//! detector learns to rebuild digits and *not* to rebuild these (their reconstruction error is
+//! pushed above a margin, see [`crate::training::Trainer::step_with_negatives`]), so that its
+//! error stays small only on things shaped like digits.
 //!
 //! Each negative is a real training digit changed so that it is no longer a digit: turned on
 //! its side, mirrored, turned upside down, or overlaid with a second digit. A change that maps
