@@ -57,10 +57,14 @@ pub struct TrainingRecord {
     /// Trained as a denoiser (corrupted inputs, clean targets).
     #[serde(default)]
     pub denoise: bool,
-    /// Share of each batch that was non-digits with blank targets (outlier exposure, for an
-    /// anomaly detector; 0 for none).
+    /// The chance of each digit to bring a non-digit the network learnt not to rebuild
+    /// (outlier exposure, for an anomaly detector; 0 for none).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub outlier_exposure: f64,
+    /// The chance of each training digit to be shown as drawn (stroke width normalised; 0 for
+    /// MNIST's digits as they are).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub drawn_share: f64,
 }
 
 fn is_zero(value: &f64) -> bool {
@@ -144,6 +148,7 @@ mod tests {
                 train_samples: 1,
                 denoise: false,
                 outlier_exposure: 0.0,
+                drawn_share: 0.0,
             },
             test: Metrics {
                 mse: 0.1,

@@ -3,6 +3,8 @@
 //! so that its callers (the native trainer, the browser's Worker) can report progress, pause or
 //! stop between steps without knowing how batches are made.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::data::{Dataset, Split};
@@ -51,6 +53,10 @@ pub struct RunPlan {
     /// the default is about twice the 99th percentile of the plain dense model's test-digit
     /// errors (0.04).
     pub outlier_margin: f32,
+    /// The chance (0…1) that a training digit is shown as it would come out of the drawing
+    /// pad (see [`crate::preprocess::as_drawn`]: stroke width normalised) instead of as MNIST
+    /// stored it, so that the model meets digits the way the page's drawings reach it.
+    pub drawn_share: f64,
 }
 
 impl Default for RunPlan {
@@ -65,6 +71,7 @@ impl Default for RunPlan {
             denoise: false,
             outlier_exposure: 0.0,
             outlier_margin: 0.08,
+            drawn_share: 0.0,
         }
     }
 }
@@ -107,6 +114,9 @@ impl RunPlan {
                 "outlierExposure {} is outside [0, 0.9)",
                 self.outlier_exposure
             ));
+        }
+        if !(0.0..=1.0).contains(&self.drawn_share) {
+            return invalid(format!("drawnShare {} is outside [0, 1]", self.drawn_share));
         }
         Ok(())
     }
@@ -151,6 +161,8 @@ pub struct TrainingRun {
     next: usize,
     epoch: usize,
     steps: usize,
+    /// Training digits as drawn (see [`RunPlan::drawn_share`]), converted on first use.
+    drawn: HashMap<usize, Vec<f32>>,
 }
 
 impl TrainingRun {
@@ -182,6 +194,7 @@ impl TrainingRun {
             validation,
             evaluation,
             rng,
+            drawn: HashMap::new(),
             next: 0,
             epoch: 0,
             steps: 0,
@@ -351,17 +364,34 @@ impl TrainingRun {
 
     /// The batch `train[from..to]`, each image shifted at random when the plan augments.
     fn batch_pixels(&mut self, from: usize, to: usize) -> Vec<f32> {
-        let indices = &self.train[from..to];
         let max_shift = self.plan.augment_shift;
-        if max_shift == 0 {
-            return self.dataset.images(indices);
+        let drawn_chance = (self.plan.drawn_share * 1e6) as usize;
+        if max_shift == 0 && drawn_chance == 0 {
+            return self.dataset.images(&self.train[from..to]);
         }
         let span = 2 * max_shift + 1;
-        let mut pixels = Vec::with_capacity(indices.len() * crate::image::PIXELS);
-        for &index in indices {
-            let dx = self.rng.below(span) as i32 - max_shift as i32;
-            let dy = self.rng.below(span) as i32 - max_shift as i32;
-            pixels.extend(shifted(&self.dataset.image(index), dx, dy));
+        let mut pixels = Vec::with_capacity((to - from) * PIXELS);
+        for position in from..to {
+            let index = self.train[position];
+            let image = if drawn_chance > 0 && self.rng.below(1_000_000) < drawn_chance {
+                let dataset = &self.dataset;
+                self.drawn
+                    .entry(index)
+                    .or_insert_with(|| {
+                        crate::preprocess::as_drawn(&dataset.image(index))
+                            .expect("dataset images are valid 28×28 images")
+                    })
+                    .clone()
+            } else {
+                self.dataset.image(index)
+            };
+            if max_shift == 0 {
+                pixels.extend(image);
+            } else {
+                let dx = self.rng.below(span) as i32 - max_shift as i32;
+                let dy = self.rng.below(span) as i32 - max_shift as i32;
+                pixels.extend(shifted(&image, dx, dy));
+            }
         }
         pixels
     }
@@ -476,6 +506,26 @@ mod tests {
     }
 
     #[test]
+    fn a_drawn_share_shows_that_share_of_digits_as_drawn() {
+        for (share, expected) in [(0.0, 0..=0), (0.5, 8..=32), (1.0, 40..=40)] {
+            let plan = RunPlan {
+                drawn_share: share,
+                ..Default::default()
+            };
+            let mut run = TrainingRun::new(dataset(), options(40), plan).unwrap();
+            let batch = run.batch_pixels(0, 40);
+            let mut drawn = 0;
+            for (&index, image) in run.train[..40].iter().zip(batch.chunks_exact(PIXELS)) {
+                let stored = run.dataset.image(index);
+                let as_drawn = crate::preprocess::as_drawn(&stored).unwrap();
+                assert!(image == stored || image == as_drawn);
+                drawn += (image == as_drawn && image != stored) as usize;
+            }
+            assert!(expected.contains(&drawn), "{drawn} of 40 drawn at {share}");
+        }
+    }
+
+    #[test]
     fn bad_plans_are_refused() {
         for (plan, message) in [
             (
@@ -519,6 +569,13 @@ mod tests {
                     ..Default::default()
                 },
                 "validationFraction",
+            ),
+            (
+                RunPlan {
+                    drawn_share: -0.5,
+                    ..Default::default()
+                },
+                "drawnShare",
             ),
         ] {
             let error = TrainingRun::new(dataset(), options(8), plan).err().unwrap();

@@ -1,20 +1,22 @@
-//! Anomaly detection by reconstruction error, calibrated on half of the test split: the
-//! detector (trained with outlier exposure) flags nearly nine in ten of the non-digit probes
-//! above the 99th-percentile threshold and at most 2 % of the other test digits, far more
-//! probes than the plain default model, whose error misses many letters and scribbles that
-//! look like the strangest real digits (see BENCHMARKS.md for the numbers by kind; the
-//! issue's target is 90 %).
+//! Anomaly detection by reconstruction error, calibrated on half of the test split, with every
+//! image scored as drawn (stroke width normalised, like the probes and the page's drawings):
+//! the default model flags every noise probe and most letters, at most 2 % of the other test
+//! digits, and a digit's score does not depend on how bold its stroke is. The target of
+//! 90 % of the probes is not met (see BENCHMARKS.md for the numbers by kind).
 // Native only: the browser runs tests/web.rs.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
-use autoencoder_playground::anomaly::{DetectorReport, evaluate_detector};
+use autoencoder_playground::anomaly::{AnomalyScale, anomaly_scores, evaluate_detector};
+use autoencoder_playground::data::Split;
+use autoencoder_playground::image::{PIXELS, SIDE};
 use autoencoder_playground::inference::InferenceModel;
 use autoencoder_playground::probes::ProbeKind;
 
-fn report(model_file: &[u8]) -> DetectorReport {
-    let model = InferenceModel::load(model_file).unwrap();
+#[test]
+fn the_default_model_flags_non_digits_and_few_digits() {
+    let model = InferenceModel::load(common::TUNED_MODEL).unwrap();
     let report = evaluate_detector(&model, &common::dataset()).unwrap();
     println!("{report:#?}");
     assert!(
@@ -22,41 +24,82 @@ fn report(model_file: &[u8]) -> DetectorReport {
         "{:.1} % of held-out test digits flagged",
         100.0 * report.held_out_flagged
     );
-    let noise = report
-        .by_kind
-        .iter()
-        .find(|(kind, _, _)| *kind == ProbeKind::Noise)
-        .unwrap();
-    assert_eq!(noise.1, noise.2, "every noise probe should be flagged");
-    report
-}
-
-#[test]
-fn the_detector_flags_most_non_digits_and_few_digits() {
-    let detector = report(common::DETECTOR_MODEL);
-    // Measured 89 % (62 of 70); below 85 % the model or the score got worse.
+    let flagged = |kind: ProbeKind| {
+        let (_, flagged, total) = report.by_kind.iter().find(|(k, _, _)| *k == kind).unwrap();
+        (*flagged, *total)
+    };
+    let (noise, noise_total) = flagged(ProbeKind::Noise);
+    assert_eq!(noise, noise_total, "every noise probe should be flagged");
+    let (letters, _) = flagged(ProbeKind::Letter);
+    assert!(letters >= 10, "only {letters} of 20 letters flagged");
+    // Measured 63 % (44 of 70); below 55 % the model or the score got worse.
     assert!(
-        detector.probes_flagged >= 0.85,
+        report.probes_flagged >= 0.55,
         "only {:.0} % of the probes flagged; missed {:?}",
-        100.0 * detector.probes_flagged,
-        detector.missed
+        100.0 * report.probes_flagged,
+        report.missed
     );
 }
 
+/// `image` with its stroke thickened by one pixel all round (a 3×3 maximum).
+fn bolder(image: &[f32]) -> Vec<f32> {
+    let at = |x: i32, y: i32| {
+        let inside = (0..SIDE as i32).contains(&x) && (0..SIDE as i32).contains(&y);
+        if inside {
+            image[y as usize * SIDE + x as usize]
+        } else {
+            0.0
+        }
+    };
+    (0..PIXELS as i32)
+        .map(|i| {
+            let (x, y) = (i % SIDE as i32, i / SIDE as i32);
+            (-1..=1)
+                .flat_map(|dy| (-1..=1).map(move |dx| (dx, dy)))
+                .map(|(dx, dy)| at(x + dx, y + dy))
+                .fold(0.0, f32::max)
+        })
+        .collect()
+}
+
 #[test]
-fn outlier_exposure_beats_the_plain_model_it_was_trained_like() {
-    let detector = report(common::DETECTOR_MODEL);
-    let plain = report(common::TUNED_MODEL);
-    // Measured 67 % for the plain model; a drop below 60 % means it or the score got worse.
-    assert!(
-        plain.probes_flagged >= 0.6,
-        "plain model: {:.0} %",
-        100.0 * plain.probes_flagged
+fn a_bolder_stroke_does_not_make_a_digit_an_anomaly() {
+    // Scored as stored, a digit written with a fatter pen rebuilds worse and is flagged far
+    // more often; scored as drawn, the stroke is evened out first and only the shape counts.
+    let model = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let dataset = common::dataset();
+    let test = dataset.indices(Split::Test);
+    let (calibration, checked): (Vec<usize>, Vec<usize>) =
+        test.iter().partition(|&&index| index % 2 == 0);
+    let bold: Vec<f32> = checked
+        .iter()
+        .flat_map(|&index| bolder(&dataset.image(index)))
+        .collect();
+    let share_flagged = |scale: &AnomalyScale, errors: &[f32]| {
+        errors.iter().filter(|&&e| scale.is_anomalous(e)).count() as f64 / errors.len() as f64
+    };
+
+    let drawn_scale =
+        AnomalyScale::fit(&anomaly_scores(&model, &dataset.images(&calibration)).unwrap()).unwrap();
+    let as_drawn = share_flagged(&drawn_scale, &anomaly_scores(&model, &bold).unwrap());
+
+    let stored_scale = AnomalyScale::fit(
+        &model
+            .reconstruction_errors(&dataset.images(&calibration))
+            .unwrap(),
+    )
+    .unwrap();
+    let as_stored = share_flagged(&stored_scale, &model.reconstruction_errors(&bold).unwrap());
+
+    println!(
+        "bold digits flagged: {:.1} % as drawn, {:.1} % as stored",
+        100.0 * as_drawn,
+        100.0 * as_stored
     );
     assert!(
-        detector.probes_flagged >= plain.probes_flagged + 0.15,
-        "detector {:.0} %, plain model {:.0} %",
-        100.0 * detector.probes_flagged,
-        100.0 * plain.probes_flagged
+        as_drawn <= 0.03,
+        "{:.1} % of bold digits flagged",
+        100.0 * as_drawn
     );
+    assert!(as_stored > 3.0 * as_drawn.max(0.01));
 }

@@ -67,8 +67,6 @@ fn shipped_models_meet_the_quality_bars() {
     for (bytes, bar) in [
         (common::COURSE_NOTE_MODEL, 0.047),
         (common::TUNED_MODEL, 0.019),
-        // Trained not to rebuild non-digits, it still rebuilds digits.
-        (common::DETECTOR_MODEL, 0.02),
     ] {
         let model = InferenceModel::load(bytes).unwrap();
         let mse = evaluate(model.network(), &images, test.len()).mse;

@@ -126,6 +126,23 @@ fn data_file_is_validated_and_gives_test_digits() {
     assert_js_error(MnistSubset::load(&common::DATA_FILE[..5000]), "truncated");
     assert_js_error(subset.image(10_000), "does not exist");
     assert_js_error(subset.images(&[3, 10_000]), "does not exist");
+    assert_js_error(subset.drawn_images(&[3, 10_000]), "does not exist");
+}
+
+#[wasm_bindgen_test]
+fn test_digits_as_drawn_are_the_same_digits_with_the_pad_stroke() {
+    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let indices: [u32; 2] = [4, 9];
+    let stored = subset.images(&indices).ok().unwrap();
+    let drawn = subset.drawn_images(&indices).ok().unwrap();
+    assert_eq!(drawn.len(), 2 * PIXELS);
+    assert_ne!(drawn, stored);
+    // Converted once, then served from the cache: the same pixels every time.
+    assert_eq!(subset.drawn_images(&indices).ok().unwrap(), drawn);
+    // Still the same digit: the tuned model rebuilds it about as well as the stored one.
+    let model = tuned();
+    let errors = model.reconstruction_errors(&drawn).ok().unwrap();
+    assert!(errors.iter().all(|&e| e < 0.05), "{errors:?}");
 }
 
 #[wasm_bindgen_test]

@@ -50,13 +50,17 @@ mod cli {
         #[arg(long)]
         denoise: bool,
         /// Train an anomaly detector with outlier exposure: each digit (with this chance, 0…0.9)
-        /// brings a non-digit made from it (turned, mirrored, overlaid) that the network
+        /// brings a non-digit made from it (turned, mirrored, upside down, overlaid) that the network
         /// learns not to rebuild.
         #[arg(long, default_value_t = 0.0)]
         outlier_exposure: f64,
         /// With --outlier-exposure: the reconstruction MSE the non-digits are pushed above.
         #[arg(long, default_value_t = 0.08)]
         outlier_margin: f32,
+        /// The chance (0…1) that a training digit is shown as it would come out of the page's
+        /// drawing pad (stroke width normalised) rather than as MNIST stored it.
+        #[arg(long, default_value_t = 0.0)]
+        drawn_share: f64,
         /// Latent size L (2…128).
         #[arg(long, default_value_t = 32)]
         latent: usize,
@@ -157,6 +161,7 @@ mod cli {
             denoise: args.denoise,
             outlier_exposure: args.outlier_exposure,
             outlier_margin: args.outlier_margin,
+            drawn_share: args.drawn_share,
         };
         let mut run =
             TrainingRun::new(dataset, options.clone(), plan).map_err(|e| e.to_string())?;
@@ -247,6 +252,7 @@ mod cli {
                 train_samples: run.train_digits(),
                 denoise: args.denoise,
                 outlier_exposure: args.outlier_exposure,
+                drawn_share: args.drawn_share,
             },
             test: test_metrics,
             command,

@@ -74,6 +74,13 @@ pub fn add_noise(pixels: &[f32], amount: f32, seed: u32) -> Result<Vec<f32>, JsE
     crate::noise::corrupt_seeded(pixels, amount, seed as u64).map_err(to_js)
 }
 
+/// `pixels` (`Float32Array(784)`, a digit as MNIST stored it or a drawing) as a drawing would
+/// reach the model, stroke width normalised: what anomaly scores are measured on.
+#[wasm_bindgen(js_name = asDrawn)]
+pub fn as_drawn(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
+    crate::preprocess::as_drawn(pixels).map_err(to_js)
+}
+
 /// Where a reconstruction error falls among those of real test digits.
 #[wasm_bindgen]
 pub struct AnomalyScale {

@@ -1,12 +1,19 @@
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use wasm_bindgen::prelude::*;
 
 use super::to_js;
 use crate::data::{Dataset, Split};
+use crate::preprocess::as_drawn;
 
 /// The MNIST subset file (`www/data/mnist-subset.bin`), for galleries and training batches.
 #[wasm_bindgen]
 pub struct MnistSubset {
     inner: Dataset,
+    /// Digits already converted by [`MnistSubset::drawn_images`], by index: every model's
+    /// anomaly calibration needs the same ones.
+    drawn: RefCell<HashMap<usize, Vec<f32>>>,
 }
 
 #[wasm_bindgen]
@@ -14,7 +21,10 @@ impl MnistSubset {
     /// Parses and validates the file's bytes; throws with the file's fault.
     pub fn load(bytes: &[u8]) -> Result<MnistSubset, JsError> {
         Dataset::parse(bytes, "data/mnist-subset.bin")
-            .map(|inner| MnistSubset { inner })
+            .map(|inner| MnistSubset {
+                inner,
+                drawn: RefCell::default(),
+            })
             .map_err(to_js)
     }
 
@@ -49,6 +59,23 @@ impl MnistSubset {
             self.check(index)?;
         }
         Ok(self.inner.images(&indices))
+    }
+
+    /// Samples `indices` as they would come out of the drawing pad (stroke width normalised,
+    /// see `preprocess::as_drawn`), one `Float32Array(n*784)`: what drawings are compared with.
+    #[wasm_bindgen(js_name = drawnImages)]
+    pub fn drawn_images(&self, indices: &[u32]) -> Result<Vec<f32>, JsError> {
+        let mut drawn = self.drawn.borrow_mut();
+        let mut images = Vec::with_capacity(indices.len() * crate::image::PIXELS);
+        for &index in indices {
+            let index = index as usize;
+            self.check(index)?;
+            if !drawn.contains_key(&index) {
+                drawn.insert(index, as_drawn(&self.inner.image(index)).map_err(to_js)?);
+            }
+            images.extend_from_slice(&drawn[&index]);
+        }
+        Ok(images)
     }
 
     /// Sample `index` as `Float32Array(784)` in 0…1.

@@ -16,8 +16,6 @@ pub const COURSE_NOTE_MODEL: &[u8] = include_bytes!("../../www/models/course-not
 pub const CONV_MODEL: &[u8] = include_bytes!("../../www/models/conv-l32.aepg");
 /// The denoiser.
 pub const DENOISER_MODEL: &[u8] = include_bytes!("../../www/models/denoiser-l32.aepg");
-/// The anomaly detector (trained with outlier exposure).
-pub const DETECTOR_MODEL: &[u8] = include_bytes!("../../www/models/detector-l32.aepg");
 
 pub fn dataset() -> Dataset {
     Dataset::parse(DATA_FILE, "www/data/mnist-subset.bin").expect("the data file parses")

@@ -1,9 +1,9 @@
 // "What autoencoders do": the convolutional model's feature maps (downsampling and
-// upsampling made visible), denoising with a noise slider, and anomaly detection by
-// reconstruction error, with a detector trained not to rebuild non-digits beside the drawing
-// model. The numbers all come from Rust; this module wires and paints.
+// upsampling made visible), denoising with a noise slider, and anomaly detection by the
+// drawing model's reconstruction error. The numbers all come from Rust; this module wires and
+// paints.
 
-import { Autoencoder, AnomalyScale, addNoise, compareImages } from "../pkg/autoencoder_playground.js";
+import { Autoencoder, AnomalyScale, addNoise, asDrawn, compareImages } from "../pkg/autoencoder_playground.js";
 import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
@@ -22,10 +22,8 @@ export class UsesPanel {
     this.conv = null;
     this.denoiser = null;
     this.plain = null;
-    this.detector = null;
     this.dataset = null;
-    this.detectorGauge = new AnomalyGauge($("anomaly-detector-row"));
-    this.modelGauge = new AnomalyGauge($("anomaly-model-row"));
+    this.gauge = new AnomalyGauge($("anomaly-row"));
     this.noiseSeed = 1;
     $("noise-amount").addEventListener("input", () => this.showDenoising());
     this.mapsVisible = watchVisibility($("feature-maps"), () => this.showFeatureMaps());
@@ -45,12 +43,11 @@ export class UsesPanel {
   }
 
   async loadModels() {
-    [this.conv, this.denoiser, this.plain, this.detector] = await Promise.all(
-      ["conv-l32", "denoiser-l32", "tuned-l32", "detector-l32"].map((id) => this.loadModel(id)),
+    [this.conv, this.denoiser, this.plain] = await Promise.all(
+      ["conv-l32", "denoiser-l32", "tuned-l32"].map((id) => this.loadModel(id)),
     );
     this.showFeatureMaps();
     this.showDenoising();
-    if (this.dataset) await this.fitDetector();
   }
 
   /** The drawing view's current input (or null), and the model it uses. */
@@ -129,14 +126,12 @@ export class UsesPanel {
 
   // --- Anomaly detection ---------------------------------------------------------------
 
-  /** Calibrates the drawing model's gauge on the test digits (and the detector's, the first
-   *  time the digits arrive). */
+  /** Calibrates the gauge for the drawing model on the test digits. */
   async setModel(model, dataset) {
     this.dataset = dataset;
     // fit() lets go of the previous model (main.js frees it) before its first await.
-    const fitted = this.modelGauge.fit(model, dataset);
+    const fitted = this.gauge.fit(model, dataset);
     this.showAnomaly();
-    if (this.detector && dataset && !this.detectorGauge.model) this.fitDetector();
     await fitted;
     this.showAnomaly();
   }
@@ -144,37 +139,28 @@ export class UsesPanel {
   /** New weights for the same model (one being trained): keep the calibration, unless it is
    *  still running, in which case it restarts with the new weights. */
   async retarget(model) {
-    if (this.modelGauge.fitting || !this.modelGauge.scale) return this.setModel(model, this.dataset);
-    this.modelGauge.model = model;
+    if (this.gauge.fitting || !this.gauge.scale) return this.setModel(model, this.dataset);
+    this.gauge.model = model;
     if (this.anomalyVisible()) this.showAnomaly();
-  }
-
-  async fitDetector() {
-    await this.detectorGauge.fit(this.detector, this.dataset);
-    this.showAnomaly();
   }
 
   showAnomaly() {
     const verdict = $("anomaly-verdict");
-    paintDigit($("anomaly-input"), this.input);
-    paintDigit($("anomaly-rebuilt"), this.input && this.detector ? this.detector.reconstruct(this.input) : null);
-    const detector = this.detectorGauge.show(this.input);
-    const model = this.modelGauge.show(this.input);
-    if (!detector) {
-      const ready = this.detectorGauge.scale;
-      verdict.textContent = ready ? "Draw something: a digit, a letter, a doodle." : "Scoring the test digits…";
+    // Scored as drawn, like the test digits it is ranked among (see AnomalyGauge.fit).
+    const scored = this.input && asDrawn(this.input);
+    const model = this.gauge.model;
+    paintDigit($("anomaly-input"), scored);
+    paintDigit($("anomaly-rebuilt"), scored && model ? model.reconstruct(scored) : null);
+    const score = this.gauge.show(scored);
+    if (!score) {
+      verdict.textContent = this.gauge.scale ? "Draw something: a digit, a letter, a doodle." : "Scoring the test digits…";
       verdict.dataset.flag = "";
       return;
     }
-    verdict.dataset.flag = detector.flagged ? "anomaly" : "digit";
-    verdict.dataset.percentile = String(detector.percentile);
-    const where = `reconstruction error ${detector.error.toFixed(4)}, higher than ${detector.percentile.toFixed(1)} % of the test digits' (flag above the 99th percentile, ${detector.threshold.toFixed(4)})`;
-    const second = model
-      ? ` The drawing model alone ${model.flagged ? "would flag it too" : "would not flag it"}: ${model.percentile.toFixed(1)} %.`
-      : "";
-    verdict.textContent = (detector.flagged
-      ? `Doesn't look like a digit: ${where}.`
-      : `Looks like a digit: ${where}.`) + second;
+    verdict.dataset.flag = score.flagged ? "anomaly" : "digit";
+    verdict.dataset.percentile = String(score.percentile);
+    const where = `reconstruction error ${score.error.toFixed(4)}, higher than ${score.percentile.toFixed(1)} % of the test digits' (flag above the 99th percentile, ${score.threshold.toFixed(4)})`;
+    verdict.textContent = score.flagged ? `Doesn't look like a digit: ${where}.` : `Looks like a digit: ${where}.`;
   }
 }
 
@@ -190,7 +176,10 @@ class AnomalyGauge {
     this.generation = 0;
   }
 
-  /** Scores every test digit with `model`; a later call supersedes this one. */
+  /** Scores every test digit, as drawn, with `model`; a later call supersedes this one.
+   *  Drawings reach the model with their stroke width normalised, and so do the test digits
+   *  here (and any input, in showAnomaly): otherwise a stroke wider or thinner than MNIST's
+   *  would count against a drawing, whatever its shape. */
   async fit(model, dataset) {
     this.model = model;
     this.scale?.free();
@@ -199,13 +188,14 @@ class AnomalyGauge {
     if (!model || !dataset) return;
     this.fitting = true;
     const errors = await overTestDigits(dataset, 1, (images) => model.reconstructionErrors(images),
-      () => generation === this.generation);
+      () => generation === this.generation, { asDrawn: true });
     if (!errors) return;
     this.fitting = false;
     this.scale = AnomalyScale.fit(errors);
   }
 
-  /** Places `input` on the gauge: its error, percentile and flag, or null before calibration. */
+  /** Places `input` (as drawn) on the gauge: its error, percentile and flag, or null before
+   *  calibration. */
   show(input) {
     const marker = this.row.querySelector(".anomaly-marker");
     if (!this.scale || !input) {

@@ -201,19 +201,25 @@ export function watchVisibility(element, onShow) {
   return () => visible;
 }
 
-/** Test digits handled per slice by `overTestDigits`, between which the page gets to paint. */
+/** Test digits handled per slice by `overTestDigits`, between which the page gets to paint;
+ *  converting digits as drawn costs about a millisecond each, hence the smaller slices. */
 const TEST_SLICE = 100;
+const DRAWN_TEST_SLICE = 20;
 
 /**
  * Runs `work(images)` over the data file's test digits a slice at a time, yielding to the page
- * between slices; `work` returns `width` numbers per digit. Resolves to all of them in one
+ * between slices; `work` returns `width` numbers per digit. With `asDrawn` the digits come as
+ * drawings would reach the model (stroke width normalised). Resolves to all of them in one
  * Float32Array, or to null once `stillWanted()` is false (another model took over meanwhile).
  */
-export async function overTestDigits(dataset, width, work, stillWanted) {
+export async function overTestDigits(dataset, width, work, stillWanted, { asDrawn = false } = {}) {
   const test = dataset.testIndices();
   const results = new Float32Array(test.length * width);
-  for (let start = 0; start < test.length; start += TEST_SLICE) {
-    results.set(work(dataset.images(test.slice(start, start + TEST_SLICE))), start * width);
+  const slice = asDrawn ? DRAWN_TEST_SLICE : TEST_SLICE;
+  for (let start = 0; start < test.length; start += slice) {
+    const indices = test.slice(start, start + slice);
+    const images = asDrawn ? dataset.drawnImages(indices) : dataset.images(indices);
+    results.set(work(images), start * width);
     await new Promise((resolve) => setTimeout(resolve));
     if (!stillWanted()) return null;
   }
