@@ -201,25 +201,29 @@ export function watchVisibility(element, onShow) {
   return () => visible;
 }
 
-/** Test digits handled per slice by `overTestDigits`, between which the page gets to paint;
- *  converting digits as drawn costs about a millisecond each, hence the smaller slices. */
-const TEST_SLICE = 100;
-const DRAWN_TEST_SLICE = 20;
+/** `overTestDigits` works through test digits this many at a time, for up to a frame's worth
+ *  of milliseconds, and then lets the page paint. */
+const TEST_SLICE = 10;
+const WORK_PER_FRAME_MS = 12;
 
 /**
  * Runs `work(images)` over the data file's test digits a slice at a time, yielding to the page
- * between slices; `work` returns `width` numbers per digit. With `asDrawn` the digits come as
+ * between frames; `work` returns `width` numbers per digit. With `asDrawn` the digits come as
  * drawings would reach the model (stroke width normalised). Resolves to all of them in one
  * Float32Array, or to null once `stillWanted()` is false (another model took over meanwhile).
  */
 export async function overTestDigits(dataset, width, work, stillWanted, { asDrawn = false } = {}) {
   const test = dataset.testIndices();
   const results = new Float32Array(test.length * width);
-  const slice = asDrawn ? DRAWN_TEST_SLICE : TEST_SLICE;
-  for (let start = 0; start < test.length; start += slice) {
-    const indices = test.slice(start, start + slice);
-    const images = asDrawn ? dataset.drawnImages(indices) : dataset.images(indices);
-    results.set(work(images), start * width);
+  let start = 0;
+  while (start < test.length) {
+    const began = performance.now();
+    do {
+      const indices = test.slice(start, start + TEST_SLICE);
+      const images = asDrawn ? dataset.drawnImages(indices) : dataset.images(indices);
+      results.set(work(images), start * width);
+      start += TEST_SLICE;
+    } while (start < test.length && performance.now() - began < WORK_PER_FRAME_MS);
     await new Promise((resolve) => setTimeout(resolve));
     if (!stillWanted()) return null;
   }
