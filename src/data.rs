@@ -16,7 +16,10 @@
 //! own order. The split is fixed and used everywhere: the i-th sample (0-based) of each digit
 //! is **test** when `i % 5 == 4`, otherwise **train**.
 
+use std::collections::HashMap;
+
 use crate::image::{PIXELS, SIDE};
+use crate::preprocess::as_drawn;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMNST";
@@ -173,6 +176,23 @@ impl Dataset {
             out.extend(self.image_bytes(index).iter().map(|&b| b as f32 / 255.0));
         }
         out
+    }
+}
+
+/// A dataset's digits as drawn ([`as_drawn`]: stroke width normalised), each converted on
+/// first use and kept, since a conversion costs about a millisecond and calibrations and
+/// training runs ask for the same digits again.
+#[derive(Debug, Default)]
+pub struct DrawnDigits {
+    converted: HashMap<usize, Vec<f32>>,
+}
+
+impl DrawnDigits {
+    /// Sample `index` of `dataset` as drawn (784 numbers in 0…1).
+    pub fn image(&mut self, dataset: &Dataset, index: usize) -> &[f32] {
+        self.converted.entry(index).or_insert_with(|| {
+            as_drawn(&dataset.image(index)).expect("a stored digit is a valid 28×28 image")
+        })
     }
 }
 

@@ -3,11 +3,9 @@
 //! so that its callers (the native trainer, the browser's Worker) can report progress, pause or
 //! stop between steps without knowing how batches are made.
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Dataset, Split};
+use crate::data::{Dataset, DrawnDigits, Split};
 use crate::image::{PIXELS, shifted};
 use crate::inference::InferenceModel;
 use crate::loss::Metrics;
@@ -161,8 +159,8 @@ pub struct TrainingRun {
     next: usize,
     epoch: usize,
     steps: usize,
-    /// Training digits as drawn (see [`RunPlan::drawn_share`]), converted on first use.
-    drawn: HashMap<usize, Vec<f32>>,
+    /// Training digits as drawn (see [`RunPlan::drawn_share`]).
+    drawn: DrawnDigits,
 }
 
 impl TrainingRun {
@@ -194,7 +192,7 @@ impl TrainingRun {
             validation,
             evaluation,
             rng,
-            drawn: HashMap::new(),
+            drawn: DrawnDigits::default(),
             next: 0,
             epoch: 0,
             steps: 0,
@@ -362,7 +360,8 @@ impl TrainingRun {
         negatives
     }
 
-    /// The batch `train[from..to]`, each image shifted at random when the plan augments.
+    /// The batch `train[from..to]`: each digit as drawn with the plan's drawn share, and
+    /// shifted at random when the plan augments.
     fn batch_pixels(&mut self, from: usize, to: usize) -> Vec<f32> {
         let max_shift = self.plan.augment_shift;
         let drawn_chance = (self.plan.drawn_share * 1e6) as usize;
@@ -374,14 +373,7 @@ impl TrainingRun {
         for position in from..to {
             let index = self.train[position];
             let image = if drawn_chance > 0 && self.rng.below(1_000_000) < drawn_chance {
-                let dataset = &self.dataset;
-                self.drawn
-                    .entry(index)
-                    .or_insert_with(|| {
-                        crate::preprocess::as_drawn(&dataset.image(index))
-                            .expect("dataset images are valid 28×28 images")
-                    })
-                    .clone()
+                self.drawn.image(&self.dataset, index).to_vec()
             } else {
                 self.dataset.image(index)
             };

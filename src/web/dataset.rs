@@ -1,19 +1,16 @@
 use std::cell::RefCell;
-use std::collections::HashMap;
 
 use wasm_bindgen::prelude::*;
 
 use super::to_js;
-use crate::data::{Dataset, Split};
-use crate::preprocess::as_drawn;
+use crate::data::{Dataset, DrawnDigits, Split};
 
 /// The MNIST subset file (`www/data/mnist-subset.bin`), for galleries and training batches.
 #[wasm_bindgen]
 pub struct MnistSubset {
     inner: Dataset,
-    /// Digits already converted by [`MnistSubset::drawn_images`], by index: every model's
-    /// anomaly calibration needs the same ones.
-    drawn: RefCell<HashMap<usize, Vec<f32>>>,
+    /// The digits as drawn, kept for every model's anomaly calibration.
+    drawn: RefCell<DrawnDigits>,
 }
 
 #[wasm_bindgen]
@@ -68,12 +65,8 @@ impl MnistSubset {
         let mut drawn = self.drawn.borrow_mut();
         let mut images = Vec::with_capacity(indices.len() * crate::image::PIXELS);
         for &index in indices {
-            let index = index as usize;
-            self.check(index)?;
-            if !drawn.contains_key(&index) {
-                drawn.insert(index, as_drawn(&self.inner.image(index)).map_err(to_js)?);
-            }
-            images.extend_from_slice(&drawn[&index]);
+            self.check(index as usize)?;
+            images.extend_from_slice(drawn.image(&self.inner, index as usize));
         }
         Ok(images)
     }
