@@ -213,34 +213,45 @@ fn squared_distance_transform(
     for x in 0..width {
         line.clear();
         line.extend((0..height).map(|y| distance[y * width + x]));
-        let result = distance_1d(&line, paper_outside);
+        let result = distance_1d(&line, paper_outside, far);
         for (y, d) in result.into_iter().enumerate() {
             distance[y * width + x] = d;
         }
     }
     for y in 0..height {
         let row = &mut distance[y * width..(y + 1) * width];
-        let result = distance_1d(row, paper_outside);
+        let result = distance_1d(row, paper_outside, far);
         row.copy_from_slice(&result);
     }
     distance
 }
 
-/// One line of the distance transform: `min over j of (i - j)² + f[j]`. With `edges_are_targets`,
-/// the pixels just beyond both ends count as targets too (paper around the image).
-fn distance_1d(f: &[f64], edges_are_targets: bool) -> Vec<f64> {
+/// One line of the distance transform: `min over j of (i - j)² + f[j]`, where `far` marks "no
+/// target". With `edges_are_targets`, the pixels just beyond both ends count as targets too
+/// (paper around the image).
+fn distance_1d(f: &[f64], edges_are_targets: bool, far: f64) -> Vec<f64> {
     let n = f.len();
     if n == 0 {
         return Vec::new();
     }
-    // Sample positions and values, with the two virtual edge pixels when they count.
+    // Sample positions and values, with the two virtual edge pixels when they count. A `far`
+    // value (no target in that column) exceeds every real squared distance, so it can never be
+    // the minimum while a real one exists: it is left out of the envelope.
     let mut points: Vec<(f64, f64)> = Vec::with_capacity(n + 2);
     if edges_are_targets {
         points.push((-1.0, 0.0));
     }
-    points.extend(f.iter().enumerate().map(|(i, &v)| (i as f64, v)));
+    points.extend(
+        f.iter()
+            .enumerate()
+            .filter(|&(_, &v)| v < far)
+            .map(|(i, &v)| (i as f64, v)),
+    );
     if edges_are_targets {
         points.push((n as f64, 0.0));
+    }
+    if points.is_empty() {
+        return f.to_vec();
     }
     // The lower envelope of the parabolas y = (x - position)² + value: `vertices[k]` is the
     // lowest from `boundaries[k]` to `boundaries[k + 1]`.
@@ -526,9 +537,16 @@ mod tests {
     #[test]
     fn distance_transform_matches_brute_force() {
         let (width, height) = (13, 9);
-        let stroke: Vec<bool> = (0..width * height).map(|i| (i * 7919) % 11 < 3).collect();
-        for target in [false, true] {
-            let fast = squared_distance_transform(&stroke, width, height, target);
+        let scattered: Vec<bool> = (0..width * height).map(|i| (i * 7919) % 11 < 3).collect();
+        // One inked pixel: most columns and rows hold no ink at all.
+        let single: Vec<bool> = (0..width * height).map(|i| i == 4 * width + 9).collect();
+        for (stroke, target) in [
+            (&scattered, false),
+            (&scattered, true),
+            (&single, false),
+            (&single, true),
+        ] {
+            let fast = squared_distance_transform(stroke, width, height, target);
             for (i, &d) in fast.iter().enumerate() {
                 let (x, y) = ((i % width) as i64, (i / width) as i64);
                 // Targets inside the image, plus (for paper) the ring just outside it.
