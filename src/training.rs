@@ -399,6 +399,11 @@ impl SplitMix64 {
         ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64 * n as f64) as usize
     }
 
+    /// True with `probability` (0…1, in steps of a millionth); one draw either way.
+    pub fn chance(&mut self, probability: f64) -> bool {
+        self.below(1_000_000) < (probability * 1e6) as usize
+    }
+
     /// Fisher–Yates shuffle.
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
         for i in (1..items.len()).rev() {

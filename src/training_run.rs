@@ -335,10 +335,9 @@ impl TrainingRun {
     /// Non-digits made from the digits `train[from..]` (see [`crate::negatives`]): one for
     /// each digit of `batch` picked with the plan's outlier-exposure chance.
     fn negatives(&mut self, from: usize, batch: &[f32]) -> Vec<f32> {
-        let chance = (self.plan.outlier_exposure * 1e6) as usize;
         let mut negatives = Vec::new();
         for (i, digit) in batch.chunks_exact(PIXELS).enumerate() {
-            if self.rng.below(1_000_000) >= chance {
+            if !self.rng.chance(self.plan.outlier_exposure) {
                 continue;
             }
             let label = self.dataset.label(self.train[from + i]);
@@ -364,15 +363,15 @@ impl TrainingRun {
     /// shifted at random when the plan augments.
     fn batch_pixels(&mut self, from: usize, to: usize) -> Vec<f32> {
         let max_shift = self.plan.augment_shift;
-        let drawn_chance = (self.plan.drawn_share * 1e6) as usize;
-        if max_shift == 0 && drawn_chance == 0 {
+        let drawn_share = self.plan.drawn_share;
+        if max_shift == 0 && drawn_share == 0.0 {
             return self.dataset.images(&self.train[from..to]);
         }
         let span = 2 * max_shift + 1;
         let mut pixels = Vec::with_capacity((to - from) * PIXELS);
         for position in from..to {
             let index = self.train[position];
-            let image = if drawn_chance > 0 && self.rng.below(1_000_000) < drawn_chance {
+            let image = if drawn_share > 0.0 && self.rng.chance(drawn_share) {
                 self.drawn.image(&self.dataset, index).to_vec()
             } else {
                 self.dataset.image(index)
