@@ -86,6 +86,24 @@ pub struct DetectorReport {
     pub by_kind: Vec<(ProbeKind, usize, usize)>,
     /// Names of the probes that were not flagged.
     pub missed: Vec<String>,
+    /// What looser thresholds would trade: the flag threshold and [`LOOSER_QUANTILES`].
+    pub operating_points: Vec<OperatingPoint>,
+}
+
+/// Lower calibration quantiles reported besides [`FLAG_QUANTILE`], to show how many more
+/// probes a looser threshold would catch and at what cost in false alarms.
+pub const LOOSER_QUANTILES: [f64; 2] = [0.98, 0.95];
+
+/// The detector with its threshold at one quantile of the calibration digits' errors.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatingPoint {
+    /// The quantile (0…1) of the calibration digits' errors used as the threshold.
+    pub quantile: f64,
+    /// Share of the held-out test digits above that threshold.
+    pub held_out_flagged: f64,
+    /// Share of the probes above it.
+    pub probes_flagged: f64,
 }
 
 /// Calibrates on every other test digit, then counts how many of the other test digits and
@@ -100,14 +118,26 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
         )
     };
     let scale = AnomalyScale::fit(&anomaly_scores(model, &dataset.images(&calibration))?)?;
-    let held_out_flagged = anomaly_scores(model, &dataset.images(&held_out))?
-        .iter()
-        .filter(|&&e| scale.is_anomalous(e))
-        .count();
-
+    let held_out_errors = anomaly_scores(model, &dataset.images(&held_out))?;
     let probes = probes();
     let probe_images: Vec<f32> = probes.iter().flat_map(|p| p.image.clone()).collect();
     let probe_errors = anomaly_scores(model, &probe_images)?;
+
+    let share_above = |errors: &[f32], threshold: f32| {
+        errors.iter().filter(|&&e| e > threshold).count() as f64 / errors.len() as f64
+    };
+    let operating_points = std::iter::once(FLAG_QUANTILE)
+        .chain(LOOSER_QUANTILES)
+        .map(|quantile| {
+            let threshold = scale.quantile(quantile);
+            OperatingPoint {
+                quantile,
+                held_out_flagged: share_above(&held_out_errors, threshold),
+                probes_flagged: share_above(&probe_errors, threshold),
+            }
+        })
+        .collect();
+
     let mut by_kind: Vec<(ProbeKind, usize, usize)> = Vec::new();
     let mut missed = Vec::new();
     for (probe, &error) in probes.iter().zip(&probe_errors) {
@@ -127,10 +157,11 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
         threshold: scale.threshold(),
         calibration_digits: calibration.len(),
         held_out_digits: held_out.len(),
-        held_out_flagged: held_out_flagged as f64 / held_out.len() as f64,
+        held_out_flagged: share_above(&held_out_errors, scale.threshold()),
         probes_flagged: (probes.len() - missed.len()) as f64 / probes.len() as f64,
         by_kind,
         missed,
+        operating_points,
     })
 }
 

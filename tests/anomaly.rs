@@ -39,6 +39,15 @@ fn the_default_model_flags_non_digits_and_few_digits() {
         100.0 * report.probes_flagged,
         report.missed
     );
+    // A looser threshold trades false alarms for catches, never fewer of either.
+    let points = &report.operating_points;
+    assert_eq!(points[0].probes_flagged, report.probes_flagged);
+    assert_eq!(points[0].held_out_flagged, report.held_out_flagged);
+    for pair in points.windows(2) {
+        assert!(pair[1].quantile < pair[0].quantile);
+        assert!(pair[1].probes_flagged >= pair[0].probes_flagged);
+        assert!(pair[1].held_out_flagged >= pair[0].held_out_flagged);
+    }
 }
 
 /// `image` with its stroke thickened by one pixel all round (a 3×3 maximum).

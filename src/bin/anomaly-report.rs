@@ -5,7 +5,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> Result<(), String> {
-    use autoencoder_playground::anomaly::evaluate_detector;
+    use autoencoder_playground::anomaly::{LOOSER_QUANTILES, evaluate_detector};
     use autoencoder_playground::data::Dataset;
     use autoencoder_playground::inference::InferenceModel;
     use autoencoder_playground::manifest::Manifest;
@@ -25,10 +25,17 @@ fn main() -> Result<(), String> {
     let dataset = Dataset::parse(&read(data_path)?, data_path).map_err(|e| e.to_string())?;
     let models_dir = Path::new(manifest_path).parent().unwrap_or(Path::new("."));
 
+    let looser_headers: String = LOOSER_QUANTILES
+        .iter()
+        .map(|q| format!(" at the {:.0}th pct.: probes / digits |", 100.0 * q))
+        .collect();
     println!(
-        "| model | threshold (99th pct. MSE) | held-out test digits flagged | probes flagged | letters | scribbles | noise | missed (when few) |"
+        "| model | threshold (99th pct. MSE) | held-out test digits flagged | probes flagged | letters | scribbles | noise | missed (when few) |{looser_headers}"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---|");
+    println!(
+        "|---|---:|---:|---:|---:|---:|---:|---|{}",
+        "---:|".repeat(LOOSER_QUANTILES.len())
+    );
     for entry in &manifest.models {
         let bytes = read(&models_dir.join(&entry.file).display().to_string())?;
         let model = InferenceModel::load(&bytes).map_err(|e| e.to_string())?;
@@ -42,8 +49,19 @@ fn main() -> Result<(), String> {
         } else {
             format!("{} probes", report.missed.len())
         };
+        // The first operating point is the flag threshold itself, already in the main columns.
+        let looser: String = report.operating_points[1..]
+            .iter()
+            .map(|point| {
+                format!(
+                    " {:.0} % / {:.1} % |",
+                    100.0 * point.probes_flagged,
+                    100.0 * point.held_out_flagged
+                )
+            })
+            .collect();
         println!(
-            "| {} | {:.4} | {:.1} % of {} | {:.0} % | {} | {} | {} | {missed} |",
+            "| {} | {:.4} | {:.1} % of {} | {:.0} % | {} | {} | {} | {missed} |{looser}",
             entry.id,
             report.threshold,
             100.0 * report.held_out_flagged,
