@@ -8,7 +8,7 @@ use autoencoder_playground::data::Split;
 use autoencoder_playground::image::PIXELS;
 use autoencoder_playground::web::{
     AnomalyScale, Autoencoder, LatentPlane, MnistSubset, Trainer, TrainingRun, add_noise,
-    drawing_to_mnist, interpolate,
+    drawing_to_mnist, interpolate, non_digit_probes,
 };
 use wasm_bindgen::{JsError, JsValue};
 use wasm_bindgen_test::*;
@@ -388,4 +388,43 @@ fn anomaly_scores_rank_against_the_test_digits() {
         scale.threshold()
     );
     assert_js_error(AnomalyScale::fit(&[0.1]), "at least 2");
+}
+
+#[derive(serde::Deserialize)]
+struct ProbeView {
+    kind: String,
+    name: String,
+    image: Vec<f32>,
+    scored: Vec<f32>,
+}
+
+#[wasm_bindgen_test]
+fn the_non_digit_probes_reach_the_page_and_noise_is_flagged() {
+    let probes: Vec<ProbeView> =
+        serde_wasm_bindgen::from_value(non_digit_probes().ok().unwrap()).unwrap();
+    let count = |kind: &str| probes.iter().filter(|p| p.kind == kind).count();
+    assert_eq!(
+        (count("letter"), count("strokes"), count("noise")),
+        (20, 30, 20)
+    );
+    assert!(probes.iter().any(|p| p.name == "letter H"));
+    for probe in &probes {
+        assert_eq!((probe.image.len(), probe.scored.len()), (PIXELS, PIXELS));
+        assert!(probe.scored.iter().all(|v| (0.0..=1.0).contains(v)), "{}", probe.name);
+    }
+    // Ranked among real test digits scored the same way, every noise probe is flagged.
+    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let test: Vec<u32> = subset.test_indices().into_iter().take(300).collect();
+    let model = tuned();
+    let digit_errors = model
+        .reconstruction_errors(&subset.drawn_images(&test).ok().unwrap())
+        .ok()
+        .unwrap();
+    let scale = AnomalyScale::fit(&digit_errors).ok().unwrap();
+    for probe in probes.iter().filter(|p| p.kind == "noise") {
+        let [error] = model.reconstruction_errors(&probe.scored).ok().unwrap()[..] else {
+            panic!("one error per image");
+        };
+        assert!(scale.is_anomalous(error), "{} passed as a digit", probe.name);
+    }
 }

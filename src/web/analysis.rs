@@ -113,3 +113,32 @@ impl AnomalyScale {
         self.inner.is_anomalous(error)
     }
 }
+
+/// One non-digit probe for the page: `image` as drawn on the pad, `scored` as anomaly scores
+/// see it (the image as drawn, [`crate::preprocess::as_drawn`]).
+#[derive(Serialize)]
+struct ProbeView {
+    kind: crate::probes::ProbeKind,
+    name: String,
+    image: Vec<f32>,
+    scored: Vec<f32>,
+}
+
+/// The non-digit probes that the anomaly tests and benchmarks score (letters, scribbles, noise):
+/// `[{kind: "letter" | "strokes" | "noise", name, image: number[784], scored: number[784]}]`.
+#[wasm_bindgen(js_name = nonDigitProbes)]
+pub fn non_digit_probes() -> Result<JsValue, JsError> {
+    let probes = crate::probes::probes()
+        .into_iter()
+        .map(|probe| {
+            Ok(ProbeView {
+                kind: probe.kind,
+                name: probe.name,
+                scored: crate::preprocess::as_drawn(&probe.image)?,
+                image: probe.image,
+            })
+        })
+        .collect::<crate::Result<Vec<_>>>()
+        .map_err(to_js)?;
+    to_js_value(&probes)
+}

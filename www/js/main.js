@@ -17,13 +17,13 @@ const state = {
   /** Models that are not in the manifest, by select value: {name, description, bytes}. */
   custom: new Map(),
   dataset: null,
-  sample: null, // a test digit shown on the pad, fed to the model as it is
+  sample: null, // a 28×28 image shown on the pad (a test digit, a probe), fed to the model as it is
   pending: false,
 };
 
 const latentView = new LatentView($("latent"));
 const explorer = new LatentExplorer();
-const uses = new UsesPanel({ loadModel: loadManifestModel });
+const uses = new UsesPanel({ loadModel: loadManifestModel, showImage });
 const study = new SizeStudy((id) => {
   $("model-select").value = id;
   selectModel(id).catch(showError);
@@ -227,14 +227,21 @@ function showRandomDigit() {
 
 /** Shows sample `index` of the data file on the pad and feeds it to the model as it is. */
 function showDigit(index) {
+  let pixels;
   try {
-    state.sample = state.dataset.image(index);
+    pixels = state.dataset.image(index);
   } catch (error) {
     showError(error);
     return;
   }
-  pad.showImage(state.sample);
-  setStatus(`Test digit #${index}: a ${state.dataset.label(index)}. Draw over it, or clear.`);
+  showImage(pixels, `Test digit #${index}: a ${state.dataset.label(index)}`);
+}
+
+/** Shows a 28×28 image (`Float32Array(784)`) on the pad and feeds it to the model as it is. */
+function showImage(pixels, description) {
+  state.sample = pixels;
+  pad.showImage(pixels);
+  setStatus(`${description}. Draw over it, or clear.`);
   scheduleUpdate();
 }
 

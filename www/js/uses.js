@@ -3,7 +3,7 @@
 // drawing model's reconstruction error. The numbers all come from Rust; this module wires and
 // paints.
 
-import { Autoencoder, AnomalyScale, addNoise, asDrawn, compareImages } from "../pkg/autoencoder_playground.js";
+import { Autoencoder, AnomalyScale, addNoise, asDrawn, compareImages, nonDigitProbes } from "../pkg/autoencoder_playground.js";
 import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,9 +15,13 @@ export class UsesPanel {
   /**
    * @param {object} page
    * @param {(id: string) => Promise<Autoencoder>} page.loadModel loads a manifest model by id
+   * @param {(pixels: Float32Array, description: string) => void} page.showImage puts a 28×28
+   *   image on the drawing pad as the current input
    */
-  constructor({ loadModel }) {
+  constructor({ loadModel, showImage }) {
     this.loadModel = loadModel;
+    this.probeSheet = new ProbeSheet($("probe-sheet"), $("probe-summary"),
+      (probe) => showImage(probe.image, `Probe "${probe.name}", a non-digit from the anomaly tests`));
     this.input = null;
     this.conv = null;
     this.denoiser = null;
@@ -131,6 +135,7 @@ export class UsesPanel {
     this.dataset = dataset;
     // fit() lets go of the previous model (main.js frees it) before its first await.
     const fitted = this.gauge.fit(model, dataset);
+    this.probeSheet.invalidate();
     this.showAnomaly();
     await fitted;
     this.showAnomaly();
@@ -141,6 +146,7 @@ export class UsesPanel {
   async retarget(model) {
     if (this.gauge.fitting || !this.gauge.scale) return this.setModel(model, this.dataset);
     this.gauge.model = model;
+    this.probeSheet.invalidate();
     if (this.anomalyVisible()) this.showAnomaly();
   }
 
@@ -149,6 +155,7 @@ export class UsesPanel {
     // Scored as drawn, like the test digits it is ranked among (see AnomalyGauge.fit).
     const scored = this.input && asDrawn(this.input);
     const model = this.gauge.model;
+    if (model && this.gauge.scale) this.probeSheet.update(model, this.gauge.scale);
     paintDigit($("anomaly-input"), scored);
     paintDigit($("anomaly-rebuilt"), scored && model ? model.reconstruct(scored) : null);
     const score = this.gauge.show(scored);
@@ -211,6 +218,78 @@ class AnomalyGauge {
     this.row.dataset.flag = flagged ? "anomaly" : "digit";
     this.row.dataset.percentile = String(percentile);
     return { error, percentile, flagged, threshold: this.scale.threshold };
+  }
+}
+
+/** What the probes' `kind` is called on the page, in the order the sheet shows them. */
+const PROBE_GROUPS = { letter: "Letters", strokes: "Scribbles", noise: "Noise" };
+
+/** The non-digits the anomaly tests score (src/probes.rs), each marked by whether the drawing
+ *  model flags it: the tests' result, live, for whichever model draws. A click puts one on the
+ *  pad. */
+class ProbeSheet {
+  constructor(container, summary, onPick) {
+    this.container = container;
+    this.summary = summary;
+    this.onPick = onPick;
+    this.probes = null;
+    this.stale = true;
+  }
+
+  /** The model or its calibration changed: rescore on the next update. */
+  invalidate() {
+    this.stale = true;
+  }
+
+  /** Scores the probes with `model` against `scale`, unless nothing changed since last time
+   *  (70 reconstructions: too many to repeat for every stroke). */
+  update(model, scale) {
+    if (!this.stale) return;
+    this.stale = false;
+    if (!this.probes) this.build();
+    const errors = model.reconstructionErrors(this.scored);
+    const tally = new Map(Object.keys(PROBE_GROUPS).map((kind) => [kind, { flagged: 0, total: 0 }]));
+    this.probes.forEach((probe, i) => {
+      const flagged = scale.isAnomalous(errors[i]);
+      const count = tally.get(probe.kind);
+      if (flagged) count.flagged += 1;
+      count.total += 1;
+      probe.button.dataset.flag = flagged ? "anomaly" : "digit";
+      probe.button.title = `${probe.name}: ${flagged ? "flagged" : "passes as a digit"}, error higher than ${scale.percentile(errors[i]).toFixed(1)} % of the test digits'`;
+    });
+    for (const [kind, { flagged, total }] of tally) {
+      this.container.querySelector(`[data-kind="${kind}"] .probe-count`).textContent = `· ${flagged} of ${total} flagged`;
+    }
+    const flagged = [...tally.values()].reduce((sum, count) => sum + count.flagged, 0);
+    this.summary.textContent = `The drawing model flags ${flagged} of these ${this.probes.length} non-digits (red; green ones pass as digits). Click one to score it.`;
+    this.summary.dataset.flagged = String(flagged);
+  }
+
+  build() {
+    this.probes = nonDigitProbes().map((probe) => ({ ...probe, image: Float32Array.from(probe.image) }));
+    this.scored = new Float32Array(this.probes.length * PIXELS);
+    this.probes.forEach((probe, i) => this.scored.set(probe.scored, i * PIXELS));
+    const groups = Object.entries(PROBE_GROUPS).map(([kind, title]) => {
+      const group = document.createElement("div");
+      group.className = "probe-group";
+      group.dataset.kind = kind;
+      group.innerHTML = `<p class="probe-title">${title} <span class="probe-count"></span></p><div class="probe-grid"></div>`;
+      return group;
+    });
+    for (const probe of this.probes) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "probe";
+      button.dataset.name = probe.name;
+      button.setAttribute("aria-label", `Score probe ${probe.name}`);
+      const canvas = Object.assign(document.createElement("canvas"), { width: 28, height: 28 });
+      paintDigit(canvas, probe.image);
+      button.append(canvas);
+      button.addEventListener("click", () => this.onPick(probe));
+      probe.button = button;
+      groups.find((g) => g.dataset.kind === probe.kind).querySelector(".probe-grid").append(button);
+    }
+    this.container.replaceChildren(...groups);
   }
 }
 
