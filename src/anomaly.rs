@@ -12,10 +12,12 @@ use crate::{Error, Result};
 /// Scores above this share of the reference digits' scores are flagged.
 pub const FLAG_QUANTILE: f64 = 0.99;
 
-/// The reconstruction errors of reference digits, sorted, to rank new errors against.
+/// The reconstruction errors of reference digits, sorted, to rank new errors against, and the
+/// quantile of them above which an error is flagged.
 #[derive(Debug, Clone)]
 pub struct AnomalyScale {
     sorted: Vec<f32>,
+    flag_quantile: f64,
 }
 
 impl AnomalyScale {
@@ -30,7 +32,10 @@ impl AnomalyScale {
         crate::error::check_exact("reference errors", errors, errors.len())?;
         let mut sorted = errors.to_vec();
         sorted.sort_by(f32::total_cmp);
-        Ok(Self { sorted })
+        Ok(Self {
+            sorted,
+            flag_quantile: FLAG_QUANTILE,
+        })
     }
 
     /// Share of the reference digits (0…100 %) whose error is below `error`.
@@ -47,9 +52,35 @@ impl AnomalyScale {
         self.sorted[low] + (self.sorted[high] - self.sorted[low]) * t
     }
 
-    /// The error above which a drawing is flagged ([`FLAG_QUANTILE`] of the references).
+    /// The quantile of the references above which errors are flagged ([`FLAG_QUANTILE`]
+    /// unless moved).
+    pub fn flag_quantile(&self) -> f64 {
+        self.flag_quantile
+    }
+
+    /// Moves the flag threshold to `quantile` (0.5…1) of the references: a lower one catches
+    /// more non-digits and flags more real digits.
+    pub fn set_flag_quantile(&mut self, quantile: f64) -> Result<()> {
+        if !(0.5..=1.0).contains(&quantile) {
+            return Err(Error::InvalidInput(format!(
+                "the flag quantile must be between 0.5 and 1, got {quantile}"
+            )));
+        }
+        self.flag_quantile = quantile;
+        Ok(())
+    }
+
+    /// The error above which a drawing is flagged (the flag quantile of the references).
     pub fn threshold(&self) -> f32 {
-        self.quantile(FLAG_QUANTILE)
+        self.quantile(self.flag_quantile)
+    }
+
+    /// Share (0…1) of the reference digits whose error is above the threshold: the false
+    /// alarms the threshold makes among them.
+    pub fn references_flagged(&self) -> f64 {
+        let threshold = self.threshold();
+        let at_or_below = self.sorted.partition_point(|&e| e <= threshold);
+        (self.sorted.len() - at_or_below) as f64 / self.sorted.len() as f64
     }
 
     /// Whether `error` is above the flag threshold.
@@ -214,6 +245,26 @@ mod tests {
         assert!((scale.quantile(0.5) - 0.0505).abs() < 1e-6);
         assert!((scale.threshold() - 0.09901).abs() < 1e-5);
         assert!(scale.is_anomalous(0.1) && !scale.is_anomalous(0.05));
+    }
+
+    #[test]
+    fn a_moved_flag_quantile_moves_the_threshold_and_the_false_alarms() {
+        let errors: Vec<f32> = (1..=100).map(|i| i as f32 / 1000.0).collect();
+        let mut scale = AnomalyScale::fit(&errors).unwrap();
+        assert_eq!(scale.flag_quantile(), FLAG_QUANTILE);
+        assert_eq!(scale.references_flagged(), 0.01);
+        scale.set_flag_quantile(0.9).unwrap();
+        assert!((scale.threshold() - 0.0901).abs() < 1e-6);
+        assert_eq!(scale.references_flagged(), 0.1);
+        assert!(scale.is_anomalous(0.095) && !scale.is_anomalous(0.09));
+        for bad in [0.4, 1.5, f64::NAN] {
+            assert!(scale.set_flag_quantile(bad).is_err(), "{bad} accepted");
+        }
+        assert_eq!(
+            scale.flag_quantile(),
+            0.9,
+            "a refused quantile leaves the last one"
+        );
     }
 
     #[test]

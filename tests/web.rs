@@ -388,6 +388,22 @@ fn anomaly_scores_rank_against_the_test_digits() {
         scale.threshold()
     );
     assert_js_error(AnomalyScale::fit(&[0.1]), "at least 2");
+
+    // A lower flag percentile flags more of the references; a bad one is refused and kept out.
+    let mut scale = scale;
+    assert_eq!(scale.flag_percentile(), 99.0);
+    let at_99 = scale.references_flagged();
+    scale.set_flag_percentile(90.0).ok().unwrap();
+    assert!(
+        scale.references_flagged() > 5.0 * at_99,
+        "{at_99} → {}",
+        scale.references_flagged()
+    );
+    let flagged_at_90 = errors.iter().filter(|&&e| scale.is_anomalous(e)).count();
+    assert_eq!(flagged_at_90 as f64 / 400.0, scale.references_flagged());
+    assert_js_error(scale.set_flag_percentile(120.0), "between 50 and 100");
+    assert_js_error(scale.set_flag_percentile(f64::NAN), "between 50 and 100");
+    assert_eq!(scale.flag_percentile(), 90.0);
 }
 
 #[derive(serde::Deserialize)]
@@ -410,7 +426,11 @@ fn the_non_digit_probes_reach_the_page_and_noise_is_flagged() {
     assert!(probes.iter().any(|p| p.name == "letter H"));
     for probe in &probes {
         assert_eq!((probe.image.len(), probe.scored.len()), (PIXELS, PIXELS));
-        assert!(probe.scored.iter().all(|v| (0.0..=1.0).contains(v)), "{}", probe.name);
+        assert!(
+            probe.scored.iter().all(|v| (0.0..=1.0).contains(v)),
+            "{}",
+            probe.name
+        );
     }
     // Ranked among real test digits scored the same way, every noise probe is flagged.
     let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
@@ -425,6 +445,10 @@ fn the_non_digit_probes_reach_the_page_and_noise_is_flagged() {
         let [error] = model.reconstruction_errors(&probe.scored).ok().unwrap()[..] else {
             panic!("one error per image");
         };
-        assert!(scale.is_anomalous(error), "{} passed as a digit", probe.name);
+        assert!(
+            scale.is_anomalous(error),
+            "{} passed as a digit",
+            probe.name
+        );
     }
 }

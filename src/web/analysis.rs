@@ -101,10 +101,37 @@ impl AnomalyScale {
         self.inner.percentile(error)
     }
 
-    /// The error above which a drawing is flagged: the references' 99th percentile.
+    /// The error above which a drawing is flagged: the references' 99th percentile unless
+    /// moved by `setFlagPercentile`.
     #[wasm_bindgen(getter)]
     pub fn threshold(&self) -> f32 {
         self.inner.threshold()
+    }
+
+    /// The percentile (50…100) of the references above which errors are flagged.
+    #[wasm_bindgen(getter, js_name = flagPercentile)]
+    pub fn flag_percentile(&self) -> f64 {
+        100.0 * self.inner.flag_quantile()
+    }
+
+    /// Moves the flag threshold to `percentile` (50…100) of the references; anything else
+    /// throws and keeps the current one.
+    #[wasm_bindgen(js_name = setFlagPercentile)]
+    pub fn set_flag_percentile(&mut self, percentile: f64) -> Result<(), JsError> {
+        // The core speaks quantiles (0.5…1); say what was wrong in the caller's units.
+        self.inner
+            .set_flag_quantile(percentile / 100.0)
+            .map_err(|_| {
+                JsError::new(&format!(
+                    "the flag percentile must be between 50 and 100, got {percentile}"
+                ))
+            })
+    }
+
+    /// Share (0…1) of the references above the threshold: its false alarms among them.
+    #[wasm_bindgen(getter, js_name = referencesFlagged)]
+    pub fn references_flagged(&self) -> f64 {
+        self.inner.references_flagged()
     }
 
     /// Whether `error` is above the threshold.

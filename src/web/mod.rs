@@ -9,7 +9,9 @@ mod dataset;
 mod trainer;
 mod training_run;
 
-pub use analysis::{AnomalyScale, LatentPlane, add_noise, interpolate, latent_spread, non_digit_probes};
+pub use analysis::{
+    AnomalyScale, LatentPlane, add_noise, interpolate, latent_spread, non_digit_probes,
+};
 pub use autoencoder::{Autoencoder, FeatureMapView};
 pub use dataset::MnistSubset;
 pub use trainer::Trainer;

@@ -120,6 +120,18 @@ def test_the_probe_sheet_agrees_with_the_gauge_and_follows_the_model(page):
         scroll_to(page, "anomaly-verdict")
         wait_until(page, lambda: verdict(page)[0] != "" and verdict(page)[1] != before)
         assert gauge_flag(page) == wanted, f"{name}: the sheet says {wanted}, the gauge {verdict(page)[1]}"
+    # A lower flag percentile, moved by keyboard: more probes and more test digits flagged.
+    scroll_to(page, "probe-sheet")
+    digits_before = float(page.find_element("id", "probe-summary").get_attribute("data-digits-flagged"))
+    slider = scroll_to(page, "flag-percentile")
+    slider.send_keys(*[Keys.ARROW_LEFT] * 8)  # 99 → 95, by keyboard
+    assert page.find_element("id", "flag-percentile-value").text == "95"
+    scroll_to(page, "probe-sheet")
+    wait_until(page, lambda: probe_flags(page)[1] > flagged)
+    digits_after = float(page.find_element("id", "probe-summary").get_attribute("data-digits-flagged"))
+    assert digits_before <= 1.5 and 4 <= digits_after <= 6, f"{digits_before} % → {digits_after} %"
+    assert "95th percentile" in page.find_element("id", "probe-summary").text
+    flagged = probe_flags(page)[1]
     # Another drawing model rescores the sheet (natively dense-l2 flags 40 % of the probes and
     # the tuned model 63 %).
     page.execute_script(

@@ -30,6 +30,7 @@ export class UsesPanel {
     this.gauge = new AnomalyGauge($("anomaly-row"));
     this.noiseSeed = 1;
     $("noise-amount").addEventListener("input", () => this.showDenoising());
+    $("flag-percentile").addEventListener("input", () => this.moveFlagThreshold());
     this.mapsVisible = watchVisibility($("feature-maps"), () => this.showFeatureMaps());
     this.denoisingVisible = watchVisibility($("dn-clean"), () => this.showDenoising());
     this.anomalyVisible = watchVisibility($("anomaly-input").closest(".panel"), () => this.showAnomaly());
@@ -150,12 +151,21 @@ export class UsesPanel {
     if (this.anomalyVisible()) this.showAnomaly();
   }
 
+  /** The flag percentile slider moved: a new threshold for the gauge and the probes. */
+  moveFlagThreshold() {
+    const percentile = Number($("flag-percentile").value);
+    $("flag-percentile-value").textContent = String(percentile);
+    this.gauge.setFlagPercentile(percentile);
+    this.probeSheet.invalidate();
+    this.showAnomaly();
+  }
+
   showAnomaly() {
     const verdict = $("anomaly-verdict");
     // Scored as drawn, like the test digits it is ranked among (see AnomalyGauge.fit).
     const scored = this.input && asDrawn(this.input);
     const model = this.gauge.model;
-    if (model && this.gauge.scale) this.probeSheet.update(model, this.gauge.scale);
+    if (model && this.gauge.scale) this.probeSheet.update(model, this.gauge.scale, this.gauge.flagPercentile);
     paintDigit($("anomaly-input"), scored);
     paintDigit($("anomaly-rebuilt"), scored && model ? model.reconstruct(scored) : null);
     const score = this.gauge.show(scored);
@@ -166,7 +176,7 @@ export class UsesPanel {
     }
     verdict.dataset.flag = score.flagged ? "anomaly" : "digit";
     verdict.dataset.percentile = String(score.percentile);
-    const where = `reconstruction error ${score.error.toFixed(4)}, higher than ${score.percentile.toFixed(1)} % of the test digits' (flag above the 99th percentile, ${score.threshold.toFixed(4)})`;
+    const where = `reconstruction error ${score.error.toFixed(4)}, higher than ${score.percentile.toFixed(1)} % of the test digits' (flag above the ${ordinal(this.gauge.flagPercentile)} percentile, ${score.threshold.toFixed(4)})`;
     verdict.textContent = score.flagged ? `Doesn't look like a digit: ${where}.` : `Looks like a digit: ${where}.`;
   }
 }
@@ -181,6 +191,14 @@ class AnomalyGauge {
     this.scale = null;
     this.fitting = false;
     this.generation = 0;
+    this.flagPercentile = 99;
+  }
+
+  /** Flags errors above `percentile` (50…100) of the test digits' from now on. */
+  setFlagPercentile(percentile) {
+    this.scale?.setFlagPercentile(percentile);
+    this.flagPercentile = percentile;
+    this.row.querySelector(".anomaly-threshold").style.left = `${percentile}%`;
   }
 
   /** Scores every test digit, as drawn, with `model`; a later call supersedes this one.
@@ -199,6 +217,7 @@ class AnomalyGauge {
     if (!errors) return;
     this.fitting = false;
     this.scale = AnomalyScale.fit(errors);
+    this.scale.setFlagPercentile(this.flagPercentile);
   }
 
   /** Places `input` (as drawn) on the gauge: its error, percentile and flag, or null before
@@ -221,6 +240,13 @@ class AnomalyGauge {
   }
 }
 
+/** "99th", "81st", "97.5th": a percentile as the page words it. */
+function ordinal(value) {
+  if (!Number.isInteger(value)) return `${value}th`;
+  const teen = value % 100 >= 11 && value % 100 <= 13;
+  return `${value}${teen ? "th" : { 1: "st", 2: "nd", 3: "rd" }[value % 10] ?? "th"}`;
+}
+
 /** What the probes' `kind` is called on the page, in the order the sheet shows them. */
 const PROBE_GROUPS = { letter: "Letters", strokes: "Scribbles", noise: "Noise" };
 
@@ -241,9 +267,9 @@ class ProbeSheet {
     this.stale = true;
   }
 
-  /** Scores the probes with `model` against `scale`, unless nothing changed since last time
-   *  (70 reconstructions: too many to repeat for every stroke). */
-  update(model, scale) {
+  /** Scores the probes with `model` against `scale` (which flags above `flagPercentile`),
+   *  unless nothing changed since last time (70 reconstructions: too many for every stroke). */
+  update(model, scale, flagPercentile) {
     if (!this.stale) return;
     this.stale = false;
     if (!this.probes) this.build();
@@ -261,7 +287,9 @@ class ProbeSheet {
       this.container.querySelector(`[data-kind="${kind}"] .probe-count`).textContent = `· ${flagged} of ${total} flagged`;
     }
     const flagged = [...tally.values()].reduce((sum, count) => sum + count.flagged, 0);
-    this.summary.textContent = `The drawing model flags ${flagged} of these ${this.probes.length} non-digits (red; green ones pass as digits). Click one to score it.`;
+    const digits = (100 * scale.referencesFlagged).toFixed(1);
+    this.summary.textContent = `Above the ${ordinal(flagPercentile)} percentile the drawing model flags ${flagged} of these ${this.probes.length} non-digits (red; green ones pass as digits) and ${digits} % of the test digits. Lower the percentile to catch more non-digits, at the cost of more digits. Click one to score it.`;
+    this.summary.dataset.digitsFlagged = digits;
     this.summary.dataset.flagged = String(flagged);
   }
 
