@@ -31,7 +31,7 @@ pub fn check_rows(what: &str, values: &[f32], width: usize) -> Result<usize> {
             "{what} is empty: expected a multiple of {width} numbers"
         )));
     }
-    if values.len() % width != 0 {
+    if !values.len().is_multiple_of(width) {
         return Err(Error::InvalidInput(format!(
             "{what} has {} numbers: expected a multiple of {width}",
             values.len()

@@ -57,7 +57,7 @@ impl<'a> InkImage<'a> {
 
 /// Ink coverage from RGBA pixels (as a canvas gives them): the alpha channel.
 pub fn ink_from_rgba(rgba: &[u8]) -> Result<Vec<u8>> {
-    if rgba.len() % 4 != 0 {
+    if !rgba.len().is_multiple_of(4) {
         return Err(Error::InvalidInput(format!(
             "RGBA data has {} bytes, not a multiple of 4",
             rgba.len()
@@ -575,9 +575,10 @@ mod tests {
         let thick = convert(280, &seven(280, 40.0, 40.0, 0.7, 0.18));
         let difference = mean_abs_difference(&thin, &thick);
         assert!(difference < 0.04, "mean difference {difference}");
-        assert_eq!(
-            bounding_box_of(&thin).0.abs_diff(bounding_box_of(&thick).0) <= 1,
-            true
+        let (thin_left, thick_left) = (bounding_box_of(&thin).0, bounding_box_of(&thick).0);
+        assert!(
+            thin_left.abs_diff(thick_left) <= 1,
+            "left edges at {thin_left} and {thick_left}"
         );
     }
 

@@ -26,7 +26,7 @@ fn main() -> Result<(), String> {
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let file: DigitFile =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-        if file.data.is_empty() || file.data.len() % PIXELS != 0 {
+        if file.data.is_empty() || !file.data.len().is_multiple_of(PIXELS) {
             return Err(format!(
                 "{}: {} values is not a whole number of {PIXELS}-pixel images",
                 path.display(),
