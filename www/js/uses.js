@@ -34,6 +34,7 @@ export class UsesPanel {
     this.mapsVisible = watchVisibility($("feature-maps"), () => this.showFeatureMaps());
     this.denoisingVisible = watchVisibility($("dn-clean"), () => this.showDenoising());
     this.anomalyVisible = watchVisibility($("anomaly-input").closest(".panel"), () => this.showAnomaly());
+    this.probesVisible = watchVisibility($("probe-sheet").closest(".panel"), () => this.showProbes());
     $("noise-reseed").addEventListener("click", () => {
       this.noiseSeed += 1;
       this.showDenoising();
@@ -140,6 +141,7 @@ export class UsesPanel {
     this.showAnomaly();
     await fitted;
     this.showAnomaly();
+    if (this.probesVisible()) this.showProbes();
   }
 
   /** New weights for the same model (one being trained): keep the calibration, unless it is
@@ -149,6 +151,7 @@ export class UsesPanel {
     this.gauge.model = model;
     this.probeSheet.invalidate();
     if (this.anomalyVisible()) this.showAnomaly();
+    if (this.probesVisible()) this.showProbes();
   }
 
   /** The flag percentile slider moved: a new threshold for the gauge and the probes. */
@@ -158,6 +161,13 @@ export class UsesPanel {
     this.gauge.setFlagPercentile(percentile);
     this.probeSheet.invalidate();
     this.showAnomaly();
+    if (this.probesVisible()) this.showProbes();
+  }
+
+  /** Rescores the probe sheet if the model, its weights or the threshold changed. */
+  showProbes() {
+    const { model, scale, flagPercentile } = this.gauge;
+    if (model && scale) this.probeSheet.update(model, scale, flagPercentile);
   }
 
   showAnomaly() {
@@ -165,7 +175,6 @@ export class UsesPanel {
     // Scored as drawn, like the test digits it is ranked among (see AnomalyGauge.fit).
     const scored = this.input && asDrawn(this.input);
     const model = this.gauge.model;
-    if (model && this.gauge.scale) this.probeSheet.update(model, this.gauge.scale, this.gauge.flagPercentile);
     paintDigit($("anomaly-input"), scored);
     paintDigit($("anomaly-rebuilt"), scored && model ? model.reconstruct(scored) : null);
     const score = this.gauge.show(scored);
@@ -288,7 +297,7 @@ class ProbeSheet {
     }
     const flagged = [...tally.values()].reduce((sum, count) => sum + count.flagged, 0);
     const digits = (100 * scale.referencesFlagged).toFixed(1);
-    this.summary.textContent = `Above the ${ordinal(flagPercentile)} percentile the drawing model flags ${flagged} of these ${this.probes.length} non-digits (red; green ones pass as digits) and ${digits} % of the test digits. Lower the percentile to catch more non-digits, at the cost of more digits. Click one to score it.`;
+    this.summary.textContent = `Above the ${ordinal(flagPercentile)} percentile the drawing model flags ${flagged} of these ${this.probes.length} non-digits (red; green ones pass as digits) and ${digits}\u00a0% of the test digits. Lower the percentile to catch more non-digits, at the cost of more digits. Click one to score it.`;
     this.summary.dataset.digitsFlagged = digits;
     this.summary.dataset.flagged = String(flagged);
   }
