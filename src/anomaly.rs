@@ -78,9 +78,13 @@ impl AnomalyScale {
     /// Share (0…1) of the reference digits whose error is above the threshold: the false
     /// alarms the threshold makes among them.
     pub fn references_flagged(&self) -> f64 {
-        let threshold = self.threshold();
-        let at_or_below = self.sorted.partition_point(|&e| e <= threshold);
-        (self.sorted.len() - at_or_below) as f64 / self.sorted.len() as f64
+        self.share_flagged(&self.sorted)
+    }
+
+    /// Share (0…1) of `errors` above the threshold (0 for none).
+    pub fn share_flagged(&self, errors: &[f32]) -> f64 {
+        let flagged = errors.iter().filter(|&&e| self.is_anomalous(e)).count();
+        flagged as f64 / errors.len().max(1) as f64
     }
 
     /// Whether `error` is above the flag threshold.
@@ -154,20 +158,18 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
     let probe_images: Vec<f32> = probes.iter().flat_map(|p| p.image.clone()).collect();
     let probe_errors = anomaly_scores(model, &probe_images)?;
 
-    let share_above = |errors: &[f32], threshold: f32| {
-        errors.iter().filter(|&&e| e > threshold).count() as f64 / errors.len() as f64
-    };
     let operating_points = std::iter::once(FLAG_QUANTILE)
         .chain(LOOSER_QUANTILES)
         .map(|quantile| {
-            let threshold = scale.quantile(quantile);
-            OperatingPoint {
+            let mut moved = scale.clone();
+            moved.set_flag_quantile(quantile)?;
+            Ok(OperatingPoint {
                 quantile,
-                held_out_flagged: share_above(&held_out_errors, threshold),
-                probes_flagged: share_above(&probe_errors, threshold),
-            }
+                held_out_flagged: moved.share_flagged(&held_out_errors),
+                probes_flagged: moved.share_flagged(&probe_errors),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>>>()?;
 
     let mut by_kind: Vec<(ProbeKind, usize, usize)> = Vec::new();
     let mut missed = Vec::new();
@@ -188,7 +190,7 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
         threshold: scale.threshold(),
         calibration_digits: calibration.len(),
         held_out_digits: held_out.len(),
-        held_out_flagged: share_above(&held_out_errors, scale.threshold()),
+        held_out_flagged: scale.share_flagged(&held_out_errors),
         probes_flagged: (probes.len() - missed.len()) as f64 / probes.len() as f64,
         by_kind,
         missed,
@@ -257,6 +259,8 @@ mod tests {
         assert!((scale.threshold() - 0.0901).abs() < 1e-6);
         assert_eq!(scale.references_flagged(), 0.1);
         assert!(scale.is_anomalous(0.095) && !scale.is_anomalous(0.09));
+        assert_eq!(scale.share_flagged(&[0.095, 0.09]), 0.5);
+        assert_eq!(scale.share_flagged(&[]), 0.0);
         for bad in [0.4, 1.5, f64::NAN] {
             assert!(scale.set_flag_quantile(bad).is_err(), "{bad} accepted");
         }

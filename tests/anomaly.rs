@@ -84,13 +84,10 @@ fn a_bolder_stroke_does_not_make_a_digit_an_anomaly() {
         .iter()
         .flat_map(|&index| bolder(&dataset.image(index)))
         .collect();
-    let share_flagged = |scale: &AnomalyScale, errors: &[f32]| {
-        errors.iter().filter(|&&e| scale.is_anomalous(e)).count() as f64 / errors.len() as f64
-    };
 
     let drawn_scale =
         AnomalyScale::fit(&anomaly_scores(&model, &dataset.images(&calibration)).unwrap()).unwrap();
-    let as_drawn = share_flagged(&drawn_scale, &anomaly_scores(&model, &bold).unwrap());
+    let as_drawn = drawn_scale.share_flagged(&anomaly_scores(&model, &bold).unwrap());
 
     let stored_scale = AnomalyScale::fit(
         &model
@@ -98,7 +95,7 @@ fn a_bolder_stroke_does_not_make_a_digit_an_anomaly() {
             .unwrap(),
     )
     .unwrap();
-    let as_stored = share_flagged(&stored_scale, &model.reconstruction_errors(&bold).unwrap());
+    let as_stored = stored_scale.share_flagged(&model.reconstruction_errors(&bold).unwrap());
 
     println!(
         "bold digits flagged: {:.1} % as drawn, {:.1} % as stored",
