@@ -27,7 +27,7 @@ export class UsesPanel {
     this.denoiser = null;
     this.plain = null;
     this.dataset = null;
-    this.gauge = new AnomalyGauge($("anomaly-row"));
+    this.gauge = new AnomalyGauge($("anomaly-row"), flagSliderPercentile());
     this.noiseSeed = 1;
     $("noise-amount").addEventListener("input", () => this.showDenoising());
     $("flag-percentile").addEventListener("input", () => this.moveFlagThreshold());
@@ -156,9 +156,7 @@ export class UsesPanel {
 
   /** The flag percentile slider moved: a new threshold for the gauge and the probes. */
   moveFlagThreshold() {
-    const percentile = Number($("flag-percentile").value);
-    $("flag-percentile-value").textContent = String(percentile);
-    this.gauge.setFlagPercentile(percentile);
+    this.gauge.setFlagPercentile(flagSliderPercentile());
     this.probeSheet.invalidate();
     this.showAnomaly();
     if (this.probesVisible()) this.showProbes();
@@ -193,14 +191,17 @@ export class UsesPanel {
 /** One model's reconstruction error ranked among the test digits': a bar with the 99th
  *  percentile marked and a marker for the current input. */
 class AnomalyGauge {
-  /** @param {HTMLElement} row the gauge's row, holding an `.anomaly-marker` */
-  constructor(row) {
+  /**
+   * @param {HTMLElement} row the gauge's row, holding an `.anomaly-marker` and an `.anomaly-threshold`
+   * @param {number} flagPercentile flag errors above this percentile (50…100) of the test digits'
+   */
+  constructor(row, flagPercentile) {
     this.row = row;
     this.model = null;
     this.scale = null;
     this.fitting = false;
     this.generation = 0;
-    this.flagPercentile = 99;
+    this.setFlagPercentile(flagPercentile);
   }
 
   /** Flags errors above `percentile` (50…100) of the test digits' from now on. */
@@ -247,6 +248,14 @@ class AnomalyGauge {
     this.row.dataset.percentile = String(percentile);
     return { error, percentile, flagged, threshold: this.scale.threshold };
   }
+}
+
+/** The flag percentile the slider is at, echoed beside it: the slider's markup holds the one
+ *  default (99) that the gauge, its threshold line and the probe sheet start from. */
+function flagSliderPercentile() {
+  const percentile = Number($("flag-percentile").value);
+  $("flag-percentile-value").textContent = String(percentile);
+  return percentile;
 }
 
 /** "99th", "81st", "97.5th": a percentile as the page words it. */
