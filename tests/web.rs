@@ -20,11 +20,11 @@ fn tuned() -> Autoencoder {
 }
 
 /// A thrown error as JavaScript sees it: must be an `Error` whose message mentions `expected`.
-fn assert_js_error<T>(result: Result<T, JsError>, expected: &str) {
+fn assert_js_error<T, E: Into<JsValue>>(result: Result<T, E>, expected: &str) {
     let Err(error) = result else {
         panic!("bad input was accepted (expected an error mentioning {expected:?})");
     };
-    let value = JsValue::from(error);
+    let value: JsValue = error.into();
     let error: &js_sys::Error = wasm_bindgen::JsCast::dyn_ref(&value).expect("a JS Error");
     let message = String::from(error.message());
     assert!(

@@ -14,7 +14,7 @@ pub use analysis::{
 };
 pub use autoencoder::{Autoencoder, FeatureMapView};
 pub use dataset::MnistSubset;
-pub use trainer::Trainer;
+pub use trainer::{Trainer, training_limits};
 pub use training_run::TrainingRun;
 
 use wasm_bindgen::prelude::*;
@@ -31,6 +31,21 @@ pub fn start() {
 /// Core errors become JS `Error`s with the core's message.
 pub(crate) fn to_js(error: crate::Error) -> JsError {
     JsError::new(&error.to_string())
+}
+
+/// Name of the `Error` a training step throws when its loss is not finite, so that callers can
+/// tell a diverging run (weights kept, try a smaller learning rate) from any other failure.
+const DIVERGED_ERROR_NAME: &str = "TrainingDiverged";
+
+/// A training step's error as a JS `Error`: named [`DIVERGED_ERROR_NAME`] for a non-finite
+/// loss, a plain `Error` otherwise.
+pub(crate) fn to_js_step_error(error: crate::Error) -> JsValue {
+    let diverged = matches!(error, crate::Error::Diverged(_));
+    let js = js_sys::Error::new(&error.to_string());
+    if diverged {
+        js.set_name(DIVERGED_ERROR_NAME);
+    }
+    js.into()
 }
 
 /// An options object from JavaScript; `undefined` or `null` gives the defaults.

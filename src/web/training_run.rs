@@ -1,6 +1,6 @@
 use wasm_bindgen::prelude::*;
 
-use super::{Autoencoder, MnistSubset, from_js, to_js, to_js_value};
+use super::{Autoencoder, MnistSubset, from_js, to_js, to_js_step_error, to_js_value};
 use crate::training_run::{self, RunPlan};
 
 const PROVENANCE: &str = "trained in the browser";
@@ -32,10 +32,11 @@ impl TrainingRun {
 
     /// One Adam step on the next batch → `{epoch, stepInEpoch, stepsPerEpoch, step,
     /// totalSteps, loss, learningRate, batchDigits, epochFinished, finished}`. Throws after
-    /// the last step, and on a non-finite loss (the weights are then left as they were).
-    pub fn step(&mut self) -> Result<JsValue, JsError> {
-        let report = self.inner.step().map_err(to_js)?;
-        to_js_value(&report)
+    /// the last step, and on a non-finite loss an `Error` named `"TrainingDiverged"` (the
+    /// weights are then left as they were).
+    pub fn step(&mut self) -> Result<JsValue, JsValue> {
+        let report = self.inner.step().map_err(to_js_step_error)?;
+        to_js_value(&report).map_err(JsValue::from)
     }
 
     /// Mean per-pixel MSE on the plan's test digits, dropout off.
