@@ -18,9 +18,9 @@
 
 use std::collections::HashMap;
 
-use crate::image::{PIXELS, SIDE};
-use crate::preprocess::as_drawn;
-use crate::{Error, Result};
+use crate::drawing::as_drawn;
+use crate::util::error::{Error, Result};
+use crate::util::image::{PIXELS, SIDE};
 
 const MAGIC: &[u8; 8] = b"AEPGMNST";
 const VERSION: u16 = 1;

@@ -1,36 +1,43 @@
 //! # Autoencoder Playground
 //!
-//! The dense autoencoder of the course note (784-512-256-128-64-L and its mirror), its
-//! data, training and model files, in plain Rust on [burn]; plus a thin WebAssembly boundary
-//! (`web`, compiled only for `wasm32`) that the page in `www/` talks to.
+//! The autoencoders of the course note (the dense 784-512-256-128-64-L network and its mirror)
+//! and a convolutional one, their data, training, model files and analysis, in plain Rust on
+//! [burn]; plus a thin WebAssembly boundary (`web`, compiled only for `wasm32`) that the page in
+//! `www/` talks to.
 //!
-//! Layers, each knowing only the ones below it:
-//! - core: [`model`], [`data`], [`preprocess`], [`loss`], [`training`], [`model_file`],
-//!   [`inference`], [`manifest`]: no browser types, tested natively;
-//! - boundary: `web` (the only module that imports `wasm-bindgen`);
-//! - page: `www/` (plain ES modules).
+//! Layers, each folder one layer, imports pointing down only:
+//!
+//! ```text
+//! web/         the only module that knows JavaScript (wasm-bindgen), wasm32 only
+//! manifest     the shipped models' list: what was trained how, and its test figures
+//! training/    options, plans and objectives, losses, the Trainer, batches, whole runs
+//! analysis/    PCA and the latent plane, interpolation, anomaly detection
+//! inference/   a loaded model for one image at a time (a plain-Rust copy of dense models)
+//! data         the MNIST subset file and its fixed split
+//! model_file   the versioned, checksummed model file
+//! synthetic/   noise, non-digit probes, non-digits made from digits
+//! model/       the architectures, defined once with burn
+//! drawing/     a drawing → MNIST-style 28×28 (stroke width, crop, scale, centre)
+//! util/        errors and input checks, image geometry, seeded RNG, metrics
+//! ```
+//!
+//! (`synthetic` sits on `drawing`, `data` on `drawing`; `model` and `drawing` only on `util`.)
 
 pub mod analysis;
-pub mod anomaly;
 pub mod data;
-pub mod error;
-pub mod image;
+pub mod drawing;
 pub mod inference;
-pub mod loss;
 pub mod manifest;
 pub mod model;
 pub mod model_file;
-pub mod negatives;
-pub mod noise;
-pub mod preprocess;
-pub mod probes;
+pub mod synthetic;
 pub mod training;
-pub mod training_run;
+pub mod util;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 
-pub use error::{Error, Result};
+pub use util::error::{Error, Result};
 
 use burn::tensor::Device;
 

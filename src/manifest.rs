@@ -1,10 +1,14 @@
 //! `www/models/manifest.json`: the list of shipped models that the page offers and the tests
-//! check. Written by the native trainer, read by the page and by the shipped-weights test.
+//! check. Written by the native trainer, read by the page and by the shipped-models test.
+//! Its summary of each model (architecture, L, parameters) is checked against the model file's
+//! own header by that test; how the model was trained is the trainer's own options and plan.
 
 use serde::{Deserialize, Serialize};
 
-use crate::loss::Metrics;
-use crate::{Error, Result};
+use crate::model::ArchitectureKind;
+use crate::training::{RunPlan, TrainingOptions};
+use crate::util::error::{Error, Result};
+use crate::util::metrics::Metrics;
 
 /// One shipped model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,12 +22,10 @@ pub struct ModelEntry {
     pub description: String,
     /// File name, relative to the manifest.
     pub file: String,
-    /// Architecture kind, as in the model file's header (`"dense"`).
-    pub architecture: String,
+    /// Architecture kind, as in the model file's header.
+    pub architecture: ArchitectureKind,
     /// Width of the code (L).
     pub latent_size: usize,
-    /// Dropout rate used in training.
-    pub dropout: f64,
     /// Trainable parameters.
     pub params: usize,
     /// Size of the model file in bytes.
@@ -36,39 +38,16 @@ pub struct ModelEntry {
     pub command: String,
 }
 
-/// How a shipped model was trained.
+/// How a shipped model was trained: the trainer's options and the run's plan, as given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TrainingRecord {
-    /// Passes over the training data.
-    pub epochs: usize,
-    /// Samples per Adam step.
-    pub batch_size: usize,
-    /// Adam's initial learning rate.
-    pub learning_rate: f64,
-    /// Learning-rate schedule (`"constant"` or `"cosine"`).
-    pub schedule: String,
-    /// Random shift augmentation, in pixels (0 = none).
-    pub augment_shift: usize,
-    /// Seed of the weights, the shuffles and the dropout masks.
-    pub seed: u64,
-    /// Training samples used.
+    /// The model and optimiser settings.
+    pub options: TrainingOptions,
+    /// The run: epochs, data, schedule, objective, augmentation.
+    pub plan: RunPlan,
+    /// Training digits used (the plan's subset, less any validation share).
     pub train_samples: usize,
-    /// Trained as a denoiser (corrupted inputs, clean targets).
-    #[serde(default)]
-    pub denoise: bool,
-    /// The chance of each digit to bring a non-digit the network learnt not to rebuild
-    /// (outlier exposure, for an anomaly detector; 0 for none).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub outlier_exposure: f64,
-    /// The chance of each training digit to be shown as drawn (stroke width normalised; 0 for
-    /// MNIST's digits as they are).
-    #[serde(default, skip_serializing_if = "is_zero")]
-    pub drawn_share: f64,
-}
-
-fn is_zero(value: &f64) -> bool {
-    *value == 0.0
 }
 
 /// The whole manifest.
@@ -133,22 +112,17 @@ mod tests {
             name: id.into(),
             description: String::new(),
             file: format!("{id}.aepg"),
-            architecture: "dense".into(),
+            architecture: ArchitectureKind::Dense,
             latent_size,
-            dropout: 0.0,
             params: 1,
             file_bytes: 1,
             training: TrainingRecord {
-                epochs: 1,
-                batch_size: 64,
-                learning_rate: 1e-3,
-                schedule: "cosine".into(),
-                augment_shift: 0,
-                seed: 1,
+                options: TrainingOptions {
+                    latent_size,
+                    ..Default::default()
+                },
+                plan: RunPlan::default(),
                 train_samples: 1,
-                denoise: false,
-                outlier_exposure: 0.0,
-                drawn_share: 0.0,
             },
             test: Metrics {
                 mse: 0.1,

@@ -20,77 +20,13 @@ use burn::store::{BurnpackStore, HalfPrecisionAdapter, ModuleSnapshot};
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ConvAutoencoderConfig, DenseAutoencoderConfig, Network};
-use crate::{Error, Result};
+use crate::model::{Architecture, Network};
+use crate::util::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMODL";
 /// Version of the layout above; bump it when the layout or the weight naming changes.
 pub const FORMAT_VERSION: u32 = 1;
 const PREAMBLE_LEN: usize = 24;
-
-/// Which network a model file holds, with the config needed to rebuild it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Architecture {
-    /// The course note's dense autoencoder.
-    Dense(DenseAutoencoderConfig),
-    /// The convolutional autoencoder (strided convolutions down, upsampling and convolutions up).
-    Conv(ConvAutoencoderConfig),
-}
-
-impl Architecture {
-    /// Width of the code.
-    pub fn latent_size(&self) -> usize {
-        match self {
-            Self::Dense(config) => config.latent_size,
-            Self::Conv(config) => config.latent_size,
-        }
-    }
-
-    /// The architecture's name, as the manifest gives it.
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Self::Dense(_) => "dense",
-            Self::Conv(_) => "conv",
-        }
-    }
-
-    /// Number of trainable parameters.
-    pub fn parameter_count(&self) -> usize {
-        match self {
-            Self::Dense(config) => config.parameter_count(),
-            Self::Conv(config) => config.parameter_count(),
-        }
-    }
-
-    /// A freshly initialised network of this architecture on `device`.
-    pub fn init(&self, device: &Device) -> Network {
-        match self {
-            Self::Dense(config) => Network::Dense(config.init(device)),
-            Self::Conv(config) => Network::Conv(config.init(device)),
-        }
-    }
-
-    /// Numbers per image at every stage, from the input through the code to the output:
-    /// `[784, 512, 256, 128, 64, L, 64, 128, 256, 512, 784]` for the dense network.
-    pub fn stage_sizes(&self) -> Vec<usize> {
-        match self {
-            Self::Dense(config) => {
-                let mut sizes = config.encoder_widths();
-                sizes.extend(&config.decoder_widths()[1..]);
-                sizes
-            }
-            Self::Conv(config) => config.stage_sizes(),
-        }
-    }
-
-    fn validate(&self) -> Result<()> {
-        match self {
-            Self::Dense(config) => config.validate(),
-            Self::Conv(config) => config.validate(),
-        }
-    }
-}
 
 /// The JSON header of a model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +39,10 @@ pub struct Header {
 }
 
 /// Writes `model` as a model file.
+///
+/// The weights are stored under the architecture's own tensor paths (`encoder.0.weight`, …),
+/// not under the [`Network`] variant's name, so files stay as they were before the enum was a
+/// burn `Module`: the header's `kind` says which variant to build before loading them.
 pub fn save(model: &Network, header: &Header) -> Result<Vec<u8>> {
     let header_json = serde_json::to_vec(header)
         .map_err(|e| Error::ModelFile(format!("cannot write the header: {e}")))?;
@@ -202,7 +142,8 @@ fn split(bytes: &[u8]) -> Result<(Header, &[u8])> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::PIXELS;
+    use crate::model::{ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig};
+    use crate::util::image::PIXELS;
 
     fn saved(latent: usize) -> (Network, Vec<u8>) {
         saved_as(Architecture::Dense(
@@ -218,15 +159,6 @@ mod tests {
         };
         let bytes = save(&model, &header).unwrap();
         (model, bytes)
-    }
-
-    #[test]
-    fn stage_sizes_run_from_the_image_through_the_code_and_back() {
-        let architecture = Architecture::Dense(DenseAutoencoderConfig::new(8));
-        assert_eq!(
-            architecture.stage_sizes(),
-            [784, 512, 256, 128, 64, 8, 64, 128, 256, 512, 784]
-        );
     }
 
     #[test]
@@ -269,7 +201,7 @@ mod tests {
         let device = crate::device();
         let (model, bytes) = saved_as(Architecture::Conv(ConvAutoencoderConfig::new(6)));
         let (loaded, header) = load(&bytes, &device).unwrap();
-        assert_eq!(header.architecture.kind(), "conv");
+        assert_eq!(header.architecture.kind(), ArchitectureKind::Conv);
         assert!(matches!(loaded, Network::Conv(_)));
         assert_outputs_survive_half_precision(&model, &loaded);
         assert!(bytes.len() < ConvAutoencoderConfig::new(6).parameter_count() * 2 + 16 * 1024);
@@ -283,7 +215,7 @@ mod tests {
         let header_len = u32::from_le_bytes(dense[12..16].try_into().unwrap()) as usize;
         let claimed =
             String::from_utf8(dense[PREAMBLE_LEN..PREAMBLE_LEN + header_len].to_vec()).unwrap();
-        assert_eq!(dense_header.architecture.kind(), "dense");
+        assert_eq!(dense_header.architecture.kind(), ArchitectureKind::Dense);
         assert!(error_of(&with_header(&conv, &claimed)).contains("do not fit"));
     }
 

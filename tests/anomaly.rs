@@ -8,11 +8,11 @@
 
 mod common;
 
-use autoencoder_playground::anomaly::{AnomalyScale, anomaly_scores, evaluate_detector};
+use autoencoder_playground::analysis::anomaly::{AnomalyScale, anomaly_scores, evaluate_detector};
 use autoencoder_playground::data::Split;
-use autoencoder_playground::image::{PIXELS, SIDE};
 use autoencoder_playground::inference::InferenceModel;
-use autoencoder_playground::probes::ProbeKind;
+use autoencoder_playground::synthetic::probes::ProbeKind;
+use autoencoder_playground::util::image::{PIXELS, SIDE};
 
 #[test]
 fn the_default_model_flags_non_digits_and_few_digits() {

@@ -6,34 +6,48 @@
 mod common;
 
 use autoencoder_playground::data::Split;
-use autoencoder_playground::image::PIXELS;
 use autoencoder_playground::inference::InferenceModel;
-use autoencoder_playground::model_file::{self, Architecture};
-use autoencoder_playground::noise::corrupt_seeded;
-use autoencoder_playground::training::evaluate;
+use autoencoder_playground::manifest::ModelEntry;
+use autoencoder_playground::model::{Architecture, ArchitectureKind, images_tensor};
+use autoencoder_playground::model_file;
+use autoencoder_playground::synthetic::noise::corrupt_seeded;
+use autoencoder_playground::training::{evaluate, reconstruct_all};
+use autoencoder_playground::util::image::PIXELS;
+use autoencoder_playground::util::metrics::{max_abs_difference, mean_squared_error};
+
+/// Every model the manifest lists, loaded from its file, with its entry.
+fn shipped_models() -> Vec<(ModelEntry, Vec<u8>, InferenceModel)> {
+    common::manifest()
+        .models
+        .into_iter()
+        .map(|entry| {
+            let path = format!("{}/www/models/{}", env!("CARGO_MANIFEST_DIR"), entry.file);
+            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let model =
+                InferenceModel::load(&bytes).unwrap_or_else(|e| panic!("{}: {e}", entry.id));
+            (entry, bytes, model)
+        })
+        .collect()
+}
 
 #[test]
 fn every_manifest_model_loads_and_matches_its_entry() {
     let manifest = common::manifest();
     let dataset = common::dataset();
-    let test = dataset.indices(Split::Test);
-    let images = dataset.images(&test);
+    let images = dataset.images(&dataset.indices(Split::Test));
     assert!(
         manifest
             .models
             .iter()
             .any(|m| m.id == manifest.default_model)
     );
-    for entry in &manifest.models {
-        let path = format!("{}/www/models/{}", env!("CARGO_MANIFEST_DIR"), entry.file);
-        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for (entry, bytes, model) in shipped_models() {
         assert_eq!(
             bytes.len(),
             entry.file_bytes,
             "{}: size differs from the manifest",
             entry.id
         );
-        let model = InferenceModel::load(&bytes).unwrap_or_else(|e| panic!("{}: {e}", entry.id));
         let architecture = &model.header().architecture;
         assert_eq!(architecture.kind(), entry.architecture, "{}", entry.id);
         assert_eq!(
@@ -43,11 +57,14 @@ fn every_manifest_model_loads_and_matches_its_entry() {
             entry.id
         );
         assert_eq!(architecture.parameter_count(), entry.params, "{}", entry.id);
-        if let Architecture::Dense(config) = architecture {
-            assert_eq!(config.dropout, entry.dropout, "{}", entry.id);
-        }
+        assert_eq!(
+            architecture,
+            &entry.training.options.model_config(),
+            "{}: the file's config is not the one the manifest says it was trained with",
+            entry.id
+        );
 
-        let metrics = evaluate(model.network(), &images, test.len());
+        let metrics = evaluate(model.network(), &images);
         let relative = (metrics.mse - entry.test.mse).abs() / entry.test.mse;
         assert!(
             relative < 0.02,
@@ -62,14 +79,13 @@ fn every_manifest_model_loads_and_matches_its_entry() {
 #[test]
 fn shipped_models_meet_the_quality_bars() {
     let dataset = common::dataset();
-    let test = dataset.indices(Split::Test);
-    let images = dataset.images(&test);
+    let images = dataset.images(&dataset.indices(Split::Test));
     for (bytes, bar) in [
         (common::COURSE_NOTE_MODEL, 0.047),
         (common::TUNED_MODEL, 0.019),
     ] {
         let model = InferenceModel::load(bytes).unwrap();
-        let mse = evaluate(model.network(), &images, test.len()).mse;
+        let mse = evaluate(model.network(), &images).mse;
         assert!(mse <= bar, "test MSE {mse} above the bar {bar}");
     }
 }
@@ -103,8 +119,14 @@ fn the_latent_size_study_has_six_sizes_and_error_falls_with_l() {
     assert_eq!(sizes, [2, 4, 8, 16, 32, 64]);
     // Trained the same way, so that L is the only difference.
     for entry in &entries {
-        assert_eq!(entry.training, entries[0].training, "{}", entry.id);
-        assert_eq!(entry.dropout, entries[0].dropout, "{}", entry.id);
+        let mut options = entry.training.options.clone();
+        options.latent_size = entries[0].latent_size;
+        assert_eq!(options, entries[0].training.options, "{}", entry.id);
+        assert_eq!(
+            entry.training.plan, entries[0].training.plan,
+            "{}",
+            entry.id
+        );
     }
     let errors: Vec<f64> = entries.iter().map(|m| m.test.mse).collect();
     assert!(
@@ -127,8 +149,8 @@ fn the_denoiser_beats_the_plain_model_on_noisy_test_digits() {
         for &index in dataset.indices(Split::Test).iter().step_by(10) {
             let clean = dataset.image(index);
             let noisy = corrupt_seeded(&clean, amount, index as u64).unwrap();
-            denoised += common::mse(&denoiser.reconstruct(&noisy).unwrap(), &clean);
-            kept += common::mse(&plain.reconstruct(&noisy).unwrap(), &clean);
+            denoised += mean_squared_error(&denoiser.reconstruct(&noisy).unwrap(), &clean);
+            kept += mean_squared_error(&plain.reconstruct(&noisy).unwrap(), &clean);
         }
         assert!(
             denoised < 0.7 * kept,
@@ -142,7 +164,7 @@ fn the_conv_model_needs_a_tenth_of_the_parameters_for_a_lower_error() {
     let manifest = common::manifest();
     let find = |id: &str| manifest.models.iter().find(|m| m.id == id).unwrap();
     let (conv, dense) = (find("conv-l32"), find("tuned-l32"));
-    assert_eq!(conv.architecture, "conv");
+    assert_eq!(conv.architecture, ArchitectureKind::Conv);
     assert!(
         conv.params * 10 < dense.params,
         "{} vs {}",
@@ -155,4 +177,53 @@ fn the_conv_model_needs_a_tenth_of_the_parameters_for_a_lower_error() {
         conv.test.mse,
         dense.test.mse
     );
+}
+
+#[test]
+fn the_page_inference_matches_burns_forward_pass_for_every_shipped_model() {
+    // The page rebuilds digits one at a time with the inference code (for dense models a
+    // plain-Rust copy of the weights); burn's batched forward pass is the model's definition.
+    let dataset = common::dataset();
+    let digits: Vec<usize> = dataset
+        .indices(Split::Test)
+        .into_iter()
+        .step_by(39)
+        .take(50)
+        .collect();
+    assert_eq!(digits.len(), 50);
+    let images = dataset.images(&digits);
+    for (entry, _, model) in shipped_models() {
+        let network = model.network();
+        let burn_images = reconstruct_all(network, &images);
+        let burn_codes = network
+            .encode(images_tensor(&images, digits.len(), &network.device()))
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap();
+        let page_images: Vec<f32> = images
+            .chunks_exact(PIXELS)
+            .flat_map(|image| model.reconstruct(image).unwrap())
+            .collect();
+        let page_codes = model.encode_many(&images).unwrap();
+        let (image_gap, code_gap) = (
+            max_abs_difference(&page_images, &burn_images),
+            max_abs_difference(&page_codes, &burn_codes),
+        );
+        println!(
+            "{}: largest difference {image_gap:.2e} in pixels, {code_gap:.2e} in codes",
+            entry.id
+        );
+        assert!(
+            image_gap <= 1e-4,
+            "{}: pixels differ by {image_gap}",
+            entry.id
+        );
+        // Codes are not bounded to 0…1: allow the same relative error.
+        let scale = burn_codes.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+        assert!(
+            code_gap <= 1e-4 * scale,
+            "{}: codes differ by {code_gap} (scale {scale})",
+            entry.id
+        );
+    }
 }

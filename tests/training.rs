@@ -1,13 +1,18 @@
-//! Training on real digits: the loss falls, and a saved model reloads to the same outputs.
+//! Training on real digits: the loss falls, a denoising run learns to denoise, and a saved
+//! model reloads to the same outputs.
 // Native only: the browser runs tests/web.rs, and building this for wasm32 costs minutes.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
 use autoencoder_playground::data::Split;
-use autoencoder_playground::image::PIXELS;
 use autoencoder_playground::inference::InferenceModel;
-use autoencoder_playground::training::{Trainer, TrainingOptions};
+use autoencoder_playground::synthetic::noise::corrupt_seeded;
+use autoencoder_playground::training::{
+    Objective, RunPlan, Schedule, Trainer, TrainingOptions, TrainingRun,
+};
+use autoencoder_playground::util::image::PIXELS;
+use autoencoder_playground::util::metrics::mean_squared_error;
 
 #[test]
 fn split_sizes_follow_the_fixed_rule() {
@@ -72,4 +77,68 @@ fn saved_model_reloads_to_identical_reconstructions() {
 fn first_saved_again(bytes: &[u8]) -> Vec<u8> {
     let model = InferenceModel::load(bytes).unwrap();
     autoencoder_playground::model_file::save(model.network(), model.header()).unwrap()
+}
+
+/// Mean MSE against the clean digits of `model`'s reconstructions of noisy copies of them.
+fn denoising_error(model: &InferenceModel, clean: &[Vec<f32>], noisy: &[Vec<f32>]) -> f32 {
+    let total: f32 = clean
+        .iter()
+        .zip(noisy)
+        .map(|(clean, noisy)| mean_squared_error(&model.reconstruct(noisy).unwrap(), clean))
+        .sum();
+    total / clean.len() as f32
+}
+
+#[test]
+fn a_denoising_run_learns_to_denoise() {
+    let dataset = common::dataset();
+    let test: Vec<usize> = dataset
+        .indices(Split::Test)
+        .into_iter()
+        .step_by(10)
+        .collect();
+    let clean: Vec<Vec<f32>> = test.iter().map(|&i| dataset.image(i)).collect();
+    let noisy: Vec<Vec<f32>> = clean
+        .iter()
+        .zip(&test)
+        .map(|(image, &i)| corrupt_seeded(image, 0.7, i as u64).unwrap())
+        .collect();
+    let options = TrainingOptions {
+        latent_size: 16,
+        dropout: 0.0,
+        learning_rate: 2e-3,
+        ..Default::default()
+    };
+    // The same model, data, seed and schedule; only the objective differs.
+    let train = |objective| {
+        let plan = RunPlan {
+            epochs: 5,
+            subset_size: None,
+            schedule: Schedule::Cosine,
+            evaluation_size: Some(1),
+            objective,
+            ..Default::default()
+        };
+        let mut run = TrainingRun::new(dataset.clone(), options.clone(), plan).unwrap();
+        let untrained = denoising_error(&run.snapshot("test").unwrap(), &clean, &noisy);
+        while !run.step().unwrap().finished {}
+        (
+            untrained,
+            denoising_error(&run.snapshot("test").unwrap(), &clean, &noisy),
+        )
+    };
+    let (untrained, denoiser) = train(Objective::Denoise);
+    let (_, plain) = train(Objective::Reconstruct);
+    println!(
+        "noisy test digits, MSE against the clean ones: untrained {untrained:.4}, denoiser {denoiser:.4}, plain {plain:.4}"
+    );
+    assert!(
+        denoiser < 0.5 * untrained,
+        "untrained {untrained} → denoiser {denoiser}"
+    );
+    // Measured 0.053 against 0.066 (0.80×): clearly better, with room for float noise.
+    assert!(
+        denoiser < 0.9 * plain,
+        "denoiser {denoiser} vs plain {plain}"
+    );
 }

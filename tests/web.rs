@@ -5,18 +5,42 @@
 mod common;
 
 use autoencoder_playground::data::Split;
-use autoencoder_playground::image::PIXELS;
+use autoencoder_playground::util::image::PIXELS;
+use autoencoder_playground::util::metrics::mean_squared_error;
 use autoencoder_playground::web::{
     AnomalyScale, Autoencoder, LatentPlane, MnistSubset, Trainer, TrainingRun, add_noise,
     drawing_to_mnist, interpolate, non_digit_probes,
 };
-use wasm_bindgen::{JsError, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn tuned() -> Autoencoder {
-    Autoencoder::load(common::TUNED_MODEL).unwrap_or_else(|_| panic!("the shipped model loads"))
+    Autoencoder::load(common::TUNED_MODEL).js_ok()
+}
+
+/// The message of a thrown JavaScript value (an `Error`'s message, else its debug form).
+fn js_message(value: &JsValue) -> String {
+    match value.dyn_ref::<js_sys::Error>() {
+        Some(error) => String::from(error.message()),
+        None => format!("{value:?}"),
+    }
+}
+
+/// Unwraps what the exported API returned; a failure shows the JavaScript error's message.
+trait JsOk<T> {
+    fn js_ok(self) -> T;
+}
+
+impl<T, E: Into<JsValue>> JsOk<T> for Result<T, E> {
+    #[track_caller]
+    fn js_ok(self) -> T {
+        match self {
+            Ok(value) => value,
+            Err(error) => panic!("the call threw: {}", js_message(&error.into())),
+        }
+    }
 }
 
 /// A thrown error as JavaScript sees it: must be an `Error` whose message mentions `expected`.
@@ -25,8 +49,11 @@ fn assert_js_error<T, E: Into<JsValue>>(result: Result<T, E>, expected: &str) {
         panic!("bad input was accepted (expected an error mentioning {expected:?})");
     };
     let value: JsValue = error.into();
-    let error: &js_sys::Error = wasm_bindgen::JsCast::dyn_ref(&value).expect("a JS Error");
-    let message = String::from(error.message());
+    assert!(
+        value.is_instance_of::<js_sys::Error>(),
+        "{value:?} is not an Error"
+    );
+    let message = js_message(&value);
     assert!(
         message.contains(expected),
         "message {message:?} lacks {expected:?}"
@@ -38,8 +65,7 @@ fn shipped_model_loads_with_its_latent_size() {
     assert_eq!(tuned().latent_size(), 32);
     assert_eq!(
         Autoencoder::load(common::COURSE_NOTE_MODEL)
-            .ok()
-            .unwrap()
+            .js_ok()
             .latent_size(),
         32
     );
@@ -49,12 +75,15 @@ fn shipped_model_loads_with_its_latent_size() {
 fn encode_and_decode_have_the_documented_shapes() {
     let model = tuned();
     let digit = common::dataset().image(0);
-    let code = model.encode(&digit).ok().unwrap();
+    let code = model.encode(&digit).js_ok();
     assert_eq!(code.len(), 32);
-    let image = model.decode(&code).ok().unwrap();
+    let image = model.decode(&code).js_ok();
     assert_eq!(image.len(), PIXELS);
     assert!(image.iter().all(|v| (0.0..=1.0).contains(v)));
-    assert_eq!(model.reconstruct(&digit).ok().unwrap(), image);
+    // The code carries the digit: decoded, it is close to the digit, far from another one.
+    let other = common::dataset().image(1);
+    assert_ne!(common::dataset().label(0), common::dataset().label(1));
+    assert!(mean_squared_error(&image, &digit) < 0.5 * mean_squared_error(&image, &other));
 }
 
 #[wasm_bindgen_test]
@@ -64,7 +93,7 @@ fn real_test_digits_reconstruct_closely() {
     let test = dataset.indices(Split::Test);
     for &index in test.iter().step_by(100) {
         let digit = dataset.image(index);
-        let error = common::mse(&model.reconstruct(&digit).ok().unwrap(), &digit);
+        let error = mean_squared_error(&model.reconstruct(&digit).js_ok(), &digit);
         assert!(
             error < 0.06,
             "test digit {index} (a {}): MSE {error}",
@@ -74,7 +103,7 @@ fn real_test_digits_reconstruct_closely() {
     let mean: f32 = test
         .iter()
         .map(|&i| dataset.image(i))
-        .map(|d| common::mse(&model.reconstruct(&d).ok().unwrap(), &d))
+        .map(|d| mean_squared_error(&model.reconstruct(&d).js_ok(), &d))
         .sum::<f32>()
         / test.len() as f32;
     assert!(mean < 0.019, "mean test MSE {mean}");
@@ -84,7 +113,7 @@ fn real_test_digits_reconstruct_closely() {
 fn bad_input_throws_an_error_and_the_instance_keeps_working() {
     let model = tuned();
     let digit = common::dataset().image(7);
-    let expected = model.reconstruct(&digit).ok().unwrap();
+    let expected = model.reconstruct(&digit).js_ok();
 
     assert_js_error(model.encode(&[0.5; 100]), "expected exactly 784");
     assert_js_error(model.encode(&[]), "0 numbers");
@@ -98,7 +127,7 @@ fn bad_input_throws_an_error_and_the_instance_keeps_working() {
     assert_js_error(model.decode(&[0.0; 31]), "exactly 32");
     assert_js_error(model.decode(&[f32::INFINITY; 32]), "non-finite");
 
-    assert_eq!(model.reconstruct(&digit).ok().unwrap(), expected);
+    assert_eq!(model.reconstruct(&digit).js_ok(), expected);
 }
 
 #[wasm_bindgen_test]
@@ -120,10 +149,10 @@ fn damaged_model_files_throw_clear_errors() {
 
 #[wasm_bindgen_test]
 fn data_file_is_validated_and_gives_test_digits() {
-    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let subset = MnistSubset::load(common::data_file()).js_ok();
     assert_eq!(subset.length(), 10_000);
     assert_eq!(subset.test_indices().len(), 1_996);
-    assert_js_error(MnistSubset::load(&common::DATA_FILE[..5000]), "truncated");
+    assert_js_error(MnistSubset::load(&common::data_file()[..5000]), "truncated");
     assert_js_error(subset.image(10_000), "does not exist");
     assert_js_error(subset.images(&[3, 10_000]), "does not exist");
     assert_js_error(subset.drawn_images(&[3, 10_000]), "does not exist");
@@ -131,33 +160,30 @@ fn data_file_is_validated_and_gives_test_digits() {
 
 #[wasm_bindgen_test]
 fn test_digits_as_drawn_are_the_same_digits_with_the_pad_stroke() {
-    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let subset = MnistSubset::load(common::data_file()).js_ok();
     let indices: [u32; 2] = [4, 9];
-    let stored = subset.images(&indices).ok().unwrap();
-    let drawn = subset.drawn_images(&indices).ok().unwrap();
+    let stored = subset.images(&indices).js_ok();
+    let drawn = subset.drawn_images(&indices).js_ok();
     assert_eq!(drawn.len(), 2 * PIXELS);
     assert_ne!(drawn, stored);
     // Converted once, then served from the cache: the same pixels every time.
-    assert_eq!(subset.drawn_images(&indices).ok().unwrap(), drawn);
+    assert_eq!(subset.drawn_images(&indices).js_ok(), drawn);
     // Still the same digit: the tuned model rebuilds it about as well as the stored one.
     let model = tuned();
-    let errors = model.reconstruction_errors(&drawn).ok().unwrap();
+    let errors = model.reconstruction_errors(&drawn).js_ok();
     assert!(errors.iter().all(|&e| e < 0.05), "{errors:?}");
 }
 
 #[wasm_bindgen_test]
 fn batches_of_digits_encode_row_by_row() {
     let model = tuned();
-    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let subset = MnistSubset::load(common::data_file()).js_ok();
     let indices: [u32; 3] = [4, 9, 14];
-    let batch = subset.images(&indices).ok().unwrap();
+    let batch = subset.images(&indices).js_ok();
     assert_eq!(batch.len(), 3 * PIXELS);
-    let codes = model.encode_many(&batch).ok().unwrap();
+    let codes = model.encode_many(&batch).js_ok();
     for (row, &index) in indices.iter().enumerate() {
-        let code = model
-            .encode(&subset.image(index as usize).ok().unwrap())
-            .ok()
-            .unwrap();
+        let code = model.encode(&subset.image(index as usize).js_ok()).js_ok();
         assert_eq!(&codes[row * 32..(row + 1) * 32], &code[..]);
     }
     assert_js_error(model.encode_many(&batch[..PIXELS + 5]), "multiple of 784");
@@ -171,22 +197,14 @@ fn batches_of_digits_encode_row_by_row() {
 fn drawings_convert_to_centred_digits_or_nothing() {
     let (width, height) = (100, 60);
     let mut rgba = vec![0u8; width * height * 4];
-    assert!(
-        drawing_to_mnist(&rgba, width, height)
-            .ok()
-            .unwrap()
-            .is_none()
-    );
+    assert!(drawing_to_mnist(&rgba, width, height).js_ok().is_none());
     // A filled 6×10 block in a corner: lands centred, 20 px tall.
     for y in 2..12 {
         for x in 3..9 {
             rgba[(y * width + x) * 4 + 3] = 255;
         }
     }
-    let pixels = drawing_to_mnist(&rgba, width, height)
-        .ok()
-        .unwrap()
-        .unwrap();
+    let pixels = drawing_to_mnist(&rgba, width, height).js_ok().unwrap();
     assert_eq!(pixels.len(), PIXELS);
     assert_eq!(pixels[14 * 28 + 14], 1.0);
     assert_eq!(pixels[2 * 28 + 14], 0.0);
@@ -206,45 +224,44 @@ fn options(json: &str) -> JsValue {
 
 #[wasm_bindgen_test]
 fn training_in_the_browser_lowers_the_loss() {
-    let mut trainer = Trainer::new(options(r#"{"latentSize": 16, "dropout": 0, "seed": 3}"#))
-        .ok()
-        .unwrap();
+    let mut trainer =
+        Trainer::new(options(r#"{"latentSize": 16, "dropout": 0, "seed": 3}"#)).js_ok();
     let test = train_batch(7000, 100);
-    let before = trainer.evaluate(&test).ok().unwrap();
+    let before = trainer.evaluate(&test).js_ok();
     let losses: Vec<f32> = (0..50)
-        .map(|i| trainer.step(&train_batch(i * 64, 64)).ok().unwrap())
+        .map(|i| trainer.step(&train_batch(i * 64, 64)).js_ok())
         .collect();
     let first = losses[..5].iter().sum::<f32>() / 5.0;
     let last = losses[45..].iter().sum::<f32>() / 5.0;
     assert!(last < first * 0.75, "BCE went from {first} to {last}");
-    let after = trainer.evaluate(&test).ok().unwrap();
+    let after = trainer.evaluate(&test).js_ok();
     assert!(after < before * 0.8, "MSE went from {before} to {after}");
     assert_eq!(trainer.steps(), 50.0);
 }
 
 #[wasm_bindgen_test]
 fn a_saved_trainer_reloads_to_identical_reconstructions() {
-    let mut trainer = Trainer::new(options(r#"{"latentSize": 8}"#)).ok().unwrap();
+    let mut trainer = Trainer::new(options(r#"{"latentSize": 8}"#)).js_ok();
     for i in 0..3 {
-        trainer.step(&train_batch(i * 32, 32)).ok().unwrap();
+        trainer.step(&train_batch(i * 32, 32)).js_ok();
     }
     let digit = common::dataset().image(11);
-    let bytes = trainer.save().ok().unwrap();
-    let reloaded = Autoencoder::load(&bytes).ok().unwrap();
+    let bytes = trainer.save().js_ok();
+    let reloaded = Autoencoder::load(&bytes).js_ok();
     assert_eq!(reloaded.latent_size(), 8);
     // The file holds the weights in half precision: the same reconstruction up to rounding,
     // and the same file, bit for bit, when saved again.
-    let live = trainer.model().reconstruct(&digit).ok().unwrap();
-    let from_file = reloaded.reconstruct(&digit).ok().unwrap();
+    let live = trainer.model().js_ok().reconstruct(&digit).js_ok();
+    let from_file = reloaded.reconstruct(&digit).js_ok();
     let worst = live
         .iter()
         .zip(&from_file)
         .map(|(a, b)| (a - b).abs())
         .fold(0.0, f32::max);
     assert!(worst < 2e-3, "reloaded model differs by up to {worst}");
-    assert_eq!(trainer.save().ok().unwrap(), bytes);
-    let again = Autoencoder::load(&bytes).ok().unwrap();
-    assert_eq!(again.reconstruct(&digit).ok().unwrap(), from_file);
+    assert_eq!(trainer.save().js_ok(), bytes);
+    let again = Autoencoder::load(&bytes).js_ok();
+    assert_eq!(again.reconstruct(&digit).js_ok(), from_file);
 }
 
 #[wasm_bindgen_test]
@@ -264,28 +281,26 @@ fn bad_training_options_and_batches_throw_and_keep_the_weights() {
     );
     assert_js_error(Trainer::new(options("[1, 2]")), "expected an object");
 
-    let mut trainer = Trainer::new(JsValue::UNDEFINED).ok().unwrap();
+    let mut trainer = Trainer::new(JsValue::UNDEFINED).js_ok();
     let digit = common::dataset().image(5);
-    let before = trainer.model().reconstruct(&digit).ok().unwrap();
+    let before = trainer.model().js_ok().reconstruct(&digit).js_ok();
     let mut batch = train_batch(0, 4);
     assert_js_error(trainer.step(&batch[..1000]), "multiple of 784");
     batch[100] = f32::NAN;
     assert_js_error(trainer.step(&batch), "non-finite");
     assert_eq!(trainer.steps(), 0.0);
-    assert_eq!(trainer.model().reconstruct(&digit).ok().unwrap(), before);
+    assert_eq!(trainer.model().js_ok().reconstruct(&digit).js_ok(), before);
 }
 
 #[wasm_bindgen_test]
 fn a_training_run_steps_through_its_plan() {
-    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let subset = MnistSubset::load(common::data_file()).js_ok();
     let plan = options(r#"{"epochs": 1, "subsetSize": 100, "evaluationSize": 50}"#);
-    let mut run = TrainingRun::new(&subset, options(r#"{"batchSize": 64}"#), plan)
-        .ok()
-        .unwrap();
+    let mut run = TrainingRun::new(&subset, options(r#"{"batchSize": 64}"#), plan).js_ok();
     assert_eq!((run.train_digits(), run.total_steps()), (100, 2));
-    assert!(run.test_mse().ok().unwrap() > 0.0);
-    run.step().ok().unwrap();
-    let last = run.step().ok().unwrap();
+    assert!(run.test_mse().js_ok() > 0.0);
+    run.step().js_ok();
+    let last = run.step().js_ok();
     let finished = js_sys::Reflect::get(&last, &"finished".into()).unwrap();
     assert_eq!(finished.as_bool(), Some(true));
     assert_js_error(run.step(), "finished");
@@ -298,26 +313,25 @@ fn a_training_run_steps_through_its_plan() {
 #[wasm_bindgen_test]
 fn codes_map_onto_a_plane_and_back() {
     let model = tuned();
-    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let subset = MnistSubset::load(common::data_file()).js_ok();
     let test = subset.test_indices();
     let codes = model
-        .encode_many(&subset.images(&test[..300]).ok().unwrap())
-        .ok()
-        .unwrap();
-    let plane = LatentPlane::fit(&codes, 32).ok().unwrap();
+        .encode_many(&subset.images(&test[..300]).js_ok())
+        .js_ok();
+    let plane = LatentPlane::fit(&codes, 32).js_ok();
     assert!(plane.is_pca());
     assert!((0.0..=1.0).contains(&plane.explained_variance()));
-    let points = plane.project(&codes).ok().unwrap();
+    let points = plane.project(&codes).js_ok();
     assert_eq!(points.len(), 600);
     // A clicked point decodes from a code that projects back onto the same point.
-    let code = plane.unproject(points[0], points[1]).ok().unwrap();
-    let again = plane.project(&code).ok().unwrap();
+    let code = plane.unproject(points[0], points[1]).js_ok();
+    let again = plane.project(&code).js_ok();
     assert!((again[0] - points[0]).abs() < 1e-3 && (again[1] - points[1]).abs() < 1e-3);
-    assert_eq!(model.decode(&code).ok().unwrap().len(), PIXELS);
+    assert_eq!(model.decode(&code).js_ok().len(), PIXELS);
     assert_js_error(plane.project(&codes[..40]), "multiple of 32");
     assert_js_error(LatentPlane::fit(&codes[..32], 32), "at least two");
 
-    let path = interpolate(&codes[..32], &codes[32..64], 9).ok().unwrap();
+    let path = interpolate(&codes[..32], &codes[32..64], 9).js_ok();
     assert_eq!(&path[..32], &codes[..32]);
     assert_eq!(&path[8 * 32..], &codes[32..64]);
     assert_js_error(interpolate(&codes[..32], &codes[..31], 9), "exactly");
@@ -325,10 +339,10 @@ fn codes_map_onto_a_plane_and_back() {
 
 #[wasm_bindgen_test]
 fn the_conv_model_shows_its_feature_maps_and_the_dense_model_refuses() {
-    let conv = Autoencoder::load(common::CONV_MODEL).ok().unwrap();
+    let conv = Autoencoder::load(common::CONV_MODEL).js_ok();
     assert_eq!(conv.architecture(), "conv");
     let digit = common::dataset().image(9);
-    let stages = conv.feature_maps(&digit).ok().unwrap();
+    let stages = conv.feature_maps(&digit).js_ok();
     let shapes: Vec<(usize, usize)> = stages.iter().map(|s| (s.channels(), s.side())).collect();
     assert_eq!(
         shapes,
@@ -342,23 +356,23 @@ fn the_conv_model_shows_its_feature_maps_and_the_dense_model_refuses() {
             (1, 28)
         ]
     );
-    assert_eq!(stages[3].values(), conv.encode(&digit).ok().unwrap());
-    assert!(common::mse(&conv.reconstruct(&digit).ok().unwrap(), &digit) < 0.03);
+    assert_eq!(stages[3].values(), conv.encode(&digit).js_ok());
+    assert!(mean_squared_error(&conv.reconstruct(&digit).js_ok(), &digit) < 0.03);
     assert_js_error(tuned().feature_maps(&digit), "convolutional");
 }
 
 #[wasm_bindgen_test]
 fn noise_is_seeded_and_the_denoiser_removes_it() {
-    let denoiser = Autoencoder::load(common::DENOISER_MODEL).ok().unwrap();
+    let denoiser = Autoencoder::load(common::DENOISER_MODEL).js_ok();
     let plain = tuned();
     let dataset = common::dataset();
     let (mut denoised, mut kept) = (0.0, 0.0);
     for &index in dataset.indices(Split::Test).iter().step_by(50) {
         let clean = dataset.image(index);
-        let noisy = add_noise(&clean, 0.8, index as u32).ok().unwrap();
-        assert_eq!(add_noise(&clean, 0.8, index as u32).ok().unwrap(), noisy);
-        denoised += common::mse(&denoiser.reconstruct(&noisy).ok().unwrap(), &clean);
-        kept += common::mse(&plain.reconstruct(&noisy).ok().unwrap(), &clean);
+        let noisy = add_noise(&clean, 0.8, index as u32).js_ok();
+        assert_eq!(add_noise(&clean, 0.8, index as u32).js_ok(), noisy);
+        denoised += mean_squared_error(&denoiser.reconstruct(&noisy).js_ok(), &clean);
+        kept += mean_squared_error(&plain.reconstruct(&noisy).js_ok(), &clean);
     }
     assert!(denoised < 0.7 * kept, "denoiser {denoised} vs plain {kept}");
     assert_js_error(add_noise(&dataset.image(0), 2.0, 1), "outside 0…1");
@@ -367,21 +381,20 @@ fn noise_is_seeded_and_the_denoiser_removes_it() {
 #[wasm_bindgen_test]
 fn anomaly_scores_rank_against_the_test_digits() {
     let model = tuned();
-    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let subset = MnistSubset::load(common::data_file()).js_ok();
     let test = subset.test_indices();
     let errors = model
-        .reconstruction_errors(&subset.images(&test[..400]).ok().unwrap())
-        .ok()
-        .unwrap();
+        .reconstruction_errors(&subset.images(&test[..400]).js_ok())
+        .js_ok();
     assert_eq!(errors.len(), 400);
-    let scale = AnomalyScale::fit(&errors).ok().unwrap();
+    let scale = AnomalyScale::fit(&errors).js_ok();
     // By construction about 1 % of the reference digits lie above their 99th percentile.
     let flagged = errors.iter().filter(|&&e| scale.is_anomalous(e)).count();
     assert!((1..=5).contains(&flagged), "{flagged} of 400 flagged");
     let lowest = errors.iter().cloned().fold(f32::INFINITY, f32::min);
     assert_eq!(scale.percentile(lowest), 0.0);
-    let blank_with_noise = add_noise(&[0.0; PIXELS], 1.0, 5).ok().unwrap();
-    let error = model.reconstruction_errors(&blank_with_noise).ok().unwrap()[0];
+    let blank_with_noise = add_noise(&[0.0; PIXELS], 1.0, 5).js_ok();
+    let error = model.reconstruction_errors(&blank_with_noise).js_ok()[0];
     assert!(
         scale.is_anomalous(error),
         "noise scored {error}, threshold {}",
@@ -393,7 +406,7 @@ fn anomaly_scores_rank_against_the_test_digits() {
     let mut scale = scale;
     assert_eq!(scale.flag_percentile(), 99.0);
     let at_99 = scale.references_flagged();
-    scale.set_flag_percentile(90.0).ok().unwrap();
+    scale.set_flag_percentile(90.0).js_ok();
     assert!(
         scale.references_flagged() > 5.0 * at_99,
         "{at_99} → {}",
@@ -417,7 +430,7 @@ struct ProbeView {
 #[wasm_bindgen_test]
 fn the_non_digit_probes_reach_the_page_and_noise_is_flagged() {
     let probes: Vec<ProbeView> =
-        serde_wasm_bindgen::from_value(non_digit_probes().ok().unwrap()).unwrap();
+        serde_wasm_bindgen::from_value(non_digit_probes().js_ok()).unwrap();
     let count = |kind: &str| probes.iter().filter(|p| p.kind == kind).count();
     assert_eq!(
         (count("letter"), count("strokes"), count("noise")),
@@ -433,16 +446,15 @@ fn the_non_digit_probes_reach_the_page_and_noise_is_flagged() {
         );
     }
     // Ranked among real test digits scored the same way, every noise probe is flagged.
-    let subset = MnistSubset::load(common::DATA_FILE).ok().unwrap();
+    let subset = MnistSubset::load(common::data_file()).js_ok();
     let test: Vec<u32> = subset.test_indices().into_iter().take(300).collect();
     let model = tuned();
     let digit_errors = model
-        .reconstruction_errors(&subset.drawn_images(&test).ok().unwrap())
-        .ok()
-        .unwrap();
-    let scale = AnomalyScale::fit(&digit_errors).ok().unwrap();
+        .reconstruction_errors(&subset.drawn_images(&test).js_ok())
+        .js_ok();
+    let scale = AnomalyScale::fit(&digit_errors).js_ok();
     for probe in probes.iter().filter(|p| p.kind == "noise") {
-        let [error] = model.reconstruction_errors(&probe.scored).ok().unwrap()[..] else {
+        let [error] = model.reconstruction_errors(&probe.scored).js_ok()[..] else {
             panic!("one error per image");
         };
         assert!(

@@ -1,11 +1,11 @@
 //! Prints, as a Markdown table, how well each shipped model's reconstruction error tells
-//! digits from the non-digit probes (for BENCHMARKS.md; see `autoencoder_playground::anomaly`).
+//! digits from the non-digit probes (for BENCHMARKS.md; see `autoencoder_playground::analysis::anomaly`).
 //!
 //! `anomaly-report [www/models/manifest.json] [www/data/mnist-subset.bin]`
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> Result<(), String> {
-    use autoencoder_playground::anomaly::{LOOSER_QUANTILES, evaluate_detector};
+    use autoencoder_playground::analysis::anomaly::{LOOSER_QUANTILES, evaluate_detector};
     use autoencoder_playground::data::Dataset;
     use autoencoder_playground::inference::InferenceModel;
     use autoencoder_playground::manifest::Manifest;

@@ -7,7 +7,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> Result<(), String> {
     use autoencoder_playground::data::{Dataset, grey_to_byte};
-    use autoencoder_playground::image::PIXELS;
+    use autoencoder_playground::util::image::PIXELS;
     use std::path::PathBuf;
 
     #[derive(serde::Deserialize)]

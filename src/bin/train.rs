@@ -1,5 +1,6 @@
-//! Native trainer: trains a dense autoencoder on the MNIST subset's train split and writes a
-//! model file (and, with `--id`, its entry in the models manifest). Run with `--help`.
+//! Native trainer: trains an autoencoder (dense or convolutional; plain, as a denoiser or with
+//! outlier exposure) on the MNIST subset's train split and writes a model file (and, with
+//! `--id`, its entry in the models manifest). Run with `--help`.
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> Result<(), String> {
@@ -16,46 +17,33 @@ mod cli {
 
     use autoencoder_playground::data::Dataset;
     use autoencoder_playground::manifest::{Manifest, ModelEntry, TrainingRecord};
-    use autoencoder_playground::training::{ArchitectureKind, TrainingOptions};
-    use autoencoder_playground::training_run::{RunPlan, Schedule as RunSchedule, TrainingRun};
-    use clap::{Parser, ValueEnum};
+    use autoencoder_playground::model::ArchitectureKind;
+    use autoencoder_playground::training::plan::DEFAULT_OUTLIER_MARGIN;
+    use autoencoder_playground::training::{
+        Objective, RunPlan, Schedule, TrainingOptions, TrainingRun,
+    };
+    use clap::Parser;
     use indicatif::{ProgressBar, ProgressStyle};
-
-    #[derive(Clone, Copy, Debug, ValueEnum)]
-    enum Architecture {
-        /// The course note's dense autoencoder.
-        Dense,
-        /// The convolutional autoencoder (strided convolutions, upsampling + convolutions).
-        Conv,
-    }
-
-    #[derive(Clone, Copy, Debug, ValueEnum)]
-    enum Schedule {
-        /// The same learning rate throughout.
-        Constant,
-        /// Cosine decay from --lr to --lr/100 over the run.
-        Cosine,
-    }
 
     /// Train an autoencoder (the course note's dense one, or the convolutional one) on the MNIST
     /// subset.
     #[derive(Parser, Debug)]
     #[command(version)]
     struct Args {
-        /// Which network to train.
-        #[arg(long, value_enum, default_value_t = Architecture::Dense)]
-        architecture: Architecture,
+        /// Which network to train: dense (the course note's) or conv.
+        #[arg(long, default_value_t = ArchitectureKind::Dense)]
+        architecture: ArchitectureKind,
         /// Train a denoiser: corrupted inputs (Gaussian noise, salt-and-pepper, an erased
         /// patch, by a random amount per image), clean targets.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "outlier_exposure")]
         denoise: bool,
         /// Train an anomaly detector with outlier exposure: each digit (with this chance, 0…0.9)
         /// brings a non-digit made from it (turned, mirrored, upside down, overlaid) that the network
         /// learns not to rebuild.
-        #[arg(long, default_value_t = 0.0)]
-        outlier_exposure: f64,
+        #[arg(long)]
+        outlier_exposure: Option<f64>,
         /// With --outlier-exposure: the reconstruction MSE the non-digits are pushed above.
-        #[arg(long, default_value_t = 0.08)]
+        #[arg(long, default_value_t = DEFAULT_OUTLIER_MARGIN, requires = "outlier_exposure")]
         outlier_margin: f32,
         /// The chance (0…1) that a training digit is shown as it would come out of the page's
         /// drawing pad (stroke width normalised) rather than as MNIST stored it.
@@ -73,8 +61,8 @@ mod cli {
         /// Adam's (initial) learning rate.
         #[arg(long, default_value_t = 1e-3)]
         lr: f64,
-        /// Learning-rate schedule.
-        #[arg(long, value_enum, default_value_t = Schedule::Constant)]
+        /// Learning-rate schedule: constant, or cosine (decay from --lr to --lr/100 over the run).
+        #[arg(long, default_value_t = Schedule::Constant)]
         schedule: Schedule,
         /// Dropout after each hidden layer (the course note: 0.5).
         #[arg(long, default_value_t = 0.5)]
@@ -138,10 +126,7 @@ mod cli {
             Dataset::parse(&bytes, &args.data.display().to_string()).map_err(|e| e.to_string())?;
 
         let options = TrainingOptions {
-            architecture: match args.architecture {
-                Architecture::Dense => ArchitectureKind::Dense,
-                Architecture::Conv => ArchitectureKind::Conv,
-            },
+            architecture: args.architecture,
             latent_size: args.latent,
             learning_rate: args.lr,
             batch_size: args.batch_size,
@@ -151,22 +136,25 @@ mod cli {
         let plan = RunPlan {
             epochs: args.epochs,
             subset_size: args.subset,
-            schedule: match args.schedule {
-                Schedule::Constant => RunSchedule::Constant,
-                Schedule::Cosine => RunSchedule::Cosine,
-            },
+            schedule: args.schedule,
             augment_shift: args.augment_shift,
             validation_fraction: args.validation,
             evaluation_size: None,
-            denoise: args.denoise,
-            outlier_exposure: args.outlier_exposure,
-            outlier_margin: args.outlier_margin,
+            objective: match (args.denoise, args.outlier_exposure) {
+                (true, _) => Objective::Denoise,
+                (false, Some(rate)) => Objective::OutlierExposure {
+                    rate,
+                    margin: args.outlier_margin,
+                },
+                (false, None) => Objective::Reconstruct,
+            },
             drawn_share: args.drawn_share,
         };
         let mut run =
-            TrainingRun::new(dataset, options.clone(), plan).map_err(|e| e.to_string())?;
+            TrainingRun::new(dataset, options.clone(), plan.clone()).map_err(|e| e.to_string())?;
         println!(
-            "training L={} dropout={} on {} digits ({} held out for validation, {} test)",
+            "training {} L={} dropout={} on {} digits ({} held out for validation, {} test)",
+            args.architecture,
             args.latent,
             args.dropout,
             run.train_digits(),
@@ -237,22 +225,14 @@ mod cli {
             name: args.name.clone(),
             description: args.description.clone(),
             file: file_name.to_string(),
-            architecture: options.model_config().kind().into(),
-            latent_size: args.latent,
-            dropout: args.dropout,
+            architecture: options.architecture,
+            latent_size: options.latent_size,
             params: options.model_config().parameter_count(),
             file_bytes: file.len(),
             training: TrainingRecord {
-                epochs: args.epochs,
-                batch_size: args.batch_size,
-                learning_rate: args.lr,
-                schedule: format!("{:?}", args.schedule).to_lowercase(),
-                augment_shift: args.augment_shift,
-                seed: args.seed,
+                options,
+                plan,
                 train_samples: run.train_digits(),
-                denoise: args.denoise,
-                outlier_exposure: args.outlier_exposure,
-                drawn_share: args.drawn_share,
             },
             test: test_metrics,
             command,

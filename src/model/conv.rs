@@ -19,8 +19,8 @@ use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::KERAS_LEAKY_SLOPE;
-use crate::Error;
-use crate::image::{PIXELS, SIDE};
+use crate::util::error::Error;
+use crate::util::image::{PIXELS, SIDE};
 
 /// Side of the feature maps after one and after two downsamplings.
 const HALF: usize = SIDE / 2;

@@ -13,8 +13,8 @@ use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::KERAS_LEAKY_SLOPE;
-use crate::Error;
-use crate::image::PIXELS;
+use crate::util::error::Error;
+use crate::util::image::PIXELS;
 
 /// Widths of the encoder's hidden layers, input side first; the decoder uses them reversed.
 pub const HIDDEN_WIDTHS: [usize; 4] = [512, 256, 128, 64];
@@ -63,6 +63,13 @@ impl DenseAutoencoderConfig {
         let mut widths = self.encoder_widths();
         widths.reverse();
         widths
+    }
+
+    /// Numbers per image at every stage: `[784, 512, 256, 128, 64, L, 64, 128, 256, 512, 784]`.
+    pub fn stage_sizes(&self) -> Vec<usize> {
+        let mut sizes = self.encoder_widths();
+        sizes.extend(&self.decoder_widths()[1..]);
+        sizes
     }
 
     /// Number of trainable parameters (weights and biases).
@@ -184,6 +191,10 @@ mod tests {
         assert_eq!(config.decoder_widths(), [32, 64, 128, 256, 512, 784]);
         assert_eq!(config.dropout, 0.5);
         assert_eq!(config.leaky_slope, 0.3);
+        assert_eq!(
+            config.stage_sizes(),
+            [784, 512, 256, 128, 64, 32, 64, 128, 256, 512, 784]
+        );
     }
 
     #[test]

@@ -2,8 +2,10 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
-use crate::analysis::{self, PlaneProjection};
-use crate::anomaly;
+use crate::analysis::anomaly;
+use crate::analysis::pca::{PlaneProjection, dimension_spread};
+use crate::drawing;
+use crate::synthetic::{noise, probes};
 
 /// The latent map's plane: codes of any width as points, and points back as codes.
 #[wasm_bindgen]
@@ -54,7 +56,7 @@ struct Spread {
 /// (`Float32Array(n*latentSize)`): `{mean: number[], deviation: number[]}`.
 #[wasm_bindgen(js_name = latentSpread)]
 pub fn latent_spread(codes: &[f32], latent_size: usize) -> Result<JsValue, JsError> {
-    let (mean, deviation) = analysis::dimension_spread(codes, latent_size).map_err(to_js)?;
+    let (mean, deviation) = dimension_spread(codes, latent_size).map_err(to_js)?;
     to_js_value(&Spread { mean, deviation })
 }
 
@@ -62,7 +64,7 @@ pub fn latent_spread(codes: &[f32], latent_size: usize) -> Result<JsValue, JsErr
 /// included, concatenated into one `Float32Array(steps*length)`.
 #[wasm_bindgen]
 pub fn interpolate(from: &[f32], to: &[f32], steps: usize) -> Result<Vec<f32>, JsError> {
-    analysis::interpolate(from, to, steps)
+    crate::analysis::interpolate::interpolate(from, to, steps)
         .map(|path| path.concat())
         .map_err(to_js)
 }
@@ -71,14 +73,14 @@ pub fn interpolate(from: &[f32], to: &[f32], steps: usize) -> Result<Vec<f32>, J
 /// scaled by `amount` (0…1); the same noise for the same `seed`.
 #[wasm_bindgen(js_name = addNoise)]
 pub fn add_noise(pixels: &[f32], amount: f32, seed: u32) -> Result<Vec<f32>, JsError> {
-    crate::noise::corrupt_seeded(pixels, amount, seed as u64).map_err(to_js)
+    noise::corrupt_seeded(pixels, amount, seed as u64).map_err(to_js)
 }
 
 /// `pixels` (`Float32Array(784)`, a digit as MNIST stored it or a drawing) as a drawing would
 /// reach the model, stroke width normalised: what anomaly scores are measured on.
 #[wasm_bindgen(js_name = asDrawn)]
 pub fn as_drawn(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
-    crate::preprocess::as_drawn(pixels).map_err(to_js)
+    drawing::as_drawn(pixels).map_err(to_js)
 }
 
 /// Where a reconstruction error falls among those of real test digits.
@@ -142,10 +144,10 @@ impl AnomalyScale {
 }
 
 /// One non-digit probe for the page: `image` as drawn on the pad, `scored` as anomaly scores
-/// see it (the image as drawn, [`crate::preprocess::as_drawn`]).
+/// see it (the image as drawn, [`crate::drawing::as_drawn`]).
 #[derive(Serialize)]
 struct ProbeView {
-    kind: crate::probes::ProbeKind,
+    kind: probes::ProbeKind,
     name: String,
     image: Vec<f32>,
     scored: Vec<f32>,
@@ -155,13 +157,13 @@ struct ProbeView {
 /// `[{kind: "letter" | "strokes" | "noise", name, image: number[784], scored: number[784]}]`.
 #[wasm_bindgen(js_name = nonDigitProbes)]
 pub fn non_digit_probes() -> Result<JsValue, JsError> {
-    let probes = crate::probes::probes()
+    let probes = probes::probes()
         .into_iter()
         .map(|probe| {
             Ok(ProbeView {
                 kind: probe.kind,
                 name: probe.name,
-                scored: crate::preprocess::as_drawn(&probe.image)?,
+                scored: drawing::as_drawn(&probe.image)?,
                 image: probe.image,
             })
         })

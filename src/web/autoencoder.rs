@@ -33,7 +33,7 @@ impl Autoencoder {
     /// Which network the file holds: `"dense"` or `"conv"`.
     #[wasm_bindgen(getter)]
     pub fn architecture(&self) -> String {
-        self.inner.header().architecture.kind().to_string()
+        self.inner.header().architecture.kind().name().into()
     }
 
     /// Trainable parameters.

@@ -59,11 +59,11 @@ impl MnistSubset {
     }
 
     /// Samples `indices` as they would come out of the drawing pad (stroke width normalised,
-    /// see `preprocess::as_drawn`), one `Float32Array(n*784)`: what drawings are compared with.
+    /// see `drawing::as_drawn`), one `Float32Array(n*784)`: what drawings are compared with.
     #[wasm_bindgen(js_name = drawnImages)]
     pub fn drawn_images(&self, indices: &[u32]) -> Result<Vec<f32>, JsError> {
         let mut drawn = self.drawn.borrow_mut();
-        let mut images = Vec::with_capacity(indices.len() * crate::image::PIXELS);
+        let mut images = Vec::with_capacity(indices.len() * crate::util::image::PIXELS);
         for &index in indices {
             self.check(index as usize)?;
             images.extend_from_slice(drawn.image(&self.inner, index as usize));

@@ -19,7 +19,12 @@ pub use training_run::TrainingRun;
 
 use wasm_bindgen::prelude::*;
 
-use crate::preprocess::{InkImage, ink_from_rgba, to_mnist};
+use crate::drawing::{InkImage, ink_from_rgba, to_mnist};
+use crate::util::error::check_exact;
+use crate::util::metrics::Metrics;
+
+/// What a model trained in the browser says of itself in its file's header.
+const BROWSER_PROVENANCE: &str = "trained in the browser";
 
 /// Runs once when the module is instantiated: genuine bugs then reach the console with a
 /// message instead of a bare "unreachable".
@@ -108,7 +113,7 @@ pub fn backend_name() -> String {
 /// `{mse, bce, psnr}`, each a mean per pixel (PSNR in dB).
 #[wasm_bindgen(js_name = compareImages)]
 pub fn compare_images(prediction: &[f32], target: &[f32]) -> Result<JsValue, JsError> {
-    crate::error::check_exact("prediction", prediction, target.len()).map_err(to_js)?;
-    crate::error::check_exact("target", target, prediction.len()).map_err(to_js)?;
-    to_js_value(&crate::loss::Metrics::between(prediction, target))
+    check_exact("prediction", prediction, target.len()).map_err(to_js)?;
+    check_exact("target", target, prediction.len()).map_err(to_js)?;
+    to_js_value(&Metrics::between(prediction, target))
 }

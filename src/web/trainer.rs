@@ -2,10 +2,8 @@ use wasm_bindgen::prelude::*;
 
 use serde::Serialize;
 
-use super::{Autoencoder, from_js, to_js, to_js_step_error, to_js_value};
+use super::{Autoencoder, BROWSER_PROVENANCE, from_js, to_js, to_js_step_error, to_js_value};
 use crate::training::{self, TrainingOptions};
-
-const PROVENANCE: &str = "trained in the browser";
 
 /// A model being trained in the browser, with Adam's state kept between steps.
 #[wasm_bindgen]
@@ -39,12 +37,13 @@ impl Trainer {
 
     /// The current weights as a model file (`Uint8Array`), loadable by `Autoencoder.load`.
     pub fn save(&self) -> Result<Vec<u8>, JsError> {
-        self.inner.save(PROVENANCE).map_err(to_js)
+        self.inner.save(BROWSER_PROVENANCE).map_err(to_js)
     }
 
     /// An `Autoencoder` with the current weights.
-    pub fn model(&self) -> Autoencoder {
-        Autoencoder::from_inner(self.inner.snapshot(PROVENANCE))
+    pub fn model(&self) -> Result<Autoencoder, JsError> {
+        let inner = self.inner.snapshot(BROWSER_PROVENANCE).map_err(to_js)?;
+        Ok(Autoencoder::from_inner(inner))
     }
 
     /// Steps taken so far.

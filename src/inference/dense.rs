@@ -4,10 +4,14 @@
 //! intermediate result) costs more than the arithmetic. This copy holds the same weights as
 //! plain arrays, made once at load time, and runs the same layers as `x·W + b` loops that the
 //! compiler vectorises (wasm SIMD in the browser). It skips the zero pixels that make up most
-//! of a digit, which cuts the largest layer's work about five-fold. Training stays in burn;
-//! tests check that both give the same outputs.
+//! of a digit, which cuts the largest layer's work about five-fold. burn stays the one
+//! definition of the model: this copy is built from its weights, and the shipped-models test
+//! checks it against burn's forward pass on every shipped model.
 
-use super::dense::DenseAutoencoder;
+use burn::tensor::TensorData;
+
+use crate::model::DenseAutoencoder;
+use crate::util::error::{Error, Result};
 
 /// One Dense layer: `weights` is `[inputs][outputs]`, row-major, as burn stores it.
 #[derive(Debug, Clone)]
@@ -60,35 +64,12 @@ pub struct DenseInference {
 
 impl DenseInference {
     /// Copies the weights out of `model`.
-    pub fn from_model(model: &DenseAutoencoder) -> Self {
-        let copy = |layers: &[burn::nn::Linear]| -> Vec<Layer> {
-            layers
-                .iter()
-                .map(|layer| {
-                    let [inputs, outputs] = layer.weight.dims();
-                    let to_vec = |data: burn::tensor::TensorData| {
-                        data.convert::<f32>()
-                            .try_into_vec::<f32>()
-                            .unwrap_or_default()
-                    };
-                    Layer {
-                        inputs,
-                        outputs,
-                        weights: to_vec(layer.weight.val().into_data()),
-                        bias: layer
-                            .bias
-                            .as_ref()
-                            .map(|b| to_vec(b.val().into_data()))
-                            .unwrap_or_else(|| vec![0.0; outputs]),
-                    }
-                })
-                .collect()
-        };
-        Self {
-            encoder: copy(model.encoder_layers()),
-            decoder: copy(model.decoder_layers()),
+    pub fn from_model(model: &DenseAutoencoder) -> Result<Self> {
+        Ok(Self {
+            encoder: copy_layers(model.encoder_layers())?,
+            decoder: copy_layers(model.decoder_layers())?,
             slope: model.leaky_slope() as f32,
-        }
+        })
     }
 
     fn leaky_relu(&self, mut values: Vec<f32>) -> Vec<f32> {
@@ -122,4 +103,29 @@ impl DenseInference {
         }
         x
     }
+}
+
+/// Plain-array copies of burn's Dense layers.
+fn copy_layers(layers: &[burn::nn::Linear]) -> Result<Vec<Layer>> {
+    let to_vec = |what: &str, data: TensorData| -> Result<Vec<f32>> {
+        data.convert::<f32>().try_into_vec::<f32>().map_err(|e| {
+            Error::ModelFile(format!("cannot read the {what} as 32-bit floats: {e:?}"))
+        })
+    };
+    layers
+        .iter()
+        .map(|layer| {
+            let [inputs, outputs] = layer.weight.dims();
+            let bias = match &layer.bias {
+                Some(bias) => to_vec("biases", bias.val().into_data())?,
+                None => vec![0.0; outputs],
+            };
+            Ok(Layer {
+                inputs,
+                outputs,
+                weights: to_vec("weights", layer.weight.val().into_data())?,
+                bias,
+            })
+        })
+        .collect()
 }

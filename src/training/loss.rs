@@ -1,9 +1,9 @@
-//! Losses for training (on tensors) and metrics for evaluation (on plain slices).
+//! The losses training descends, on tensors (evaluation measures on plain slices, with
+//! [`crate::util::metrics`]).
 
 use burn::prelude::*;
 
-/// Predictions are kept this far from 0 and 1 so that `ln` stays finite.
-pub const BCE_EPSILON: f32 = 1e-7;
+use crate::util::metrics::BCE_EPSILON;
 
 /// Mean per-pixel binary cross-entropy between predictions in 0…1 and targets in 0…1.
 ///
@@ -18,11 +18,6 @@ pub fn binary_cross_entropy(predictions: Tensor<2>, targets: Tensor<2>) -> Tenso
     let per_pixel =
         targets.clone() * p.clone().log() + (targets.neg() + 1.0) * (p.neg() + 1.0).log();
     per_pixel.mean().neg()
-}
-
-/// Mean squared error, per pixel. Shapes as in [`binary_cross_entropy`].
-pub fn mean_squared_error(predictions: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
-    (predictions - targets).square().mean()
 }
 
 /// The outlier-exposure hinge: for each image its reconstruction MSE's shortfall below
@@ -42,50 +37,10 @@ pub fn shortfall_below_margin(
     burn::tensor::activation::relu(errors.neg() + margin).mean()
 }
 
-/// Reconstruction quality of a set of images, each metric a mean per pixel.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Metrics {
-    /// Mean squared error.
-    pub mse: f64,
-    /// Binary cross-entropy (with the same clamp as training).
-    pub bce: f64,
-    /// Peak signal-to-noise ratio in dB, for pixel range 1 (from `mse`).
-    pub psnr: f64,
-}
-
-impl Metrics {
-    /// Metrics of `predictions` against `targets`, both flat pixel arrays of equal length.
-    pub fn between(predictions: &[f32], targets: &[f32]) -> Self {
-        assert_eq!(
-            predictions.len(),
-            targets.len(),
-            "metrics of unequal lengths"
-        );
-        let n = predictions.len().max(1) as f64;
-        let (mut squared, mut cross_entropy) = (0.0f64, 0.0f64);
-        for (&p, &t) in predictions.iter().zip(targets) {
-            let (p, t) = (p as f64, t as f64);
-            squared += (p - t) * (p - t);
-            let p = p.clamp(BCE_EPSILON as f64, 1.0 - BCE_EPSILON as f64);
-            cross_entropy -= t * p.ln() + (1.0 - t) * (1.0 - p).ln();
-        }
-        let mse = squared / n;
-        Self {
-            mse,
-            bce: cross_entropy / n,
-            psnr: psnr(mse),
-        }
-    }
-}
-
-/// PSNR in dB of a mean squared error, for pixel range 1. Infinite for a perfect match.
-pub fn psnr(mse: f64) -> f64 {
-    -10.0 * mse.log10()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::util::metrics::Metrics;
 
     #[test]
     fn the_hinge_counts_only_errors_below_the_margin() {
@@ -108,28 +63,20 @@ mod tests {
     }
 
     #[test]
-    fn tensor_losses_match_the_slice_metrics() {
+    fn the_training_loss_matches_the_evaluation_metric() {
         let device = crate::device();
         let p = [0.1f32, 0.9, 0.5, 0.0];
         let t = [0.0f32, 1.0, 0.25, 1.0];
         let as_tensor =
             |v: &[f32]| Tensor::<2>::from_data(TensorData::new(v.to_vec(), [1, 4]), &device);
         let bce = binary_cross_entropy(as_tensor(&p), as_tensor(&t)).into_scalar::<f32>();
-        let mse = mean_squared_error(as_tensor(&p), as_tensor(&t)).into_scalar::<f32>();
         let metrics = Metrics::between(&p, &t);
         assert!(
             (bce as f64 - metrics.bce).abs() < 1e-4,
             "{bce} vs {}",
             metrics.bce
         );
-        assert!((mse as f64 - metrics.mse).abs() < 1e-6);
         // The clamp keeps a confident wrong pixel finite: -ln(1e-7) ≈ 16.1.
         assert!(metrics.bce.is_finite() && metrics.bce > 16.1 / 4.0);
-    }
-
-    #[test]
-    fn psnr_of_known_errors() {
-        assert!((psnr(0.01) - 20.0).abs() < 1e-9);
-        assert!(psnr(0.0).is_infinite());
     }
 }

@@ -3,11 +3,11 @@
 //! among the scores of real test digits, and flags it above their 99th percentile.
 
 use crate::data::{Dataset, Split};
-use crate::image::PIXELS;
+use crate::drawing::as_drawn;
 use crate::inference::InferenceModel;
-use crate::preprocess::as_drawn;
-use crate::probes::{ProbeKind, probes};
-use crate::{Error, Result};
+use crate::synthetic::probes::{ProbeKind, probes};
+use crate::util::error::{Error, Result, check_exact, check_rows};
+use crate::util::image::PIXELS;
 
 /// Scores above this share of the reference digits' scores are flagged.
 pub const FLAG_QUANTILE: f64 = 0.99;
@@ -29,7 +29,7 @@ impl AnomalyScale {
                 errors.len()
             )));
         }
-        crate::error::check_exact("reference errors", errors, errors.len())?;
+        check_exact("reference errors", errors, errors.len())?;
         let mut sorted = errors.to_vec();
         sorted.sort_by(f32::total_cmp);
         Ok(Self {
@@ -207,30 +207,12 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
 /// well as in shape, and a model could rank a drawing by its stroke alone. Converting every
 /// image first leaves only the shape (a drawing, already converted, barely changes).
 pub fn anomaly_scores(model: &InferenceModel, images: &[f32]) -> Result<Vec<f32>> {
-    crate::error::check_rows("images", images, PIXELS)?;
+    check_rows("images", images, PIXELS)?;
     let mut drawn = Vec::with_capacity(images.len());
     for image in images.chunks_exact(PIXELS) {
         drawn.extend(as_drawn(image)?);
     }
     model.reconstruction_errors(&drawn)
-}
-
-/// The anomaly score of each image in `inputs` given its reconstruction in `outputs`: its
-/// mean squared reconstruction error. (Scaling it by the image's ink was tried and separated
-/// the probes from the digits less well.)
-pub fn reconstruction_errors(outputs: &[f32], inputs: &[f32]) -> Vec<f32> {
-    outputs
-        .chunks_exact(PIXELS)
-        .zip(inputs.chunks_exact(PIXELS))
-        .map(|(output, input)| {
-            output
-                .iter()
-                .zip(input)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum::<f32>()
-                / PIXELS as f32
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -275,13 +257,5 @@ mod tests {
     fn too_few_or_non_finite_references_are_refused() {
         assert!(AnomalyScale::fit(&[0.1]).is_err());
         assert!(AnomalyScale::fit(&[0.1, f32::NAN]).is_err());
-    }
-
-    #[test]
-    fn scores_are_mean_squared_errors_per_image() {
-        let inputs = vec![0.0; 2 * PIXELS];
-        let mut outputs = inputs.clone();
-        outputs[PIXELS..].fill(0.5);
-        assert_eq!(reconstruction_errors(&outputs, &inputs), [0.0, 0.25]);
     }
 }

@@ -65,7 +65,7 @@ pub fn check_pixel_range(what: &str, pixels: &[f32]) -> Result<()> {
 
 /// Checks a single image: exactly 784 finite grey levels in 0…1.
 pub fn check_image(what: &str, pixels: &[f32]) -> Result<()> {
-    check_exact(what, pixels, crate::image::PIXELS)?;
+    check_exact(what, pixels, super::image::PIXELS)?;
     check_pixel_range(what, pixels)
 }
 

@@ -1,11 +1,9 @@
-//! Looking at latent codes: principal component analysis (to map codes of any width onto a
-//! plane), the spread of each latent dimension, and straight-line interpolation between two
-//! codes (or two images).
+//! Principal component analysis, to map codes of any width onto a plane, and the spread of
+//! each latent dimension.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 
-use crate::error::check_rows;
-use crate::{Error, Result};
+use crate::util::error::{Error, Result, check_exact, check_rows};
 
 /// A principal component analysis of a set of vectors.
 #[derive(Debug, Clone)]
@@ -115,7 +113,7 @@ impl Pca {
 
     /// Coordinates of `vector` along the axes.
     pub fn project(&self, vector: &[f32]) -> Result<Vec<f32>> {
-        crate::error::check_exact("vector to project", vector, self.dim())?;
+        check_exact("vector to project", vector, self.dim())?;
         Ok(self
             .axes
             .iter()
@@ -132,7 +130,7 @@ impl Pca {
     /// The vector at `coordinates` along the axes, from the mean (exact for vectors in the
     /// span of the axes).
     pub fn inverse(&self, coordinates: &[f32]) -> Result<Vec<f32>> {
-        crate::error::check_exact("PCA coordinates", coordinates, self.axes.len())?;
+        check_exact("PCA coordinates", coordinates, self.axes.len())?;
         let mut vector = self.mean.clone();
         for (axis, &c) in self.axes.iter().zip(coordinates) {
             for (v, a) in vector.iter_mut().zip(axis) {
@@ -198,7 +196,7 @@ impl PlaneProjection {
     pub fn unproject(&self, x: f32, y: f32) -> Result<Vec<f32>> {
         match self {
             Self::Identity => {
-                crate::error::check_exact("point", &[x, y], 2)?;
+                check_exact("point", &[x, y], 2)?;
                 Ok(vec![x, y])
             }
             Self::Pca(pca) => pca.inverse(&[x, y]),
@@ -224,48 +222,19 @@ pub fn dimension_spread(codes: &[f32], dim: usize) -> Result<(Vec<f64>, Vec<f64>
     Ok((mean, variance.into_iter().map(f64::sqrt).collect()))
 }
 
-/// `steps` vectors evenly spaced on the straight line from `from` to `to`, both included.
-pub fn interpolate(from: &[f32], to: &[f32], steps: usize) -> Result<Vec<Vec<f32>>> {
-    crate::error::check_exact("interpolation end", to, from.len())?;
-    crate::error::check_exact("interpolation start", from, to.len())?;
-    if steps < 2 {
-        return Err(Error::InvalidInput(format!(
-            "an interpolation needs at least 2 steps, got {steps}"
-        )));
-    }
-    Ok((0..steps)
-        .map(|k| {
-            let t = k as f32 / (steps - 1) as f32;
-            // (1 − t)·a + t·b, not a + t·(b − a): only this form ends exactly on b.
-            from.iter()
-                .zip(to)
-                .map(|(a, b)| (1.0 - t) * a + t * b)
-                .collect()
-        })
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::training::SplitMix64;
+    use crate::util::rng::SplitMix64;
 
     /// Samples of a 2-D Gaussian with standard deviations 3 and 0.5 along axes rotated by
     /// 30°, centred on (5, -2).
     fn rotated_gaussian(count: usize) -> Vec<f32> {
         let mut rng = SplitMix64::new(42);
-        let mut uniform = || ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64;
         let (sin, cos) = 30f64.to_radians().sin_cos();
         let mut rows = Vec::with_capacity(count * 2);
         for _ in 0..count {
-            // Box–Muller: two independent standard normals.
-            let (u, v) = (uniform(), uniform());
-            let radius = (-2.0 * u.ln()).sqrt();
-            let (a, b) = (
-                radius * (std::f64::consts::TAU * v).cos(),
-                radius * (std::f64::consts::TAU * v).sin(),
-            );
-            let (x, y) = (3.0 * a, 0.5 * b);
+            let (x, y) = (3.0 * rng.standard_normal(), 0.5 * rng.standard_normal());
             rows.push((5.0 + cos * x - sin * y) as f32);
             rows.push((-2.0 + sin * x + cos * y) as f32);
         }
@@ -353,21 +322,5 @@ mod tests {
         assert_eq!(mean, [2.0, 10.0]);
         assert_eq!(deviation, [1.0, 0.0]);
         assert!(dimension_spread(&[1.0, 2.0, 3.0], 2).is_err());
-    }
-
-    #[test]
-    fn interpolation_starts_and_ends_at_the_two_codes() {
-        let (a, b) = ([0.0, 2.0, -1.0], [4.0, 2.0, 1.0]);
-        let path = interpolate(&a, &b, 9).unwrap();
-        assert_eq!(path.len(), 9);
-        assert_eq!(path[0], a);
-        assert_eq!(path[8], b);
-        assert_eq!(path[4], vec![2.0, 2.0, 0.0]);
-        // Awkward values too: the ends are exact, not merely close.
-        let (c, d) = ([-0.170_478_33_f32, 11.865_889], [4.512_189_f32, -2.100_681]);
-        let path = interpolate(&c, &d, 7).unwrap();
-        assert_eq!((path[0].as_slice(), path[6].as_slice()), (&c[..], &d[..]));
-        assert!(interpolate(&a, &b[..2], 9).is_err());
-        assert!(interpolate(&a, &b, 1).is_err());
     }
 }

@@ -1,17 +1,17 @@
 //! Non-digits made from digits, for training an anomaly detector with *outlier exposure*: the
 //! detector learns to rebuild digits and *not* to rebuild these (their reconstruction error is
-//! pushed above a margin, see [`crate::training::Trainer::step_with_negatives`]), so that its
+//! pushed above a margin, see `Trainer::step_with_negatives` in `training`), so that its
 //! error stays small only on things shaped like digits.
 //!
 //! Each negative is a real training digit changed so that it is no longer a digit: turned on
 //! its side, mirrored, turned upside down, or overlaid with a second digit. A change that maps
 //! a digit's class to a digit shape again (a mirrored 0, 1 or 8; a 6 upside down is a 9) is
 //! never used for that class. None of the anomaly probes' families (font letters, random
-//! strokes, noise; see [`crate::probes`]) is used, so the probes measure how the detector
+//! strokes, noise; see [`super::probes`]) is used, so the probes measure how the detector
 //! generalises to things it never saw.
 
-use crate::image::{PIXELS, SIDE};
-use crate::training::SplitMix64;
+use crate::util::image::{PIXELS, SIDE};
+use crate::util::rng::SplitMix64;
 
 /// A way of turning a digit into a non-digit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

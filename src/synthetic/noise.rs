@@ -2,10 +2,9 @@
 //! noise on every pixel, salt-and-pepper (pixels flipped to paper or full ink), and a random
 //! erased patch. One `amount` from 0 (clean) to 1 (heavily corrupted) scales all three.
 
-use crate::error::{check_image, check_pixel_range};
-use crate::image::SIDE;
-use crate::training::SplitMix64;
-use crate::{Error, Result};
+use crate::util::error::{Error, Result, check_image, check_pixel_range};
+use crate::util::image::SIDE;
+use crate::util::rng::SplitMix64;
 
 /// Standard deviation of the Gaussian noise at `amount` = 1.
 const GAUSSIAN_AT_FULL: f64 = 0.45;
@@ -27,15 +26,15 @@ pub fn corrupt(image: &[f32], amount: f32, rng: &mut SplitMix64) -> Result<Vec<f
     let mut noisy: Vec<f32> = image
         .iter()
         .map(|&v| {
-            let gaussian = GAUSSIAN_AT_FULL * amount * standard_normal(rng);
+            let gaussian = GAUSSIAN_AT_FULL * amount * rng.standard_normal();
             let mut value = v as f64 + gaussian;
-            if uniform(rng) < SALT_AND_PEPPER_AT_FULL * amount {
-                value = if uniform(rng) < 0.5 { 0.0 } else { 1.0 };
+            if rng.uniform() < SALT_AND_PEPPER_AT_FULL * amount {
+                value = if rng.uniform() < 0.5 { 0.0 } else { 1.0 };
             }
             value.clamp(0.0, 1.0) as f32
         })
         .collect();
-    if uniform(rng) < ERASE_AT_FULL * amount {
+    if rng.uniform() < ERASE_AT_FULL * amount {
         let span = ERASE_SIDES.end() - ERASE_SIDES.start() + 1;
         let (width, height) = (
             ERASE_SIDES.start() + rng.below(span),
@@ -55,20 +54,10 @@ pub fn corrupt_seeded(image: &[f32], amount: f32, seed: u64) -> Result<Vec<f32>>
     corrupt(image, amount, &mut SplitMix64::new(seed))
 }
 
-fn uniform(rng: &mut SplitMix64) -> f64 {
-    ((rng.next_u64() >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-}
-
-/// A standard normal sample (Box–Muller).
-fn standard_normal(rng: &mut SplitMix64) -> f64 {
-    let (u, v) = (uniform(rng), uniform(rng));
-    (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::image::PIXELS;
+    use crate::util::image::PIXELS;
 
     fn digit() -> Vec<f32> {
         (0..PIXELS)

@@ -1,0 +1,7 @@
+//! Looking at what a trained model does: principal component analysis of its codes (the latent
+//! map), straight-line interpolation, and anomaly detection by reconstruction error. Above
+//! inference, data and the synthetic probes.
+
+pub mod anomaly;
+pub mod interpolate;
+pub mod pca;

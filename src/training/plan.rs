@@ -1,0 +1,346 @@
+//! What a run trains on, towards what, and for how long: the [`RunPlan`] and its [`Objective`].
+//! The model's own settings are [`super::TrainingOptions`].
+
+use serde::{Deserialize, Serialize};
+
+use super::schedule::Schedule;
+use crate::util::error::{Error, Result};
+
+/// The largest shift [`RunPlan::augment_shift`] allows: beyond it digits leave the frame.
+pub const MAX_SHIFT: usize = 4;
+/// The default outlier-exposure margin: about twice the 99th percentile of the plain dense
+/// model's test-digit errors (0.04).
+pub const DEFAULT_OUTLIER_MARGIN: f32 = 0.08;
+
+/// What the network learns to do with a batch. One choice per run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub enum Objective {
+    /// Rebuild each digit (mean BCE).
+    #[default]
+    Reconstruct,
+    /// Rebuild the clean digit from a copy corrupted by a random amount of noise (see
+    /// [`crate::synthetic::noise`]): a denoiser.
+    Denoise,
+    /// Rebuild digits and *not* non-digits, for an anomaly detector: each digit of a batch has
+    /// the chance `rate` of bringing a non-digit made from it (see
+    /// [`crate::synthetic::negatives`]), whose reconstruction MSE is pushed above `margin` (see
+    /// [`super::Trainer::step_with_negatives`]).
+    OutlierExposure {
+        /// Chance per digit, in (0, 0.9).
+        rate: f64,
+        /// The hinge's margin, in (0, 1).
+        margin: f32,
+    },
+}
+
+impl Objective {
+    fn validate(&self) -> Result<()> {
+        if let Self::OutlierExposure { rate, margin } = *self {
+            if !(rate > 0.0 && rate < 0.9) {
+                return invalid(format!("outlierExposure {rate} is outside (0, 0.9)"));
+            }
+            if !(margin > 0.0 && margin < 1.0) {
+                return invalid(format!("outlierMargin {margin} is outside (0, 1)"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A run's plan. In JSON (the page's Worker, the manifest) it is a flat object of optional
+/// camelCase fields: `{epochs, subsetSize, schedule, augmentShift, validationFraction,
+/// evaluationSize, denoise, outlierExposure, outlierMargin, drawnShare}`; the objective is
+/// `denoise: true` or `outlierExposure > 0`, never both.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "PlanFields", into = "PlanFields")]
+pub struct RunPlan {
+    /// Passes over the training digits.
+    pub epochs: usize,
+    /// How many train-split digits to train on (the first ones of a seeded shuffle); `None`
+    /// for the whole split.
+    pub subset_size: Option<usize>,
+    /// Learning-rate schedule.
+    pub schedule: Schedule,
+    /// Shift each training image by up to this many pixels at random (augmentation).
+    pub augment_shift: usize,
+    /// Digits of the train split held out (after the subset is drawn) for choosing settings.
+    pub validation_fraction: f64,
+    /// Test digits evaluated after each epoch; `None` for the whole test split.
+    pub evaluation_size: Option<usize>,
+    /// What the network learns.
+    pub objective: Objective,
+    /// The chance (0…1) that a training digit is shown as it would come out of the drawing
+    /// pad (see [`crate::drawing::as_drawn`]: stroke width normalised) instead of as MNIST
+    /// stored it, so that the model meets digits the way the page's drawings reach it.
+    pub drawn_share: f64,
+}
+
+impl Default for RunPlan {
+    fn default() -> Self {
+        Self {
+            epochs: 10,
+            subset_size: None,
+            schedule: Schedule::Constant,
+            augment_shift: 0,
+            validation_fraction: 0.0,
+            evaluation_size: None,
+            objective: Objective::Reconstruct,
+            drawn_share: 0.0,
+        }
+    }
+}
+
+fn invalid<T>(message: String) -> Result<T> {
+    Err(Error::InvalidOptions(message))
+}
+
+impl RunPlan {
+    /// Rejects plans that cannot run, with a message naming the field as JSON spells it.
+    pub fn validate(&self) -> Result<()> {
+        if self.epochs == 0 {
+            return invalid("epochs must be at least 1".into());
+        }
+        if self.subset_size == Some(0) {
+            return invalid("the training subset needs at least 1 digit".into());
+        }
+        if self.evaluation_size == Some(0) {
+            return invalid("evaluation needs at least 1 test digit".into());
+        }
+        if self.augment_shift > MAX_SHIFT {
+            return invalid(format!(
+                "augmentShift {} is above {MAX_SHIFT} pixels",
+                self.augment_shift
+            ));
+        }
+        if !(0.0..0.9).contains(&self.validation_fraction) {
+            return invalid(format!(
+                "validationFraction {} is outside [0, 0.9)",
+                self.validation_fraction
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.drawn_share) {
+            return invalid(format!("drawnShare {} is outside [0, 1]", self.drawn_share));
+        }
+        self.objective.validate()
+    }
+}
+
+/// [`RunPlan`] as JSON spells it (see there).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+struct PlanFields {
+    epochs: usize,
+    subset_size: Option<usize>,
+    schedule: Schedule,
+    augment_shift: usize,
+    validation_fraction: f64,
+    evaluation_size: Option<usize>,
+    denoise: bool,
+    outlier_exposure: f64,
+    outlier_margin: f32,
+    drawn_share: f64,
+}
+
+impl Default for PlanFields {
+    fn default() -> Self {
+        RunPlan::default().into()
+    }
+}
+
+impl From<RunPlan> for PlanFields {
+    fn from(plan: RunPlan) -> Self {
+        let (denoise, outlier_exposure, outlier_margin) = match plan.objective {
+            Objective::Reconstruct => (false, 0.0, DEFAULT_OUTLIER_MARGIN),
+            Objective::Denoise => (true, 0.0, DEFAULT_OUTLIER_MARGIN),
+            Objective::OutlierExposure { rate, margin } => (false, rate, margin),
+        };
+        Self {
+            epochs: plan.epochs,
+            subset_size: plan.subset_size,
+            schedule: plan.schedule,
+            augment_shift: plan.augment_shift,
+            validation_fraction: plan.validation_fraction,
+            evaluation_size: plan.evaluation_size,
+            denoise,
+            outlier_exposure,
+            outlier_margin,
+            drawn_share: plan.drawn_share,
+        }
+    }
+}
+
+impl TryFrom<PlanFields> for RunPlan {
+    type Error = Error;
+
+    fn try_from(fields: PlanFields) -> Result<Self> {
+        let objective = match (fields.denoise, fields.outlier_exposure) {
+            (true, rate) if rate != 0.0 => {
+                return invalid(
+                    "denoise and outlierExposure are two objectives: choose one".into(),
+                );
+            }
+            (true, _) => Objective::Denoise,
+            (false, rate) if rate != 0.0 => Objective::OutlierExposure {
+                rate,
+                margin: fields.outlier_margin,
+            },
+            (false, _) if fields.outlier_margin != DEFAULT_OUTLIER_MARGIN => {
+                return invalid("outlierMargin applies only with outlierExposure above 0".into());
+            }
+            (false, _) => Objective::Reconstruct,
+        };
+        let plan = Self {
+            epochs: fields.epochs,
+            subset_size: fields.subset_size,
+            schedule: fields.schedule,
+            augment_shift: fields.augment_shift,
+            validation_fraction: fields.validation_fraction,
+            evaluation_size: fields.evaluation_size,
+            objective,
+            drawn_share: fields.drawn_share,
+        };
+        plan.validate()?;
+        Ok(plan)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(json: &str) -> std::result::Result<RunPlan, String> {
+        serde_json::from_str(json).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn plans_deserialize_from_camel_case_with_defaults() {
+        let plan = parse(r#"{"epochs": 3, "subsetSize": 1000, "schedule": "cosine"}"#).unwrap();
+        assert_eq!(plan.epochs, 3);
+        assert_eq!(plan.subset_size, Some(1000));
+        assert_eq!(plan.schedule, Schedule::Cosine);
+        assert_eq!(plan.objective, Objective::Reconstruct);
+        assert!(
+            parse(r#"{"epoch": 3}"#)
+                .unwrap_err()
+                .contains("unknown field")
+        );
+    }
+
+    #[test]
+    fn the_objective_is_one_explicit_choice() {
+        assert_eq!(
+            parse(r#"{"denoise": true}"#).unwrap().objective,
+            Objective::Denoise
+        );
+        assert_eq!(
+            parse(r#"{"outlierExposure": 0.3, "outlierMargin": 0.05}"#)
+                .unwrap()
+                .objective,
+            Objective::OutlierExposure {
+                rate: 0.3,
+                margin: 0.05
+            }
+        );
+        // Once, denoise silently won over outlier exposure: now the plan is refused.
+        let both = parse(r#"{"denoise": true, "outlierExposure": 0.3}"#).unwrap_err();
+        assert!(both.contains("choose one"), "{both}");
+        let stray = parse(r#"{"outlierMargin": 0.2}"#).unwrap_err();
+        assert!(stray.contains("outlierExposure"), "{stray}");
+    }
+
+    #[test]
+    fn plans_round_trip_through_json() {
+        for objective in [
+            Objective::Reconstruct,
+            Objective::Denoise,
+            Objective::OutlierExposure {
+                rate: 0.25,
+                margin: 0.1,
+            },
+        ] {
+            let plan = RunPlan {
+                epochs: 4,
+                subset_size: Some(100),
+                objective,
+                drawn_share: 0.5,
+                ..Default::default()
+            };
+            let json = serde_json::to_string(&plan).unwrap();
+            assert_eq!(parse(&json).unwrap(), plan, "{json}");
+        }
+    }
+
+    #[test]
+    fn bad_plans_are_refused() {
+        let oe = |rate, margin| Objective::OutlierExposure { rate, margin };
+        for (plan, message) in [
+            (
+                RunPlan {
+                    epochs: 0,
+                    ..Default::default()
+                },
+                "epochs",
+            ),
+            (
+                RunPlan {
+                    subset_size: Some(0),
+                    ..Default::default()
+                },
+                "subset",
+            ),
+            (
+                RunPlan {
+                    evaluation_size: Some(0),
+                    ..Default::default()
+                },
+                "evaluation",
+            ),
+            (
+                RunPlan {
+                    augment_shift: 9,
+                    ..Default::default()
+                },
+                "augmentShift",
+            ),
+            (
+                RunPlan {
+                    objective: oe(0.95, 0.08),
+                    ..Default::default()
+                },
+                "outlierExposure",
+            ),
+            (
+                RunPlan {
+                    objective: oe(0.0, 0.08),
+                    ..Default::default()
+                },
+                "outlierExposure",
+            ),
+            (
+                RunPlan {
+                    objective: oe(0.5, f32::NAN),
+                    ..Default::default()
+                },
+                "outlierMargin",
+            ),
+            (
+                RunPlan {
+                    validation_fraction: 1.0,
+                    ..Default::default()
+                },
+                "validationFraction",
+            ),
+            (
+                RunPlan {
+                    drawn_share: -0.5,
+                    ..Default::default()
+                },
+                "drawnShare",
+            ),
+        ] {
+            let error = plan.validate().unwrap_err().to_string();
+            assert!(error.contains(message), "{error}");
+        }
+        assert!(RunPlan::default().validate().is_ok());
+    }
+}

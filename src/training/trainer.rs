@@ -1,0 +1,250 @@
+//! Training without burn's `Learner` (which does not run in wasm): the model and Adam's state
+//! live in a [`Trainer`] that takes one batch at a time, so the caller decides when to yield.
+
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+
+use super::loss::{binary_cross_entropy, shortfall_below_margin};
+use super::options::{TrainingOptions, check_learning_rate};
+use crate::inference::InferenceModel;
+use crate::model::{Network, images_tensor};
+use crate::model_file::{self, Header};
+use crate::util::error::{Error, Result, check_exact, check_pixel_range, check_rows};
+use crate::util::image::PIXELS;
+use crate::util::metrics::Metrics;
+
+/// A model being trained, with Adam's state, one batch at a time.
+pub struct Trainer {
+    options: TrainingOptions,
+    learning_rate: f64,
+    device: Device,
+    model: Network,
+    optimizer: ModuleOptimizer,
+    steps: u64,
+}
+
+impl Trainer {
+    /// A fresh model initialised from `options.seed`.
+    pub fn new(options: TrainingOptions) -> Result<Self> {
+        options.validate()?;
+        let device = crate::device().autodiff();
+        device.seed(options.seed);
+        let model = options.model_config().init(&device);
+        Ok(Self {
+            learning_rate: options.learning_rate,
+            options,
+            device,
+            model,
+            optimizer: AdamConfig::new().init(),
+            steps: 0,
+        })
+    }
+
+    /// The options this trainer was made with.
+    pub fn options(&self) -> &TrainingOptions {
+        &self.options
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// Changes the learning rate for the following steps (for schedules).
+    pub fn set_learning_rate(&mut self, learning_rate: f64) -> Result<()> {
+        check_learning_rate(learning_rate)?;
+        self.learning_rate = learning_rate;
+        Ok(())
+    }
+
+    /// One Adam step on `batch` (n × 784 pixels in 0…1); returns the batch's mean BCE.
+    ///
+    /// A non-finite loss is reported as [`Error::Diverged`] and the weights stay as they were.
+    pub fn step(&mut self, batch: &[f32]) -> Result<f32> {
+        self.step_towards(batch, batch)
+    }
+
+    /// One Adam step that teaches the network to turn `inputs` into `targets` (both n × 784,
+    /// row for row): a denoiser sees corrupted inputs and clean targets. Returns the mean BCE.
+    pub fn step_towards(&mut self, inputs: &[f32], targets: &[f32]) -> Result<f32> {
+        let rows = check_rows("training batch", inputs, PIXELS)?;
+        check_pixel_range("training batch", inputs)?;
+        check_exact("training targets", targets, inputs.len())?;
+        check_pixel_range("training targets", targets)?;
+        let inputs = images_tensor(inputs, rows, &self.device);
+        let targets = images_tensor(targets, rows, &self.device);
+        self.descend(binary_cross_entropy(self.model.forward(inputs), targets))
+    }
+
+    /// One Adam step for an anomaly detector trained with outlier exposure: the network learns
+    /// to rebuild `digits` (mean BCE, as in [`Trainer::step`]) and *not* to rebuild
+    /// `negatives` (non-digits, see [`crate::synthetic::negatives`]): each negative whose reconstruction
+    /// MSE is below `margin` adds its shortfall to the loss. A hinge rather than a target
+    /// image, so the network is pushed only as far as the margin and keeps its capacity for
+    /// the digits. Returns the loss.
+    pub fn step_with_negatives(
+        &mut self,
+        digits: &[f32],
+        negatives: &[f32],
+        margin: f32,
+    ) -> Result<f32> {
+        let rows = check_rows("training batch", digits, PIXELS)?;
+        check_pixel_range("training batch", digits)?;
+        let negative_rows = check_rows("negatives", negatives, PIXELS)?;
+        check_pixel_range("negatives", negatives)?;
+        if !(margin.is_finite() && margin > 0.0) {
+            return Err(Error::InvalidOptions(format!(
+                "the negatives' margin {margin} is not a positive number"
+            )));
+        }
+        let digits = images_tensor(digits, rows, &self.device);
+        let negatives = images_tensor(negatives, negative_rows, &self.device);
+        // One forward pass over both, so dropout and batch statistics see one batch.
+        let outputs = self
+            .model
+            .forward(Tensor::cat(vec![digits.clone(), negatives.clone()], 0));
+        let rebuilt_digits = outputs.clone().narrow(0, 0, rows);
+        let rebuilt_negatives = outputs.narrow(0, rows, negative_rows);
+        self.descend(
+            binary_cross_entropy(rebuilt_digits, digits)
+                + shortfall_below_margin(rebuilt_negatives, negatives, margin),
+        )
+    }
+
+    /// Backpropagates `loss` and takes one Adam step, unless the loss is not finite.
+    fn descend(&mut self, loss: Tensor<1>) -> Result<f32> {
+        let value = loss.clone().into_scalar::<f32>();
+        if !value.is_finite() {
+            return Err(Error::Diverged(format!(
+                "the loss became {value} at step {}; the weights were kept as they were",
+                self.steps + 1
+            )));
+        }
+        let gradients = GradientsParams::from_grads(loss.backward(), &self.model);
+        self.model = self
+            .optimizer
+            .step(self.learning_rate, self.model.clone(), gradients);
+        self.steps += 1;
+        Ok(value)
+    }
+
+    /// Reconstruction metrics on `images` (n × 784), with dropout off.
+    pub fn evaluate(&self, images: &[f32]) -> Result<Metrics> {
+        check_rows("evaluation images", images, PIXELS)?;
+        Ok(evaluate(&self.inference_model(), images))
+    }
+
+    /// A copy of the current weights for inference: plain device, dropout off.
+    pub fn inference_model(&self) -> Network {
+        self.model.valid()
+    }
+
+    /// The model-file header describing this trainer's model.
+    pub fn header(&self, provenance: &str) -> Header {
+        Header {
+            architecture: self.options.model_config(),
+            provenance: provenance.to_string(),
+        }
+    }
+
+    /// The current weights as a model file.
+    pub fn save(&self, provenance: &str) -> Result<Vec<u8>> {
+        model_file::save(&self.inference_model(), &self.header(provenance))
+    }
+
+    /// The current weights, ready for single-image inference.
+    pub fn snapshot(&self, provenance: &str) -> Result<InferenceModel> {
+        InferenceModel::from_model(self.inference_model(), self.header(provenance))
+    }
+}
+
+/// Reconstructions of `images` (whole 784-pixel images) by `model` (dropout off), in chunks to
+/// bound memory: burn's batched forward pass, the reference the other paths are checked against.
+pub fn reconstruct_all(model: &Network, images: &[f32]) -> Vec<f32> {
+    const CHUNK_ROWS: usize = 500;
+    let device = model.device();
+    let mut outputs = Vec::with_capacity(images.len());
+    for chunk in images.chunks(CHUNK_ROWS * PIXELS) {
+        let input = images_tensor(chunk, chunk.len() / PIXELS, &device);
+        outputs.extend(model.forward(input).into_data().iter::<f32>());
+    }
+    outputs
+}
+
+/// Reconstruction metrics of `model` (dropout off) on `images` (whole 784-pixel images).
+pub fn evaluate(model: &Network, images: &[f32]) -> Metrics {
+    Metrics::between(&reconstruct_all(model, images), images)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_options_make_no_trainer() {
+        let options = TrainingOptions {
+            latent_size: 0,
+            ..Default::default()
+        };
+        assert!(Trainer::new(options).is_err());
+    }
+
+    #[test]
+    fn bad_batches_are_rejected_without_a_step() {
+        let mut trainer = Trainer::new(TrainingOptions::default()).unwrap();
+        assert!(trainer.step(&[]).is_err());
+        assert!(
+            trainer
+                .step(&[0.5; 100])
+                .unwrap_err()
+                .to_string()
+                .contains("multiple of 784")
+        );
+        let mut with_nan = vec![0.0; PIXELS];
+        with_nan[7] = f32::NAN;
+        assert!(
+            trainer
+                .step(&with_nan)
+                .unwrap_err()
+                .to_string()
+                .contains("index 7")
+        );
+        assert!(
+            trainer
+                .step(&[2.0; PIXELS])
+                .unwrap_err()
+                .to_string()
+                .contains("0…1")
+        );
+        assert_eq!(trainer.steps(), 0);
+    }
+
+    #[test]
+    fn bad_negatives_or_margins_are_rejected_without_a_step() {
+        let mut trainer = Trainer::new(TrainingOptions {
+            latent_size: 4,
+            ..Default::default()
+        })
+        .unwrap();
+        let digits = vec![0.5; 2 * PIXELS];
+        for margin in [0.0, -1.0, f32::NAN] {
+            let error = trainer
+                .step_with_negatives(&digits, &digits, margin)
+                .unwrap_err();
+            assert!(error.to_string().contains("margin"), "{error}");
+        }
+        assert!(
+            trainer
+                .step_with_negatives(&digits, &[0.5; 10], 0.1)
+                .is_err()
+        );
+        assert!(
+            trainer
+                .step_with_negatives(&digits, &[2.0; PIXELS], 0.1)
+                .is_err()
+        );
+        assert_eq!(trainer.steps(), 0);
+        trainer.step_with_negatives(&digits, &digits, 0.1).unwrap();
+        assert_eq!(trainer.steps(), 1);
+    }
+}
