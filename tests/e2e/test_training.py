@@ -1,8 +1,6 @@
 """End-to-end test of in-browser training: the page's training panel drives a Worker while the
 drawing view stays live, in headless Firefox and Chromium."""
 
-import time
-
 from selenium.webdriver.support.ui import Select
 
 from drawing import ONE, canvas_pixels, draw, latent_values, shown_mse, wait_for_update, wait_until
@@ -18,6 +16,12 @@ def chart_points(page, chart_id):
 
 def training_state(page):
     return page.find_element("id", "training-status").get_attribute("data-state")
+
+
+def resumed_step(page):
+    """The Worker's own step count when it last resumed, or None before any resume."""
+    value = page.find_element("id", "training-status").get_attribute("data-resumed-step")
+    return int(value) if value is not None else None
 
 
 def test_train_from_the_page_while_drawing(page):
@@ -41,13 +45,16 @@ def test_train_from_the_page_while_drawing(page):
     assert shown_mse(page) is not None
     assert sum(canvas_pixels(page, "reconstruction")) > 10
 
-    # Pause holds the step count; resume moves it on.
+    # Pause holds the step count; resume moves it on. The Worker posts "paused" after its last
+    # step's progress, so once the panel shows "paused" it shows the step the run holds at; on
+    # resume the Worker reports the step it goes on from, which must be that one.
     page.find_element("id", "train-pause").click()
     wait_until(page, lambda: training_state(page) == "paused")
     held = training_step(page)
-    time.sleep(1.5)
-    assert training_step(page) == held
+    assert held >= 3
     page.find_element("id", "train-pause").click()
+    wait_until(page, lambda: resumed_step(page) is not None)
+    assert resumed_step(page) == held
     wait_until(page, lambda: training_step(page) > held)
 
     # An epoch (8 steps of 64) ends with a test MSE, and the strip shows reconstructions.
@@ -71,9 +78,32 @@ def test_train_from_the_page_while_drawing(page):
 def test_bad_settings_are_refused_with_a_message(page):
     form = page.find_element("id", "training-form")
     rate = form.find_element("name", "learningRate")
+    start = page.find_element("id", "train-start")
+    status = page.find_element("id", "training-status")
+    wait_until(page, lambda: start.is_enabled() and training_state(page) == "idle", timeout=60)
+    ready = status.text
+    # The form takes its limit from Rust (MAX_LEARNING_RATE in src/training.rs).
+    assert float(rate.get_attribute("max")) == 0.1
+
+    # A rate above it, which the form took before it had Rust's limit, is refused by the form.
+    # Start does not start a run: start() would set "running" and "Starting…" at once, and a
+    # run the Worker refused would leave an error message.
     rate.clear()
-    rate.send_keys("5")  # above the form's max of 1: the form refuses it before the Worker
-    wait_until(page, lambda: page.find_element("id", "train-start").is_enabled(), timeout=60)
-    page.find_element("id", "train-start").click()
-    assert training_step(page) == 0
-    assert page.execute_script("return document.querySelector('[name=learningRate]').validity.valid") is False
+    rate.send_keys("0.5")
+    assert page.execute_script("return arguments[0].validity.rangeOverflow", rate) is True
+    assert rate.get_property("validationMessage")  # what the browser tells the person
+    start.click()
+    assert training_state(page) == "idle"
+    assert status.text == ready and status.get_attribute("data-kind") == "info"
+
+    # The same button with a valid rate and a tiny run does start one: the refusal above was
+    # the limit's.
+    rate.clear()
+    rate.send_keys("0.003")
+    Select(form.find_element("name", "subsetSize")).select_by_value("500")
+    epochs = form.find_element("name", "epochs")
+    epochs.clear()
+    epochs.send_keys("1")
+    assert page.execute_script("return arguments[0].checkValidity()", form) is True
+    start.click()
+    wait_until(page, lambda: training_step(page) >= 1, timeout=60)

@@ -1,6 +1,8 @@
 // A drawing pad on a canvas: Pointer Events (mouse, pen, touch), smooth round strokes that are
 // kept as point lists so that undo can redraw the rest. Knows nothing of the model.
 
+import { SIDE } from "./shared.js";
+
 /** Stroke width in CSS pixels: on a 280 px pad this gives MNIST-like strokes after the
  *  drawing is scaled into MNIST's 20 px box. */
 const STROKE_WIDTH = 26;
@@ -46,8 +48,8 @@ export class DrawingPad {
   /** Replaces the drawing with a 28×28 image (784 values, 1 = ink) to draw over. */
   showImage(pixels) {
     const small = document.createElement("canvas");
-    small.width = small.height = 28;
-    const image = small.getContext("2d").createImageData(28, 28);
+    small.width = small.height = SIDE;
+    const image = small.getContext("2d").createImageData(SIDE, SIDE);
     pixels.forEach((value, i) => {
       image.data[i * 4 + 3] = Math.round(value * 255);
     });

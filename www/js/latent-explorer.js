@@ -4,10 +4,9 @@
 // this module only wires controls and paints.
 
 import { LatentPlane, interpolate, latentSpread } from "../pkg/autoencoder_playground.js";
+import { $, PIXELS, SIDE } from "./shared.js";
 import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
 
-const $ = (id) => document.getElementById(id);
-const PIXELS = 784;
 /** Sliders shown before "show all": the dimensions that vary most over the test set. */
 const FIRST_SLIDERS = 8;
 const STRIP_FRAMES = 9;
@@ -316,7 +315,7 @@ function frames(values, length) {
 
 function paintStrip(container, images) {
   if (container.children.length !== images.length) {
-    container.replaceChildren(...images.map(() => Object.assign(document.createElement("canvas"), { width: 28, height: 28 })));
+    container.replaceChildren(...images.map(() => Object.assign(document.createElement("canvas"), { width: SIDE, height: SIDE })));
   }
   images.forEach((image, i) => paintDigit(container.children[i], image));
 }

@@ -1,18 +1,28 @@
 // Wires the page together: loads the wasm module, the models manifest and a model, and runs
 // drawing → 28×28 → encode → decode on every change. All arithmetic happens in Rust.
+//
+// Who frees which model (a wasm object lives until its `free()`):
+// - The drawing model, `state.model`, is this module's. Only `useModel` replaces it: it first
+//   tells the views that hold it (the explorer, the anomaly panel and its probe sheet) about
+//   the new model, then frees the old one.
+// - Each model reaches `useModel` from one `Autoencoder.load`: of a manifest or custom entry in
+//   `selectModel`, of a file in `loadModelFile`, of the trained bytes in `useTrainedModel`; or
+//   it is the training panel's, which loads each set of weights once for its strip and hands
+//   the model over through `onWeights`, where the page takes it or frees it.
+// - The size study and the "what autoencoders are for" panels load their own models and keep
+//   them for the page's lifetime.
 
 import init, { Autoencoder, MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground.js";
 import { DrawingPad } from "./draw.js";
 import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
+import { $, PIXELS, SIDE, fetchBytes, fetchOk } from "./shared.js";
 import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
-import { UsesPanel } from "./uses.js";
+import { UsesSection } from "./uses.js";
 import { LatentView, drawNetwork, paintDifference, paintDigit } from "./views.js";
 
-const $ = (id) => document.getElementById(id);
-
 const state = {
-  model: null,
+  model: null, // the drawing model (see above)
   manifest: null,
   /** Models that are not in the manifest, by select value: {name, description, bytes}. */
   custom: new Map(),
@@ -23,7 +33,7 @@ const state = {
 
 const latentView = new LatentView($("latent"));
 const explorer = new LatentExplorer();
-const uses = new UsesPanel({ loadModel: loadManifestModel, showImage });
+const uses = new UsesSection({ loadModel: loadManifestModel, showImage });
 const study = new SizeStudy((id) => {
   $("model-select").value = id;
   selectModel(id).catch(showError);
@@ -37,16 +47,6 @@ function setStatus(message, kind = "info") {
   const status = $("status");
   status.textContent = message;
   status.dataset.kind = kind;
-}
-
-async function fetchOk(url) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url}: ${response.status} ${response.statusText}`);
-  return response;
-}
-
-async function fetchBytes(url) {
-  return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
 }
 
 /** Coalesces changes into one update per animation frame. */
@@ -125,23 +125,22 @@ async function selectModel(id) {
   const description = custom
     ? custom.description
     : `${entry.description} Test MSE ${entry.test.mse.toFixed(4)} (PSNR ${entry.test.psnr.toFixed(1)} dB), ${entry.params.toLocaleString("en")} parameters.`;
-  useModel(Autoencoder.load(bytes), entry.name, description);
-  study.setCurrentModel(id);
+  useModel(id, Autoencoder.load(bytes), entry.name, description);
 }
 
 /** Refitting the explorer and the anomaly scale encodes every test digit, so a model that keeps
  *  changing (one being trained, refreshed every 2 s) is refitted at most this often. */
 const REFIT_EVERY_MS = 15000;
 
-function useModel(model, name, description) {
-  const sameSize = state.model?.latentSize === model.latentSize;
+/** Draws with `model` (select value `id`) from now on, and takes it over: see the top. */
+function useModel(id, model, name, description) {
+  const previous = state.model;
+  const sameSize = previous?.latentSize === model.latentSize;
   const now = performance.now();
   const refit = !sameSize || state.modelName !== name || now - state.lastRefit > REFIT_EVERY_MS;
-  state.model?.free();
   state.model = model;
   state.modelName = name;
-  if (!sameSize) latentView.reset(model.latentSize);
-  calibrateLatentScale();
+  // The views let go of the previous model here, synchronously, before it is freed below.
   if (refit) {
     state.lastRefit = now;
     explorer.setModel(model, state.dataset).catch(showError);
@@ -150,39 +149,43 @@ function useModel(model, name, description) {
     explorer.retarget(model).catch(showError);
     uses.retarget(model).catch(showError);
   }
+  previous?.free();
+  if (!sameSize) latentView.reset(model.latentSize);
+  calibrateLatentScale();
+  study.setCurrentModel(id);
   drawNetwork($("network-diagram"), model.stageSizes);
   $("network-caption").textContent =
     `${name}: numbers per image at each layer, ${model.stageSizes.join(" → ")}.`;
   $("latent-caption").textContent = `${model.latentSize} numbers`;
-  $("compression").textContent = `784 pixels → ${model.latentSize} numbers: ${(784 / model.latentSize).toFixed(1)}× smaller.`;
+  $("compression").textContent = `${PIXELS} pixels → ${model.latentSize} numbers: ${(PIXELS / model.latentSize).toFixed(1)}× smaller.`;
   $("model-description").textContent = description;
   setStatus(`${name} ready: draw a digit.`);
   scheduleUpdate();
 }
 
-/** Adds (or updates) a model that is not in the manifest and makes it the drawing's model. */
-async function addCustomModel(id, name, description, bytes) {
-  Autoencoder.load(bytes).free(); // validates before the selector offers it
+/** Adds (or updates) a model that is not in the manifest, `model` loaded from `bytes` (which
+ *  the selector keeps, to load it again when it is chosen), and draws with it. */
+function addCustomModel(id, name, description, bytes, model) {
   state.custom.set(id, { name, description, bytes });
   const select = $("model-select");
   let option = [...select.options].find((o) => o.value === id);
   if (!option) select.add((option = new Option("", id)));
   option.text = name;
   select.value = id;
-  await selectModel(id);
+  useModel(id, model, name, description);
 }
 
 /** A model file chosen from disk: used when valid, refused with the reason when not. */
 async function loadModelFile(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  let model;
   try {
-    const model = Autoencoder.load(bytes);
-    const size = model.latentSize;
-    model.free();
-    await addCustomModel("file", `${file.name} (L=${size})`, `Loaded from ${file.name}.`, bytes);
+    model = Autoencoder.load(bytes);
   } catch (error) {
     setStatus(`${file.name} is not a model this page can use (${error.message}). The current model is kept.`, "error");
+    return;
   }
+  addCustomModel("file", `${file.name} (L=${model.latentSize})`, `Loaded from ${file.name}.`, bytes, model);
 }
 
 /** Scales the latent bars to the codes of real test digits, so one scale fits every drawing. */
@@ -210,7 +213,7 @@ function buildGallery() {
     button.title = `Test digit #${index}, a ${label}`;
     button.setAttribute("aria-label", `Show test digit ${label}`);
     const canvas = document.createElement("canvas");
-    canvas.width = canvas.height = 28;
+    canvas.width = canvas.height = SIDE;
     paintDigit(canvas, state.dataset.image(index));
     button.append(canvas);
     button.addEventListener("click", () => showDigit(index));
@@ -273,13 +276,14 @@ async function main() {
 
   const training = new TrainingPanel({
     dataset: () => state.dataset,
-    onWeights: (bytes, { step, latentSize }) => {
+    onWeights: (model, bytes, { step, latentSize }) => {
       state.trained = { bytes, step, latentSize };
-      // Drawing with the trained model follows it as it learns.
-      if ($("model-select").value === "trained") useTrainedModel().catch(showError);
+      // Drawing with the trained model follows it as it learns; otherwise this copy has no use.
+      if ($("model-select").value === "trained") useTrainedModel(model);
+      else model.free();
     },
   });
-  $("use-trained").addEventListener("click", () => useTrainedModel().catch(showError));
+  $("use-trained").addEventListener("click", () => useTrainedModel());
 
   $("clear").addEventListener("click", () => { state.sample = null; pad.clear(); });
   $("undo").addEventListener("click", () => pad.undo());
@@ -309,10 +313,16 @@ async function main() {
     });
 }
 
-function useTrainedModel() {
-  const { bytes, step, latentSize } = state.trained;
-  return addCustomModel("trained", `Your model (L=${latentSize})`,
-    `The model you are training here, as of step ${step}.`, bytes);
+/** Draws with the trained weights last received (`state.trained`): `model`, the panel's load
+ *  of them, or else a load of their bytes. */
+function useTrainedModel(model) {
+  try {
+    const { bytes, step, latentSize } = state.trained;
+    addCustomModel("trained", `Your model (L=${latentSize})`,
+      `The model you are training here, as of step ${step}.`, bytes, model ?? Autoencoder.load(bytes));
+  } catch (error) {
+    showError(error);
+  }
 }
 
 function showError(error) {

@@ -2,16 +2,15 @@
 // against L, and the current input rebuilt by each of them side by side.
 
 import { Autoencoder, compareImages } from "../pkg/autoencoder_playground.js";
+import { $, SIDE, fetchBytes } from "./shared.js";
 import { drawLineChart, paintDigit, watchVisibility } from "./views.js";
-
-const $ = (id) => document.getElementById(id);
 
 export class SizeStudy {
   /** @param {(id: string) => void} selectModel switches the page's model */
   constructor(selectModel) {
     this.selectModel = selectModel;
     this.entries = [];
-    this.models = new Map(); // id → Autoencoder, loaded when the section first shows
+    this.models = new Map(); // id → the study's own Autoencoder, loaded when the section first shows
     this.input = null;
     this.currentId = null;
     new ResizeObserver(() => this.drawChart()).observe($("size-chart"));
@@ -29,7 +28,7 @@ export class SizeStudy {
       cell.className = "size-cell";
       cell.dataset.id = entry.id;
       cell.title = `Draw with ${entry.name}`;
-      cell.innerHTML = `<canvas width="28" height="28"></canvas><span class="size-label">L=${entry.latentSize}</span><span class="size-mse"></span>`;
+      cell.innerHTML = `<canvas width="${SIDE}" height="${SIDE}"></canvas><span class="size-label">L=${entry.latentSize}</span><span class="size-mse"></span>`;
       cell.addEventListener("click", () => this.selectModel(entry.id));
       return cell;
     }));
@@ -45,9 +44,7 @@ export class SizeStudy {
 
   async loadModels() {
     for (const entry of this.entries) {
-      const response = await fetch(`models/${entry.file}`);
-      if (!response.ok) throw new Error(`${entry.file}: ${response.status}`);
-      this.models.set(entry.id, Autoencoder.load(new Uint8Array(await response.arrayBuffer())));
+      this.models.set(entry.id, Autoencoder.load(await fetchBytes(`models/${entry.file}`)));
       this.showReconstructions();
     }
   }

@@ -5,11 +5,16 @@
 // Messages out: {type: "ready"}, {type: "started", trainDigits, evaluationDigits, totalSteps},
 //               {type: "progress", ...StepReport, samplesPerSec},
 //               {type: "epoch", epoch, testMse}, {type: "weights", bytes, step},
-//               {type: "paused"}, {type: "resumed"},
-//               {type: "finished", reason: "done" | "stopped" | "diverged", message},
+//               {type: "paused"}, {type: "resumed", step},
+//               {type: "finished", reason: "done" | "stopped" | "diverged" | "failed", message},
 //               {type: "error", message}
+// "diverged": a step's loss was not finite; the last good weights were sent first.
+// "failed": anything else threw during the run (a step, the test MSE, saving the weights); the
+// last weights were sent first if they could still be saved, and the run is gone.
+// "error": a command could not be carried out (no data, settings out of range, ...).
 
 import init, { MnistSubset, TrainingRun } from "../pkg/autoencoder_playground.js";
+import { fetchBytes } from "./shared.js";
 
 /** How often the page gets the current weights mid-epoch (for the strip and "use"). */
 const WEIGHTS_EVERY_MS = 2000;
@@ -33,9 +38,7 @@ const nextTurn = () => loop.port2.postMessage(null);
 
 async function load() {
   await init();
-  const response = await fetch(new URL("../data/mnist-subset.bin", import.meta.url));
-  if (!response.ok) throw new Error(`data/mnist-subset.bin: ${response.status} ${response.statusText}`);
-  data = MnistSubset.load(new Uint8Array(await response.arrayBuffer()));
+  data = MnistSubset.load(await fetchBytes(new URL("../data/mnist-subset.bin", import.meta.url)));
   post({ type: "ready" });
 }
 
@@ -57,18 +60,20 @@ function start({ options, plan }) {
   nextTurn();
 }
 
+/** One turn of the loop: a step, and what follows from it. Every throw ends the run. */
 function trainOneStep() {
   if (!running || !run) return;
-  let report;
   try {
-    report = run.step();
+    stepAndReport();
   } catch (error) {
-    // A non-finite loss leaves the weights as they were: hand those back and stop.
     running = false;
-    sendWeights();
-    post({ type: "finished", reason: "diverged", message: error.message });
-    return;
+    if (error?.name === "TrainingDiverged") endDiverged(error);
+    else endFailed(error);
   }
+}
+
+function stepAndReport() {
+  const report = run.step();
   lastReport = report;
   const now = performance.now();
   recent.push([now, report.batchDigits]);
@@ -91,6 +96,36 @@ function trainOneStep() {
   nextTurn();
 }
 
+/** A step's loss was not finite. The step left the weights as they were: those go to the page,
+ *  and the run is kept, like a finished one, until the next start or stop. */
+function endDiverged(error) {
+  try {
+    sendWeights();
+  } catch (saveError) {
+    endFailed(saveError);
+    return;
+  }
+  post({ type: "finished", reason: "diverged", message: error.message });
+}
+
+/** Anything else threw: the run is over. The page gets its last weights if they can still be
+ *  saved (if not, it keeps those it received last), and the run is freed. */
+function endFailed(error) {
+  try {
+    sendWeights();
+  } catch {
+    // Saving fails too: the page keeps the weights it received last.
+  }
+  const failedRun = run;
+  run = null;
+  try {
+    failedRun.free();
+  } catch {
+    // A Rust panic leaves the run borrowed, so freeing it throws; it is dropped all the same.
+  }
+  post({ type: "finished", reason: "failed", message: error?.message ?? String(error) });
+}
+
 function sendWeights() {
   const bytes = run.save();
   lastWeightsAt = performance.now();
@@ -102,9 +137,12 @@ function stop() {
   if (!run) return;
   const unfinished = !lastReport?.finished;
   running = false;
-  sendWeights();
-  run.free();
-  run = null;
+  try {
+    sendWeights();
+  } finally {
+    run.free();
+    run = null;
+  }
   if (unfinished) post({ type: "finished", reason: "stopped" });
 }
 
@@ -126,7 +164,7 @@ self.onmessage = async ({ data: message }) => {
         if (run && !running && !lastReport?.finished) {
           running = true;
           recent = [];
-          post({ type: "resumed" });
+          post({ type: "resumed", step: lastReport?.step ?? 0 });
           nextTurn();
         }
         break;

@@ -1,12 +1,13 @@
-// The training panel: reads the settings, drives the training Worker through TrainerClient,
-// and shows progress, the loss charts and a strip of test digits rebuilt by the model as it
-// learns. The weights it receives are handed to the page through `onWeights`.
+// The training panel: reads the settings (the form's ranges come from Rust's trainingLimits),
+// drives the training Worker through TrainerClient, and shows progress, the loss charts and a
+// strip of test digits rebuilt by the model as it learns. Each set of weights it receives is
+// loaded once, painted on the strip, and handed to the page through `onWeights`.
 
-import { Autoencoder } from "../pkg/autoencoder_playground.js";
+import { Autoencoder, trainingLimits } from "../pkg/autoencoder_playground.js";
+import { $, SIDE } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 import { drawLineChart, paintDigit } from "./views.js";
 
-const $ = (id) => document.getElementById(id);
 /** Weight of the newest step in the smoothed loss curve. */
 const SMOOTHING = 0.1;
 const STRIP_SIZE = 8;
@@ -15,11 +16,14 @@ export class TrainingPanel {
   /**
    * @param {object} page
    * @param {() => import("../pkg/autoencoder_playground.js").MnistSubset | null} page.dataset
-   * @param {(bytes: Uint8Array, info: object) => void} page.onWeights new weights from the run
+   * @param {(model: Autoencoder, bytes: Uint8Array, info: {step: number, latentSize: number}) => void} page.onWeights
+   *   new weights from the run, loaded as `model`, which the page owns from then on: it draws
+   *   with it or frees it
    */
   constructor({ dataset, onWeights }) {
     this.dataset = dataset;
     this.onWeights = onWeights;
+    fitFormToLimits($("training-form"), trainingLimits());
     this.client = new TrainerClient();
     this.state = "loading"; // loading | idle | running | paused | done
     this.weights = null;
@@ -32,7 +36,7 @@ export class TrainingPanel {
       .on("epoch", (m) => this.epoch(m))
       .on("weights", (m) => this.received(m))
       .on("paused", () => this.setState("paused", "Paused."))
-      .on("resumed", () => this.setState("running", "Training…"))
+      .on("resumed", (m) => this.resumed(m))
       .on("finished", (m) => this.finished(m))
       .on("error", (m) => this.setState(this.weights ? "done" : "idle", m.message, "error"));
 
@@ -88,6 +92,7 @@ export class TrainingPanel {
     this.weights = null;
     $("train-progress").value = 0;
     $("train-progress-text").textContent = "";
+    delete $("training-status").dataset.resumedStep;
     this.drawCharts();
     this.paintStrip(null);
   }
@@ -112,6 +117,13 @@ export class TrainingPanel {
     this.scheduleCharts();
   }
 
+  /** The Worker goes on from its own step count, which `data-resumed-step` records: the run
+   *  did not move while paused if it equals the step shown at the pause. */
+  resumed({ step }) {
+    $("training-status").dataset.resumedStep = String(step);
+    this.setState("running", "Training…");
+  }
+
   epoch({ epoch, testMse }) {
     this.testMse.push([epoch, testMse]);
     this.scheduleCharts();
@@ -127,10 +139,10 @@ export class TrainingPanel {
       return;
     }
     this.paintStrip(model);
-    model.free();
     $("use-trained").disabled = false;
     $("download-trained").disabled = false;
-    this.onWeights(bytes, { step, latentSize: this.runOptions.latentSize });
+    // The one load of these weights: from here on `model` is the page's (see main.js).
+    this.onWeights(model, bytes, { step, latentSize: this.runOptions.latentSize });
   }
 
   finished({ reason, message }) {
@@ -138,8 +150,10 @@ export class TrainingPanel {
       done: "Finished. Use the model for drawing, or download it.",
       stopped: "Stopped.",
       diverged: `Training stopped: ${message}. The last good weights are kept; try a smaller learning rate.`,
+      failed: `Training failed: ${message}.${this.weights ? " The last weights received are kept." : ""}`,
     }[reason];
-    this.setState(this.weights ? "done" : "idle", text, reason === "diverged" ? "error" : "info");
+    const failure = reason === "diverged" || reason === "failed";
+    this.setState(this.weights ? "done" : "idle", text, failure ? "error" : "info");
   }
 
   setState(state, message, kind = "info") {
@@ -188,7 +202,7 @@ export class TrainingPanel {
       strip.replaceChildren(...this.stripDigits.map((image) => {
         const cell = document.createElement("div");
         cell.className = "strip-cell";
-        cell.innerHTML = '<canvas width="28" height="28"></canvas><canvas width="28" height="28"></canvas>';
+        cell.innerHTML = `<canvas width="${SIDE}" height="${SIDE}"></canvas>`.repeat(2);
         paintDigit(cell.firstChild, image);
         return cell;
       }));
@@ -207,6 +221,21 @@ export class TrainingPanel {
     link.download = `my-autoencoder-l${latentSize}.aepg`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  }
+}
+
+/** Sets the form's ranges to those Rust accepts, so they have one source: the learning rate's
+ *  `max`, and only the latent and batch sizes within range are offered. */
+function fitFormToLimits(form, { minLatentSize, maxLatentSize, maxLearningRate, maxBatchSize }) {
+  form.elements.learningRate.max = String(maxLearningRate);
+  keepOptionsWithin(form.elements.latentSize, minLatentSize, maxLatentSize);
+  keepOptionsWithin(form.elements.batchSize, 1, maxBatchSize);
+}
+
+function keepOptionsWithin(select, min, max) {
+  for (const option of [...select.options]) {
+    const value = Number(option.value);
+    if (!(value >= min && value <= max)) option.remove();
   }
 }
 

@@ -1,13 +1,14 @@
-// Small renderers for the page's views (they only paint numbers they are given), and two helpers
-// the panels share: visibility tracking and a sliced pass over the test digits.
+// Small renderers for the page's views (they only paint numbers they are given), and helpers
+// the panels share: visibility tracking, a sliced pass over the test digits, and how the page
+// words a percentile.
 
-const SIDE = 28;
+import { PIXELS, SIDE } from "./shared.js";
 
 /** Paints 784 values (0…1, 1 = ink) on a 28×28 canvas as dark ink on paper. */
 export function paintDigit(canvas, pixels) {
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(SIDE, SIDE);
-  for (let i = 0; i < SIDE * SIDE; i++) {
+  for (let i = 0; i < PIXELS; i++) {
     const shade = pixels ? Math.round(255 * (1 - pixels[i])) : 255;
     image.data.set([shade, shade, shade, 255], i * 4);
   }
@@ -21,7 +22,7 @@ export function paintDigit(canvas, pixels) {
 export function paintDifference(canvas, input, output) {
   const ctx = canvas.getContext("2d");
   const image = ctx.createImageData(SIDE, SIDE);
-  for (let i = 0; i < SIDE * SIDE; i++) {
+  for (let i = 0; i < PIXELS; i++) {
     const difference = input && output ? output[i] - input[i] : 0;
     // A square root lifts small differences into view; the sign and place are what matter.
     const strength = Math.sqrt(Math.min(1, Math.abs(difference)));
@@ -228,4 +229,11 @@ export async function overTestDigits(dataset, width, work, stillWanted, { asDraw
     if (!stillWanted()) return null;
   }
   return results;
+}
+
+/** "99th", "81st", "97.5th": a percentile as the page words it. */
+export function ordinal(value) {
+  if (!Number.isInteger(value)) return `${value}th`;
+  const teen = value % 100 >= 11 && value % 100 <= 13;
+  return `${value}${teen ? "th" : { 1: "st", 2: "nd", 3: "rd" }[value % 10] ?? "th"}`;
 }
