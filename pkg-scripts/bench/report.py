@@ -135,7 +135,7 @@ Each shipped model's reconstruction error (MSE) as an anomaly score, by
 *as drawn* (`anomaly::anomaly_scores`): it first goes through the drawing conversion, which
 normalises the stroke width, as the page's drawings and the probes do. The threshold is the
 99th percentile of the scores of every other test digit (998); the other 998 test digits
-measure false alarms. The 70 probes are made by `src/probes.rs`: 20 capital letters of a 5×7
+measure false alarms. The 70 probes are made by `src/synthetic/probes.rs`: 20 capital letters of a 5×7
 font drawn with a pen (letters that are digit shapes in handwriting, O I S Z B G, left out),
 30 random scribbles of 3–6 strokes, and 20 blank images with noise.
 

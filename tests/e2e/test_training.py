@@ -82,7 +82,7 @@ def test_bad_settings_are_refused_with_a_message(page):
     status = page.find_element("id", "training-status")
     wait_until(page, lambda: start.is_enabled() and training_state(page) == "idle", timeout=60)
     ready = status.text
-    # The form takes its limit from Rust (MAX_LEARNING_RATE in src/training.rs).
+    # The form takes its limit from Rust (MAX_LEARNING_RATE in src/training/options.rs).
     assert float(rate.get_attribute("max")) == 0.1
 
     # A rate above it, which the form took before it had Rust's limit, is refused by the form.

@@ -1,4 +1,4 @@
-// The probe sheet: the non-digits the anomaly tests score (src/probes.rs), each marked by
+// The probe sheet: the non-digits the anomaly tests score (src/synthetic/probes.rs), each marked by
 // whether the drawing model flags it at the anomaly panel's threshold: the tests' result, live,
 // for whichever model draws. A click puts one on the pad. The scores come from Rust.
 
