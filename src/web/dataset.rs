@@ -5,7 +5,8 @@ use wasm_bindgen::prelude::*;
 use super::to_js;
 use crate::data::{Dataset, DrawnDigits, Split};
 
-/// The MNIST subset file (`www/data/mnist-subset.bin`), for galleries and training batches.
+/// An MNIST data file (the page's `data/mnist-test.bin.gz` and `data/mnist-train.bin.gz`,
+/// unpacked, or the whole `mnist-subset.bin`), for galleries and training batches.
 #[wasm_bindgen]
 pub struct MnistSubset {
     inner: Dataset,
@@ -15,14 +16,21 @@ pub struct MnistSubset {
 
 #[wasm_bindgen]
 impl MnistSubset {
-    /// Parses and validates the file's bytes; throws with the file's fault.
-    pub fn load(bytes: &[u8]) -> Result<MnistSubset, JsError> {
-        Dataset::parse(bytes, "data/mnist-subset.bin")
+    /// Parses and validates a data file's bytes; throws with the file's fault, naming the file
+    /// `name` (optional) in the message.
+    pub fn load(bytes: &[u8], name: Option<String>) -> Result<MnistSubset, JsError> {
+        Dataset::parse(bytes, name.as_deref().unwrap_or("the MNIST data file"))
             .map(|inner| MnistSubset {
                 inner,
                 drawn: RefCell::default(),
             })
             .map_err(to_js)
+    }
+
+    /// Adds `other`'s digits after these, each keeping its split: the test digits and the
+    /// training digits, fetched as two files, become one set to train on.
+    pub fn append(&mut self, other: &MnistSubset) {
+        self.inner.append(&other.inner);
     }
 
     /// Number of digits.

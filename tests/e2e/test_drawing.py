@@ -108,3 +108,10 @@ def test_switching_models_resizes_the_latent_view(page):
         values = latent_values(page)
         assert len(values) == model["latentSize"] and all(v is not None for v in values)
         assert shown_mse(page) is not None
+
+
+def test_the_first_view_fetches_the_test_digits_but_not_the_training_digits(page):
+    # The 8,004 training digits are the training Worker's, fetched when a run starts.
+    fetched = page.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    assert any(name.endswith("/data/mnist-test.bin.gz") for name in fetched), fetched
+    assert not any("mnist-train" in name or "mnist-subset" in name for name in fetched), fetched

@@ -15,7 +15,7 @@
 import init, { Autoencoder, MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground.js";
 import { DrawingPad } from "./draw.js";
 import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
-import { $, PIXELS, SIDE, fetchBytes, fetchOk } from "./shared.js";
+import { $, PIXELS, SIDE, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from "./shared.js";
 import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
 import { UsesSection } from "./uses.js";
@@ -249,6 +249,9 @@ function showImage(pixels, description) {
 }
 
 async function main() {
+  // The test digits travel while the module and the model load; the first view needs them.
+  const testDigits = fetchDataFile(TEST_DIGITS_URL);
+  testDigits.catch(() => {}); // handled below, once the page is wired; not an unhandled rejection meanwhile
   await init();
   $("about").textContent += ` Backend: ${backendName()}.`;
   state.manifest = await (await fetchOk("models/manifest.json")).json();
@@ -293,16 +296,16 @@ async function main() {
     if (event.key === "z" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); pad.undo(); }
   });
 
-  fetchBytes("data/mnist-subset.bin")
+  testDigits
     .then((bytes) => {
-      state.dataset = MnistSubset.load(bytes);
+      state.dataset = MnistSubset.load(bytes, fileName(TEST_DIGITS_URL));
       $("random-digit").disabled = false;
       buildGallery();
       calibrateLatentScale();
       explorer.setModel(state.model, state.dataset).catch(showError);
       uses.setModel(state.model, state.dataset).catch(showError);
       training.paintStrip(null);
-      // ?digit=N opens the page on sample N (for links and screenshots).
+      // ?digit=N opens the page on test digit N (for links and screenshots).
       const requested = new URLSearchParams(location.search).get("digit");
       if (requested !== null) showDigit(Number(requested));
     })

@@ -16,7 +16,27 @@ export async function fetchOk(url) {
   return response;
 }
 
-/** The body of `url` as bytes (a model file, the data file). */
+/** The body of `url` as bytes (a model file). */
 export async function fetchBytes(url) {
   return new Uint8Array(await (await fetchOk(url)).arrayBuffer());
 }
+
+/** The data files, as absolute URLs (the page and the Worker resolve them alike): the test
+ *  digits, which the page shows and calibrates on from the start, and the training digits,
+ *  which only the training Worker fetches, when a run starts. */
+export const TEST_DIGITS_URL = new URL("../data/mnist-test.bin.gz", import.meta.url);
+export const TRAINING_DIGITS_URL = new URL("../data/mnist-train.bin.gz", import.meta.url);
+
+/** A data file's bytes. The files are gzip-compressed, so that they are small from any static
+ *  server, and unpacked here by the browser's own DecompressionStream; a server that sends them
+ *  with `Content-Encoding: gzip` has unpacked them already, which the gzip magic bytes tell. */
+export async function fetchDataFile(url) {
+  const bytes = await fetchBytes(url);
+  const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
+  if (!gzipped) return bytes;
+  const unpacked = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(unpacked).arrayBuffer());
+}
+
+/** The last part of a URL's path, for messages ("mnist-test.bin.gz"). */
+export const fileName = (url) => new URL(url).pathname.split("/").pop();

@@ -1,8 +1,10 @@
 // The training Worker: owns the data and the TrainingRun, takes one Adam step per turn of its
-// event loop, and reports to the page. The page's thread never runs a training step.
+// event loop, and reports to the page. The page's thread never runs a training step. The page
+// creates it when the first run starts, and it fetches the training digits then.
 //
 // Messages in:  {type: "start", options, plan}, {type: "pause"}, {type: "resume"}, {type: "stop"}
-// Messages out: {type: "ready"}, {type: "started", trainDigits, evaluationDigits, totalSteps},
+// Messages out: {type: "ready"} (the training digits are in, after the first start),
+//               {type: "started", trainDigits, evaluationDigits, totalSteps},
 //               {type: "progress", ...StepReport, samplesPerSec},
 //               {type: "epoch", epoch, testMse}, {type: "weights", bytes, step},
 //               {type: "paused"}, {type: "resumed", step},
@@ -14,7 +16,7 @@
 // "error": a command could not be carried out (no data, settings out of range, ...).
 
 import init, { MnistSubset, TrainingRun } from "../pkg/autoencoder_playground.js";
-import { fetchBytes } from "./shared.js";
+import { TEST_DIGITS_URL, TRAINING_DIGITS_URL, fetchDataFile, fileName } from "./shared.js";
 
 /** How often the page gets the current weights mid-epoch (for the strip and "use"). */
 const WEIGHTS_EVERY_MS = 2000;
@@ -36,13 +38,24 @@ const loop = new MessageChannel();
 loop.port1.onmessage = () => trainOneStep();
 const nextTurn = () => loop.port2.postMessage(null);
 
+/** The test digits (the page fetched them already, so they usually come from the cache) and
+ *  the training digits, joined into one set for TrainingRun. */
 async function load() {
-  await init();
-  data = MnistSubset.load(await fetchBytes(new URL("../data/mnist-subset.bin", import.meta.url)));
+  const [, test, train] = await Promise.all([
+    init(),
+    fetchDataFile(TEST_DIGITS_URL),
+    fetchDataFile(TRAINING_DIGITS_URL),
+  ]);
+  data = MnistSubset.load(test, fileName(TEST_DIGITS_URL));
+  const training = MnistSubset.load(train, fileName(TRAINING_DIGITS_URL));
+  data.append(training);
+  training.free();
   post({ type: "ready" });
 }
 
-const loaded = load().catch((error) => post({ type: "error", message: `Training data: ${error.message}` }));
+/** The data fetch under way, started by a "start" before the data is here; commands wait for
+ *  it, in order. A failed fetch is tried again by the next "start". */
+let loading = null;
 
 function start({ options, plan }) {
   stop();
@@ -147,11 +160,17 @@ function stop() {
 }
 
 self.onmessage = async ({ data: message }) => {
-  await loaded;
   try {
+    if (message.type === "start" && !data) {
+      loading ??= load().finally(() => (loading = null));
+    }
+    if (loading) {
+      await loading.catch((error) => {
+        throw new Error(`Training data: ${error.message}`);
+      });
+    }
     switch (message.type) {
       case "start":
-        if (!data) throw new Error("the training data did not load");
         start(message);
         break;
       case "pause":

@@ -25,12 +25,14 @@ export class TrainingPanel {
     this.onWeights = onWeights;
     fitFormToLimits($("training-form"), trainingLimits());
     this.client = new TrainerClient();
-    this.state = "loading"; // loading | idle | running | paused | done
+    this.state = "idle"; // idle | running | paused | done
     this.weights = null;
     this.reset();
 
     this.client
-      .on("ready", () => this.setState("idle", "Ready to train."))
+      .on("ready", () => {
+        if (this.state === "running") this.setState("running", "Training digits loaded; starting…");
+      })
       .on("started", (m) => this.started(m))
       .on("progress", (m) => this.progress(m))
       .on("epoch", (m) => this.epoch(m))
@@ -51,7 +53,7 @@ export class TrainingPanel {
     });
     $("download-trained").addEventListener("click", () => this.download());
     new ResizeObserver(() => this.drawCharts()).observe($("loss-chart"));
-    this.setState("loading", "Loading the training data…");
+    this.setState("idle", "Ready to train: the 8,004 training digits are fetched when you start.");
   }
 
   /** The settings as the Worker's `options` and `plan`. */
@@ -81,7 +83,7 @@ export class TrainingPanel {
     this.reset();
     this.runOptions = options;
     this.client.start(options, plan);
-    this.setState("running", "Starting…");
+    this.setState("running", "Starting (the first run fetches the training digits)…");
   }
 
   reset() {
@@ -163,7 +165,7 @@ export class TrainingPanel {
     status.dataset.kind = kind;
     status.dataset.state = state;
     const active = state === "running" || state === "paused";
-    $("train-start").disabled = state === "loading";
+    $("train-start").disabled = false; // the markup disables it until this module runs
     $("train-start").textContent = active ? "Restart" : "Start training";
     $("train-pause").disabled = !active;
     $("train-pause").textContent = state === "paused" ? "Resume" : "Pause";
