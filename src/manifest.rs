@@ -32,8 +32,13 @@ pub struct ModelEntry {
     pub file_bytes: usize,
     /// How it was trained.
     pub training: TrainingRecord,
-    /// Quality on the fixed test split.
+    /// Quality on the fixed test split, of the file as shipped.
     pub test: Metrics,
+    /// The same weights' quality before their 8-bit quantisation (in f16 for the models
+    /// re-saved from version-1 files, in f32 for models trained since), so that what the
+    /// smaller file costs is on record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unquantized_test: Option<Metrics>,
     /// The command that made the file.
     pub command: String,
 }
@@ -129,6 +134,7 @@ mod tests {
                 bce: 0.2,
                 psnr: 10.0,
             },
+            unquantized_test: None,
             command: String::new(),
         }
     }

@@ -65,6 +65,23 @@ fn every_manifest_model_loads_and_matches_its_entry() {
         );
 
         let metrics = evaluate(model.network(), &images);
+        // 8-bit weights cost at most 1 % of the error the same weights had before.
+        let unquantized = entry
+            .unquantized_test
+            .unwrap_or_else(|| panic!("{}: no figures before quantisation", entry.id));
+        assert!(
+            entry.test.mse <= 1.01 * unquantized.mse,
+            "{}: test MSE {} with 8-bit weights, {} before",
+            entry.id,
+            entry.test.mse,
+            unquantized.mse
+        );
+        assert!(
+            entry.file_bytes <= 1_200_000,
+            "{}: {} bytes",
+            entry.id,
+            entry.file_bytes
+        );
         let relative = (metrics.mse - entry.test.mse).abs() / entry.test.mse;
         assert!(
             relative < 0.02,

@@ -7,6 +7,7 @@ mod common;
 
 use autoencoder_playground::data::Split;
 use autoencoder_playground::inference::InferenceModel;
+use autoencoder_playground::model_file::WeightEncoding;
 use autoencoder_playground::synthetic::noise::corrupt_seeded;
 use autoencoder_playground::training::{
     Objective, RunPlan, Schedule, Trainer, TrainingOptions, TrainingRun,
@@ -61,7 +62,7 @@ fn saved_model_reloads_to_identical_reconstructions() {
     trainer
         .step(&dataset.images(&(0..32).collect::<Vec<_>>()))
         .unwrap();
-    let bytes = trainer.save("test").unwrap();
+    let bytes = trainer.save("test", WeightEncoding::Half).unwrap();
     let first = InferenceModel::load(&bytes).unwrap();
     let second = InferenceModel::load(&first_saved_again(&bytes)).unwrap();
     let digit = dataset.image(3);
@@ -76,7 +77,8 @@ fn saved_model_reloads_to_identical_reconstructions() {
 /// Loads and saves again: the f16 weights survive a second round trip unchanged.
 fn first_saved_again(bytes: &[u8]) -> Vec<u8> {
     let model = InferenceModel::load(bytes).unwrap();
-    autoencoder_playground::model_file::save(model.network(), model.header()).unwrap()
+    autoencoder_playground::model_file::save(model.network(), model.header(), WeightEncoding::Half)
+        .unwrap()
 }
 
 /// Mean MSE against the clean digits of `model`'s reconstructions of noisy copies of them.

@@ -15,12 +15,14 @@ mod cli {
     use std::path::PathBuf;
     use std::time::Instant;
 
-    use autoencoder_playground::data::Dataset;
+    use autoencoder_playground::data::{Dataset, Split};
+    use autoencoder_playground::inference::InferenceModel;
     use autoencoder_playground::manifest::{Manifest, ModelEntry, TrainingRecord};
     use autoencoder_playground::model::ArchitectureKind;
+    use autoencoder_playground::model_file::WeightEncoding;
     use autoencoder_playground::training::plan::DEFAULT_OUTLIER_MARGIN;
     use autoencoder_playground::training::{
-        Objective, RunPlan, Schedule, TrainingOptions, TrainingRun,
+        Objective, RunPlan, Schedule, TrainingOptions, TrainingRun, evaluate,
     };
     use clap::Parser;
     use indicatif::{ProgressBar, ProgressStyle};
@@ -150,6 +152,7 @@ mod cli {
             },
             drawn_share: args.drawn_share,
         };
+        let test_images = dataset.images(&dataset.indices(Split::Test));
         let mut run =
             TrainingRun::new(dataset, options.clone(), plan.clone()).map_err(|e| e.to_string())?;
         println!(
@@ -205,9 +208,20 @@ mod cli {
         let Some(out) = &args.out else {
             return Ok(());
         };
-        let file = run.save(&command).map_err(|e| e.to_string())?;
+        // Shipped files keep 8-bit weights; what that costs is measured on the file itself.
+        let file = run
+            .save(&command, WeightEncoding::Int8PerUnit)
+            .map_err(|e| e.to_string())?;
         std::fs::write(out, &file).map_err(|e| format!("{}: {e}", out.display()))?;
-        println!("wrote {} ({} bytes)", out.display(), file.len());
+        let shipped = InferenceModel::load(&file).map_err(|e| e.to_string())?;
+        let file_metrics = evaluate(shipped.network(), &test_images);
+        println!(
+            "wrote {} ({} bytes, 8-bit weights): test MSE {:.5} (unquantised {:.5})",
+            out.display(),
+            file.len(),
+            file_metrics.mse,
+            test_metrics.mse
+        );
 
         let Some(id) = &args.id else {
             return Ok(());
@@ -234,7 +248,8 @@ mod cli {
                 plan,
                 train_samples: run.train_digits(),
             },
-            test: test_metrics,
+            test: file_metrics,
+            unquantized_test: Some(test_metrics),
             command,
         });
         if args.latent_size_study {

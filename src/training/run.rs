@@ -10,6 +10,7 @@ use super::plan::{Objective, RunPlan};
 use super::{Trainer, TrainingOptions};
 use crate::data::{Dataset, Split};
 use crate::inference::InferenceModel;
+use crate::model_file::WeightEncoding;
 use crate::util::error::{Error, Result};
 use crate::util::metrics::Metrics;
 use crate::util::rng::SplitMix64;
@@ -213,9 +214,9 @@ impl TrainingRun {
             .map(Some)
     }
 
-    /// The current weights as a model file.
-    pub fn save(&self, provenance: &str) -> Result<Vec<u8>> {
-        self.trainer.save(provenance)
+    /// The current weights as a model file, weight matrices in `encoding`.
+    pub fn save(&self, provenance: &str, encoding: WeightEncoding) -> Result<Vec<u8>> {
+        self.trainer.save(provenance, encoding)
     }
 
     /// The current weights, ready for single-image inference.

@@ -8,7 +8,7 @@ use super::loss::{binary_cross_entropy, shortfall_below_margin};
 use super::options::{TrainingOptions, check_learning_rate};
 use crate::inference::InferenceModel;
 use crate::model::{Network, images_tensor};
-use crate::model_file::{self, Header};
+use crate::model_file::{self, Header, WeightEncoding};
 use crate::util::error::{Error, Result, check_exact, check_pixel_range, check_rows};
 use crate::util::image::PIXELS;
 use crate::util::metrics::Metrics;
@@ -147,9 +147,9 @@ impl Trainer {
         }
     }
 
-    /// The current weights as a model file.
-    pub fn save(&self, provenance: &str) -> Result<Vec<u8>> {
-        model_file::save(&self.inference_model(), &self.header(provenance))
+    /// The current weights as a model file, weight matrices in `encoding`.
+    pub fn save(&self, provenance: &str, encoding: WeightEncoding) -> Result<Vec<u8>> {
+        model_file::save(&self.inference_model(), &self.header(provenance), encoding)
     }
 
     /// The current weights, ready for single-image inference.

@@ -2,7 +2,10 @@ use wasm_bindgen::prelude::*;
 
 use serde::Serialize;
 
-use super::{Autoencoder, BROWSER_PROVENANCE, from_js, to_js, to_js_step_error, to_js_value};
+use super::{
+    Autoencoder, BROWSER_ENCODING, BROWSER_PROVENANCE, from_js, to_js, to_js_step_error,
+    to_js_value,
+};
 use crate::training::{self, TrainingOptions};
 
 /// A model being trained in the browser, with Adam's state kept between steps.
@@ -37,7 +40,9 @@ impl Trainer {
 
     /// The current weights as a model file (`Uint8Array`), loadable by `Autoencoder.load`.
     pub fn save(&self) -> Result<Vec<u8>, JsError> {
-        self.inner.save(BROWSER_PROVENANCE).map_err(to_js)
+        self.inner
+            .save(BROWSER_PROVENANCE, BROWSER_ENCODING)
+            .map_err(to_js)
     }
 
     /// An `Autoencoder` with the current weights.

@@ -1,7 +1,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::{
-    Autoencoder, BROWSER_PROVENANCE, MnistSubset, from_js, to_js, to_js_step_error, to_js_value,
+    Autoencoder, BROWSER_ENCODING, BROWSER_PROVENANCE, MnistSubset, from_js, to_js,
+    to_js_step_error, to_js_value,
 };
 use crate::training::{self, RunPlan};
 
@@ -48,7 +49,9 @@ impl TrainingRun {
 
     /// The current weights as a model file (`Uint8Array`), loadable by `Autoencoder.load`.
     pub fn save(&self) -> Result<Vec<u8>, JsError> {
-        self.inner.save(BROWSER_PROVENANCE).map_err(to_js)
+        self.inner
+            .save(BROWSER_PROVENANCE, BROWSER_ENCODING)
+            .map_err(to_js)
     }
 
     /// An `Autoencoder` with the current weights.

@@ -3,29 +3,40 @@
 //! ```text
 //! offset  size  field
 //!      0  8     magic "AEPGMODL"
-//!      8  4     format version (u32 LE) = 1
+//!      8  4     format version (u32 LE) = 2
 //!     12  4     header length H (u32 LE)
 //!     16  4     weights length W (u32 LE)
 //!     20  4     CRC-32 of header and weights (u32 LE)
 //!     24  H     header: UTF-8 JSON, the architecture and its config, plus provenance
-//!   24+H  W     weights: burnpack, stored in half precision (f16)
+//!   24+H  W     weights: every tensor by name, weight matrices as f16 or as 8-bit integers
+//!               with a scale per output unit (see [`weights`])
 //! ```
 //!
+//! Version 1 files, whose weights are a burnpack in half precision, still load.
 //! Everything is checked before a single weight is used: magic, version, lengths, checksum,
 //! the header's config (within the supported range), and that the weights fit exactly the
 //! architecture the header names.
+//!
+//! The tensors are named by the architecture's own paths (`encoder.0.weight`, …), not under
+//! the [`Network`] variant's name: the header's `kind` says which variant to build first.
+
+pub mod weights;
 
 use burn::prelude::*;
 use burn::store::{BurnpackStore, HalfPrecisionAdapter, ModuleSnapshot};
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
+pub use weights::WeightEncoding;
+
 use crate::model::{Architecture, Network};
 use crate::util::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMODL";
 /// Version of the layout above; bump it when the layout or the weight naming changes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
+/// The first version: the same preamble and header, weights as a half-precision burnpack.
+const BURNPACK_VERSION: u32 = 1;
 const PREAMBLE_LEN: usize = 24;
 
 /// The JSON header of a model file.
@@ -38,23 +49,12 @@ pub struct Header {
     pub provenance: String,
 }
 
-/// Writes `model` as a model file.
-///
-/// The weights are stored under the architecture's own tensor paths (`encoder.0.weight`, …),
-/// not under the [`Network`] variant's name, so files stay as they were before the enum was a
-/// burn `Module`: the header's `kind` says which variant to build before loading them.
-pub fn save(model: &Network, header: &Header) -> Result<Vec<u8>> {
+/// Writes `model` as a model file, its weight matrices in `encoding`.
+pub fn save(model: &Network, header: &Header, encoding: WeightEncoding) -> Result<Vec<u8>> {
     let header_json = serde_json::to_vec(header)
         .map_err(|e| Error::ModelFile(format!("cannot write the header: {e}")))?;
-    let mut store = BurnpackStore::from_bytes(None).with_to_adapter(HalfPrecisionAdapter::new());
-    match model {
-        Network::Dense(model) => model.save_into(&mut store),
-        Network::Conv(model) => model.save_into(&mut store),
-    }
-    .map_err(|e| Error::ModelFile(format!("cannot pack the weights: {e}")))?;
-    let weights = store
-        .get_bytes()
-        .map_err(|e| Error::ModelFile(format!("cannot pack the weights: {e}")))?;
+    // Skipping the enum's variant name keeps the architecture's own tensor paths.
+    let weights = weights::encode(model.collect(None, None, true), encoding)?;
 
     let mut checked = header_json.clone();
     checked.extend_from_slice(&weights);
@@ -70,31 +70,47 @@ pub fn save(model: &Network, header: &Header) -> Result<Vec<u8>> {
 
 /// Reads only the header, after checking the whole file's integrity.
 pub fn read_header(bytes: &[u8]) -> Result<Header> {
-    split(bytes).map(|(header, _)| header)
+    split(bytes).map(|(_, header, _)| header)
 }
 
-/// Reads a model file into a model on `device`, with the header that describes it.
+/// Reads a model file (either version) into a model on `device`, with the header that
+/// describes it.
 pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
-    let (header, weights) = split(bytes)?;
+    let (version, header, weights) = split(bytes)?;
     let mut model = header.architecture.init(device);
-    let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(weights.to_vec())))
-        .with_from_adapter(HalfPrecisionAdapter::new());
-    let applied = match &mut model {
-        Network::Dense(model) => model.load_from(&mut store),
-        Network::Conv(model) => model.load_from(&mut store),
+    let misfit =
+        |detail: String| Error::ModelFile(format!("weights do not fit the architecture: {detail}"));
+    let result = if version == BURNPACK_VERSION {
+        let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(weights.to_vec())))
+            .with_from_adapter(HalfPrecisionAdapter::new());
+        match &mut model {
+            Network::Dense(model) => model.load_from(&mut store),
+            Network::Conv(model) => model.load_from(&mut store),
+        }
+        .map_err(|e| misfit(e.to_string()))?
+    } else {
+        model.apply(weights::decode(weights)?, None, None, true)
+    };
+    if !result.errors.is_empty() {
+        return Err(misfit(format!("{:?}", result.errors)));
     }
-    .map_err(|e| Error::ModelFile(format!("weights do not fit the architecture: {e}")))?;
-    if !applied.unused.is_empty() {
-        return Err(Error::ModelFile(format!(
-            "weights do not fit the architecture: unexpected tensors {:?}",
-            applied.unused
-        )));
+    if !result.missing.is_empty() {
+        let names: Vec<&str> = result
+            .missing
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .collect();
+        return Err(misfit(format!("missing tensors {names:?}")));
+    }
+    if !result.unused.is_empty() {
+        return Err(misfit(format!("unexpected tensors {:?}", result.unused)));
     }
     Ok((model, header))
 }
 
-/// Checks the preamble, checksum and header; returns the header and the weight bytes.
-fn split(bytes: &[u8]) -> Result<(Header, &[u8])> {
+/// Checks the preamble, checksum and header; returns the version, the header and the weight
+/// bytes.
+fn split(bytes: &[u8]) -> Result<(u32, Header, &[u8])> {
     let fail = |what: String| Err(Error::ModelFile(what));
     if bytes.is_empty() {
         return fail("the file is empty".into());
@@ -107,9 +123,9 @@ fn split(bytes: &[u8]) -> Result<(Header, &[u8])> {
     }
     let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
     let version = word(8);
-    if version != FORMAT_VERSION {
+    if !(BURNPACK_VERSION..=FORMAT_VERSION).contains(&version) {
         return fail(format!(
-            "format version {version} is not supported (this build reads version {FORMAT_VERSION})"
+            "format version {version} is not supported (this build reads versions {BURNPACK_VERSION} to {FORMAT_VERSION})"
         ));
     }
     let (header_len, weights_len) = (word(12) as usize, word(16) as usize);
@@ -136,7 +152,7 @@ fn split(bytes: &[u8]) -> Result<(Header, &[u8])> {
         .architecture
         .validate()
         .map_err(|e| Error::ModelFile(format!("unsupported architecture: {e}")))?;
-    Ok((header, weights))
+    Ok((version, header, weights))
 }
 
 #[cfg(test)]
@@ -157,7 +173,7 @@ mod tests {
             architecture,
             provenance: "unit test".into(),
         };
-        let bytes = save(&model, &header).unwrap();
+        let bytes = save(&model, &header, WeightEncoding::Half).unwrap();
         (model, bytes)
     }
 
@@ -220,14 +236,116 @@ mod tests {
     }
 
     #[test]
-    fn weights_are_stored_in_half_precision() {
-        let (_, bytes) = saved(32);
+    fn weight_matrices_take_two_bytes_in_half_precision_and_one_in_int8() {
+        let architecture = Architecture::Dense(DenseAutoencoderConfig::new(32));
+        let model = architecture.init(&crate::device());
+        let header = Header {
+            architecture,
+            provenance: String::new(),
+        };
         let params = DenseAutoencoderConfig::new(32).parameter_count();
+        let half = save(&model, &header, WeightEncoding::Half).unwrap();
         assert!(
-            bytes.len() < params * 2 + 16 * 1024,
+            half.len() < params * 2 + 32 * 1024,
             "{} bytes for {params} params",
-            bytes.len()
+            half.len()
         );
+        let int8 = save(&model, &header, WeightEncoding::Int8PerUnit).unwrap();
+        // One byte per weight; per output unit a 4-byte scale and a 4-byte bias.
+        assert!(
+            int8.len() < params + 32 * 1024,
+            "{} bytes for {params} params",
+            int8.len()
+        );
+        assert!(int8.len() <= 1_200_000, "the shipped L=32 file's budget");
+    }
+
+    #[test]
+    fn an_int8_file_rebuilds_what_the_saved_model_did() {
+        let device = crate::device();
+        for architecture in [
+            Architecture::Dense(DenseAutoencoderConfig::new(8)),
+            Architecture::Conv(ConvAutoencoderConfig::new(8)),
+        ] {
+            let model = architecture.init(&device);
+            let header = Header {
+                architecture,
+                provenance: String::new(),
+            };
+            let bytes = save(&model, &header, WeightEncoding::Int8PerUnit).unwrap();
+            let (loaded, _) = load(&bytes, &device).unwrap();
+            let input = Tensor::<2>::ones([2, PIXELS], &device) * 0.3;
+            let output = |m: &Network| {
+                m.valid()
+                    .forward(input.clone())
+                    .into_data()
+                    .try_to_vec::<f32>()
+                    .unwrap()
+            };
+            let worst = crate::util::metrics::max_abs_difference(&output(&model), &output(&loaded));
+            assert!(
+                worst < 2e-2,
+                "{:?}: int8 changed an output by {worst}",
+                header.architecture.kind()
+            );
+        }
+    }
+
+    /// A version-1 file, as earlier builds wrote it: the weights as a half-precision burnpack.
+    fn saved_as_version_1(model: &Network, header: &Header) -> Vec<u8> {
+        let mut store =
+            BurnpackStore::from_bytes(None).with_to_adapter(HalfPrecisionAdapter::new());
+        match model {
+            Network::Dense(model) => model.save_into(&mut store),
+            Network::Conv(model) => model.save_into(&mut store),
+        }
+        .unwrap();
+        let weights = store.get_bytes().unwrap();
+        let header_json = serde_json::to_vec(header).unwrap();
+        let mut checked = header_json.clone();
+        checked.extend_from_slice(&weights);
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&BURNPACK_VERSION.to_le_bytes());
+        bytes.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&(weights.len() as u32).to_le_bytes());
+        bytes.extend_from_slice(&crc32fast::hash(&checked).to_le_bytes());
+        bytes.extend_from_slice(&checked);
+        bytes
+    }
+
+    #[test]
+    fn version_1_files_still_load() {
+        let device = crate::device();
+        for architecture in [
+            Architecture::Dense(DenseAutoencoderConfig::new(4)),
+            Architecture::Conv(ConvAutoencoderConfig::new(4)),
+        ] {
+            let model = architecture.init(&device);
+            let header = Header {
+                architecture,
+                provenance: "v1".into(),
+            };
+            let old = saved_as_version_1(&model, &header);
+            let (loaded, read) = load(&old, &device).unwrap();
+            assert_eq!(read, header);
+            assert_outputs_survive_half_precision(&model, &loaded);
+            // Saved again, it is a version-2 file with the same f16 weights.
+            let again = save(&loaded, &read, WeightEncoding::Half).unwrap();
+            assert_eq!(
+                u32::from_le_bytes(again[8..12].try_into().unwrap()),
+                FORMAT_VERSION
+            );
+            let (reloaded, _) = load(&again, &device).unwrap();
+            let input = Tensor::<2>::ones([1, PIXELS], &device) * 0.6;
+            let out = |m: &Network| {
+                m.valid()
+                    .forward(input.clone())
+                    .into_data()
+                    .try_to_vec::<f32>()
+                    .unwrap()
+            };
+            assert_eq!(out(&loaded), out(&reloaded));
+        }
     }
 
     fn error_of(bytes: &[u8]) -> String {
