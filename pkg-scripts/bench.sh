@@ -2,7 +2,8 @@
 # Benchmarks the release build in headless Firefox and headless Chromium and rewrites
 # BENCHMARKS.md: model load, 1-sample reconstruct latency, drawing conversion, batch-64 train
 # step, for both tensor backends (the default build and the other one); training throughput in
-# the page's Worker; wasm and weight sizes; and anomaly detection with every shipped model.
+# the page's Worker; what a cold first visit fetches and how soon it rebuilds a stroke; wasm,
+# weight and data sizes; and anomaly detection with every shipped model.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -49,10 +50,13 @@ run_browser() { # name
 run_browser firefox
 run_browser chromium
 
+say "a cold first visit, 5 loads in each browser"
+"$(need_e2e_python)" pkg-scripts/bench/cold_load.py www "$work/cold-load.json"
+
 say "anomaly detection with every shipped model (native)"
 cargo run --quiet --bin anomaly-report > "$work/anomaly.md"
 
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
-  "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" > BENCHMARKS.md
+  "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" "$work/cold-load.json" > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
 cat BENCHMARKS.md

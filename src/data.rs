@@ -133,6 +133,19 @@ impl Dataset {
         Ok(dataset)
     }
 
+    /// Reads and parses the data file at `path` (native tools and tests); a missing file's
+    /// error names the command that makes it.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read(path: &std::path::Path) -> Result<Self> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::DataFile(format!(
+                "{name}: {e} (make it with pkg-scripts/fetch-data.sh)"
+            ))
+        })?;
+        Self::parse(&bytes, &name)
+    }
+
     /// The file's bytes (see the module docs for the layout), or an error for samples whose
     /// splits neither follow the rule nor are all one split (a joined dataset).
     pub fn to_bytes(&self) -> Result<Vec<u8>> {

@@ -75,6 +75,14 @@ impl Manifest {
             .map_err(|e| Error::InvalidInput(format!("models/manifest.json: {e}")))
     }
 
+    /// Reads and parses the manifest at `path` (native tools).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read(path: &std::path::Path) -> Result<Self> {
+        let json = std::fs::read_to_string(path)
+            .map_err(|e| Error::InvalidInput(format!("{}: {e}", path.display())))?;
+        Self::parse(&json)
+    }
+
     /// The manifest as pretty JSON with a trailing newline.
     pub fn to_json(&self) -> String {
         let mut json = serde_json::to_string_pretty(self).expect("a manifest serialises");

@@ -19,10 +19,8 @@ fn main() -> Result<(), String> {
         .get(1)
         .map_or("www/data/mnist-subset.bin", String::as_str);
     let read = |path: &str| std::fs::read(path).map_err(|e| format!("{path}: {e}"));
-    let manifest =
-        Manifest::parse(&String::from_utf8(read(manifest_path)?).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-    let dataset = Dataset::parse(&read(data_path)?, data_path).map_err(|e| e.to_string())?;
+    let manifest = Manifest::read(Path::new(manifest_path)).map_err(|e| e.to_string())?;
+    let dataset = Dataset::read(Path::new(data_path)).map_err(|e| e.to_string())?;
     let models_dir = Path::new(manifest_path).parent().unwrap_or(Path::new("."));
 
     let looser_headers: String = LOOSER_QUANTILES

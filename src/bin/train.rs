@@ -118,14 +118,7 @@ mod cli {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        let bytes = std::fs::read(&args.data).map_err(|e| {
-            format!(
-                "{}: {e} (run pkg-scripts/fetch-data.sh first)",
-                args.data.display()
-            )
-        })?;
-        let dataset =
-            Dataset::parse(&bytes, &args.data.display().to_string()).map_err(|e| e.to_string())?;
+        let dataset = Dataset::read(&args.data).map_err(|e| e.to_string())?;
 
         let options = TrainingOptions {
             architecture: args.architecture,
