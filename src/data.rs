@@ -25,6 +25,10 @@ use crate::drawing::as_drawn;
 use crate::util::error::{Error, Result};
 use crate::util::image::{PIXELS, SIDE};
 
+/// Where `pkg-scripts/fetch-data.sh` puts the whole subset, relative to the repository: the
+/// native tools' and tests' default.
+pub const SUBSET_PATH: &str = "www/data/mnist-subset.bin";
+
 const MAGIC: &[u8; 8] = b"AEPGMNST";
 const VERSION: u16 = 2;
 /// Versions this build reads: 1 differs only in that its split byte is always 0.

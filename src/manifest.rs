@@ -10,6 +10,9 @@ use crate::training::{RunPlan, TrainingOptions};
 use crate::util::error::{Error, Result};
 use crate::util::metrics::Metrics;
 
+/// Where the manifest lives, relative to the repository: the native tools' default.
+pub const MANIFEST_PATH: &str = "www/models/manifest.json";
+
 /// One shipped model.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,18 +6,14 @@
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> Result<(), String> {
     use autoencoder_playground::analysis::anomaly::{LOOSER_QUANTILES, evaluate_detector};
-    use autoencoder_playground::data::Dataset;
+    use autoencoder_playground::data::{Dataset, SUBSET_PATH};
     use autoencoder_playground::inference::InferenceModel;
-    use autoencoder_playground::manifest::Manifest;
+    use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest};
     use std::path::Path;
 
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let manifest_path = args
-        .first()
-        .map_or("www/models/manifest.json", String::as_str);
-    let data_path = args
-        .get(1)
-        .map_or("www/data/mnist-subset.bin", String::as_str);
+    let manifest_path = args.first().map_or(MANIFEST_PATH, String::as_str);
+    let data_path = args.get(1).map_or(SUBSET_PATH, String::as_str);
     let read = |path: &str| std::fs::read(path).map_err(|e| format!("{path}: {e}"));
     let manifest = Manifest::read(Path::new(manifest_path)).map_err(|e| e.to_string())?;
     let dataset = Dataset::read(Path::new(data_path)).map_err(|e| e.to_string())?;

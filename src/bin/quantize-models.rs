@@ -6,20 +6,16 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> Result<(), String> {
-    use autoencoder_playground::data::{Dataset, Split};
+    use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
     use autoencoder_playground::inference::InferenceModel;
-    use autoencoder_playground::manifest::Manifest;
+    use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest};
     use autoencoder_playground::model_file::{self, WeightEncoding};
     use autoencoder_playground::training::evaluate;
     use std::path::Path;
 
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let manifest_path = args
-        .first()
-        .map_or("www/models/manifest.json", String::as_str);
-    let data_path = args
-        .get(1)
-        .map_or("www/data/mnist-subset.bin", String::as_str);
+    let manifest_path = args.first().map_or(MANIFEST_PATH, String::as_str);
+    let data_path = args.get(1).map_or(SUBSET_PATH, String::as_str);
     let read = |path: &str| std::fs::read(path).map_err(|e| format!("{path}: {e}"));
     let mut manifest = Manifest::read(Path::new(manifest_path)).map_err(|e| e.to_string())?;
     let dataset = Dataset::read(Path::new(data_path)).map_err(|e| e.to_string())?;

