@@ -160,6 +160,7 @@ mod tests {
     use super::*;
     use crate::model::{ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig};
     use crate::util::image::PIXELS;
+    use crate::util::metrics::max_abs_difference;
 
     fn saved(latent: usize) -> (Network, Vec<u8>) {
         saved_as(Architecture::Dense(
@@ -192,23 +193,20 @@ mod tests {
         assert_outputs_survive_half_precision(&model, &loaded);
     }
 
+    /// The model's outputs (dropout off) for two images of a constant grey `level`.
+    fn outputs(model: &Network, level: f32) -> Vec<f32> {
+        let input = Tensor::<2>::ones([2, PIXELS], &crate::device()) * level;
+        model
+            .valid()
+            .forward(input)
+            .into_data()
+            .try_to_vec::<f32>()
+            .unwrap()
+    }
+
     /// The reloaded model computes what the saved one did, up to f16 rounding of the weights.
     fn assert_outputs_survive_half_precision(saved: &Network, loaded: &Network) {
-        let input = Tensor::<2>::ones([2, PIXELS], &crate::device()) * 0.3;
-        let output = |model: &Network| {
-            model
-                .valid()
-                .forward(input.clone())
-                .into_data()
-                .try_to_vec::<f32>()
-                .unwrap()
-        };
-        let (before, after) = (output(saved), output(loaded));
-        let worst = before
-            .iter()
-            .zip(&after)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0.0, f32::max);
+        let worst = max_abs_difference(&outputs(saved, 0.3), &outputs(loaded, 0.3));
         assert!(worst < 2e-3, "f16 storage changed an output by {worst}");
     }
 
@@ -274,15 +272,7 @@ mod tests {
             };
             let bytes = save(&model, &header, WeightEncoding::Int8PerUnit).unwrap();
             let (loaded, _) = load(&bytes, &device).unwrap();
-            let input = Tensor::<2>::ones([2, PIXELS], &device) * 0.3;
-            let output = |m: &Network| {
-                m.valid()
-                    .forward(input.clone())
-                    .into_data()
-                    .try_to_vec::<f32>()
-                    .unwrap()
-            };
-            let worst = crate::util::metrics::max_abs_difference(&output(&model), &output(&loaded));
+            let worst = max_abs_difference(&outputs(&model, 0.3), &outputs(&loaded, 0.3));
             assert!(
                 worst < 2e-2,
                 "{:?}: int8 changed an output by {worst}",
@@ -336,15 +326,7 @@ mod tests {
                 FORMAT_VERSION
             );
             let (reloaded, _) = load(&again, &device).unwrap();
-            let input = Tensor::<2>::ones([1, PIXELS], &device) * 0.6;
-            let out = |m: &Network| {
-                m.valid()
-                    .forward(input.clone())
-                    .into_data()
-                    .try_to_vec::<f32>()
-                    .unwrap()
-            };
-            assert_eq!(out(&loaded), out(&reloaded));
+            assert_eq!(outputs(&loaded, 0.6), outputs(&reloaded, 0.6));
         }
     }
 
