@@ -12,8 +12,11 @@ need_test_tools
 e2e_python=$(need_e2e_python)
 "$ROOT/pkg-scripts/fetch-data.sh"
 
-say "native tests"
+say "native tests (training build)"
 cargo test --all-targets
+
+say "native tests of the inference build (no burn)"
+cargo test --lib --no-default-features
 
 say "type-checking the other tensor backend (burn-ndarray) for wasm32"
 cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-ndarray

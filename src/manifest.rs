@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::ArchitectureKind;
+use crate::architecture::ArchitectureKind;
 use crate::training::{RunPlan, TrainingOptions};
 use crate::util::error::{Error, Result};
 use crate::util::metrics::Metrics;
@@ -37,11 +37,14 @@ pub struct ModelEntry {
     pub training: TrainingRecord,
     /// Quality on the fixed test split, of the file as shipped.
     pub test: Metrics,
-    /// The same weights' quality before their 8-bit quantisation (in f16 for the models
-    /// re-saved from version-1 files, in f32 for models trained since), so that what the
-    /// smaller file costs is on record.
+    /// The same weights' quality before their quantisation (in f16 for the models re-saved
+    /// from version-1 files, in f32 for models trained since), so that what the smaller file
+    /// costs is on record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unquantized_test: Option<Metrics>,
+    /// Bits per weight of the file's weight matrices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight_bits: Option<u8>,
     /// The command that made the file.
     pub command: String,
 }
@@ -146,6 +149,7 @@ mod tests {
                 psnr: 10.0,
             },
             unquantized_test: None,
+            weight_bits: None,
             command: String::new(),
         }
     }

@@ -15,14 +15,14 @@ mod cli {
     use std::path::PathBuf;
     use std::time::Instant;
 
+    use autoencoder_playground::architecture::ArchitectureKind;
     use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
-    use autoencoder_playground::inference::InferenceModel;
     use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest, ModelEntry, TrainingRecord};
-    use autoencoder_playground::model::ArchitectureKind;
-    use autoencoder_playground::model_file::WeightEncoding;
+    use autoencoder_playground::model_file;
+    use autoencoder_playground::quantization;
     use autoencoder_playground::training::plan::DEFAULT_OUTLIER_MARGIN;
     use autoencoder_playground::training::{
-        Objective, RunPlan, Schedule, TrainingOptions, TrainingRun, evaluate,
+        Objective, RunPlan, Schedule, TrainingOptions, TrainingRun,
     };
     use clap::Parser;
     use indicatif::{ProgressBar, ProgressStyle};
@@ -146,6 +146,7 @@ mod cli {
             drawn_share: args.drawn_share,
         };
         let test_images = dataset.images(&dataset.indices(Split::Test));
+        let train_images = dataset.images(&dataset.indices(Split::Train));
         let mut run =
             TrainingRun::new(dataset, options.clone(), plan.clone()).map_err(|e| e.to_string())?;
         println!(
@@ -201,18 +202,25 @@ mod cli {
         let Some(out) = &args.out else {
             return Ok(());
         };
-        // Shipped files keep 8-bit weights; what that costs is measured on the file itself.
-        let file = run
-            .save(&command, WeightEncoding::Int8PerUnit)
-            .map_err(|e| e.to_string())?;
+        // Shipped files keep as few bits per weight as hold the test MSE (GPTQ, calibrated on
+        // the training digits); what that costs is measured on the file itself.
+        let (shipped, float_metrics) = quantization::ship(
+            &run.trainer().header(&command),
+            model_file::tensors_of(&run.trainer().inference_model()).map_err(|e| e.to_string())?,
+            &train_images,
+            &test_images,
+        )
+        .map_err(|e| e.to_string())?;
+        let file = shipped.bytes;
         std::fs::write(out, &file).map_err(|e| format!("{}: {e}", out.display()))?;
-        let shipped = InferenceModel::load(&file).map_err(|e| e.to_string())?;
-        let file_metrics = evaluate(shipped.network(), &test_images);
+        let file_metrics = shipped.test;
         println!(
-            "wrote {} ({} bytes, 8-bit weights): test MSE {:.5} (unquantised {:.5})",
+            "wrote {} ({} bytes, {}-bit weights): test MSE {:.5} (unquantised {:.5}; burn's {:.5})",
             out.display(),
             file.len(),
+            shipped.bits,
             file_metrics.mse,
+            float_metrics.mse,
             test_metrics.mse
         );
 
@@ -242,7 +250,8 @@ mod cli {
                 train_samples: run.train_digits(),
             },
             test: file_metrics,
-            unquantized_test: Some(test_metrics),
+            unquantized_test: Some(float_metrics),
+            weight_bits: Some(shipped.bits),
             command,
         });
         if args.latent_size_study {

@@ -1,90 +1,60 @@
-//! A plain-Rust copy of a trained [`DenseAutoencoder`] for one image at a time.
+//! The course note's dense autoencoder on plain arrays, for one image at a time.
 //!
 //! For a single image, burn's per-operation overhead (dispatch, allocation, a tensor per
-//! intermediate result) costs more than the arithmetic. This copy holds the same weights as
-//! plain arrays, made once at load time, and runs the same layers as `x·W + b` loops that the
-//! compiler vectorises (wasm SIMD in the browser). It skips the zero pixels that make up most
-//! of a digit, which cuts the largest layer's work about five-fold. burn stays the one
-//! definition of the model: this copy is built from its weights, and the shipped-models test
-//! checks it against burn's forward pass on every shipped model.
+//! intermediate result) costs more than the arithmetic; and the page's inference module has no
+//! burn at all. burn stays the one definition of the model (`model::dense`): this copy runs the
+//! same layers on the weights of a model file, and the tests check it against burn's forward
+//! pass, here on random networks and on every shipped model.
 
-use burn::tensor::TensorData;
-
-use crate::model::DenseAutoencoder;
-use crate::util::error::{Error, Result};
-
-/// One Dense layer: `weights` is `[inputs][outputs]`, row-major, as burn stores it.
-#[derive(Debug, Clone)]
-struct Layer {
-    inputs: usize,
-    outputs: usize,
-    weights: Vec<f32>,
-    bias: Vec<f32>,
-}
-
-impl Layer {
-    /// `bias + input · weights`. Rows for zero inputs are skipped, and the rest are taken four
-    /// at a time so that each pass over the output reads and writes it once for four rows; the
-    /// inner loops run over contiguous memory and vectorise.
-    fn forward(&self, input: &[f32]) -> Vec<f32> {
-        debug_assert_eq!(input.len(), self.inputs);
-        let rows: Vec<(f32, &[f32])> = input
-            .iter()
-            .zip(self.weights.chunks_exact(self.outputs))
-            .filter(|(x, _)| **x != 0.0)
-            .map(|(&x, row)| (x, row))
-            .collect();
-        let mut output = self.bias.clone();
-        let mut quads = rows.chunks_exact(4);
-        for quad in &mut quads {
-            let [(a, ra), (b, rb), (c, rc), (d, rd)] = [quad[0], quad[1], quad[2], quad[3]];
-            // Equal lengths up front let the compiler drop the bounds checks and vectorise.
-            let n = output.len();
-            let (ra, rb, rc, rd) = (&ra[..n], &rb[..n], &rc[..n], &rd[..n]);
-            for (o, y) in output.iter_mut().enumerate() {
-                *y += a * ra[o] + b * rb[o] + c * rc[o] + d * rd[o];
-            }
-        }
-        for &(x, row) in quads.remainder() {
-            for (y, &w) in output.iter_mut().zip(row) {
-                *y += x * w;
-            }
-        }
-        output
-    }
-}
+use super::layers::{Dense, leaky_relu, sigmoid};
+use crate::architecture::DenseAutoencoderConfig;
+use crate::model_file::ModelFile;
+use crate::util::error::Result;
 
 /// The inference copy: dropout off, the same activations as the burn model.
 #[derive(Debug, Clone)]
 pub struct DenseInference {
-    encoder: Vec<Layer>,
-    decoder: Vec<Layer>,
+    encoder: Vec<Dense>,
+    decoder: Vec<Dense>,
     slope: f32,
 }
 
 impl DenseInference {
-    /// Copies the weights out of `model`.
-    pub fn from_model(model: &DenseAutoencoder) -> Result<Self> {
-        Ok(Self {
-            encoder: copy_layers(model.encoder_layers())?,
-            decoder: copy_layers(model.decoder_layers())?,
-            slope: model.leaky_slope() as f32,
+    /// The network `config` describes, with the weights of `file`.
+    pub fn read(config: &DenseAutoencoderConfig, file: &ModelFile) -> Result<Self> {
+        let stack = |part: &str, widths: Vec<usize>| -> Result<Vec<Dense>> {
+            widths
+                .windows(2)
+                .enumerate()
+                .map(|(index, pair)| {
+                    Dense::read(file, &format!("{part}.{index}"), pair[0], pair[1])
+                })
+                .collect()
+        };
+        let names: Vec<String> = [
+            ("encoder", config.encoder_widths()),
+            ("decoder", config.decoder_widths()),
+        ]
+        .iter()
+        .flat_map(|(part, widths)| {
+            (0..widths.len() - 1)
+                .flat_map(move |index| Dense::tensor_names(&format!("{part}.{index}")))
         })
-    }
-
-    fn leaky_relu(&self, mut values: Vec<f32>) -> Vec<f32> {
-        for v in &mut values {
-            if *v < 0.0 {
-                *v *= self.slope;
-            }
-        }
-        values
+        .collect();
+        file.check_no_others(&names)?;
+        Ok(Self {
+            encoder: stack("encoder", config.encoder_widths())?,
+            decoder: stack("decoder", config.decoder_widths())?,
+            slope: config.leaky_slope as f32,
+        })
     }
 
     /// 784 pixels → L code values (inputs are checked by the caller).
     pub fn encode(&self, image: &[f32]) -> Vec<f32> {
         self.encoder.iter().fold(image.to_vec(), |x, layer| {
-            self.leaky_relu(layer.forward(&x))
+            let mut y = layer.forward(&x);
+            leaky_relu(&mut y, self.slope);
+            y
         })
     }
 
@@ -95,37 +65,36 @@ impl DenseInference {
         for (index, layer) in self.decoder.iter().enumerate() {
             x = layer.forward(&x);
             if index < last {
-                x = self.leaky_relu(x);
+                leaky_relu(&mut x, self.slope);
             }
         }
-        for v in &mut x {
-            *v = 1.0 / (1.0 + (-*v).exp());
-        }
+        sigmoid(&mut x);
         x
     }
-}
 
-/// Plain-array copies of burn's Dense layers.
-fn copy_layers(layers: &[burn::nn::Linear]) -> Result<Vec<Layer>> {
-    let to_vec = |what: &str, data: TensorData| -> Result<Vec<f32>> {
-        data.convert::<f32>().try_into_vec::<f32>().map_err(|e| {
-            Error::ModelFile(format!("cannot read the {what} as 32-bit floats: {e:?}"))
-        })
-    };
-    layers
-        .iter()
-        .map(|layer| {
-            let [inputs, outputs] = layer.weight.dims();
-            let bias = match &layer.bias {
-                Some(bias) => to_vec("biases", bias.val().into_data())?,
-                None => vec![0.0; outputs],
-            };
-            Ok(Layer {
-                inputs,
-                outputs,
-                weights: to_vec("weights", layer.weight.val().into_data())?,
-                bias,
-            })
-        })
-        .collect()
+    /// Every Dense layer in order, input to output, with its path in the model file and
+    /// whether LeakyReLU follows it (all but the last; the last is followed by the sigmoid).
+    #[cfg(feature = "training")]
+    pub(crate) fn layers(&self) -> Vec<(String, &Dense, bool)> {
+        let last = self.encoder.len() + self.decoder.len() - 1;
+        self.encoder
+            .iter()
+            .enumerate()
+            .map(|(index, layer)| (format!("encoder.{index}"), layer))
+            .chain(
+                self.decoder
+                    .iter()
+                    .enumerate()
+                    .map(|(index, layer)| (format!("decoder.{index}"), layer)),
+            )
+            .enumerate()
+            .map(|(position, (path, layer))| (path, layer, position < last))
+            .collect()
+    }
+
+    /// LeakyReLU's slope for negative inputs.
+    #[cfg(feature = "training")]
+    pub(crate) fn slope(&self) -> f32 {
+        self.slope
+    }
 }

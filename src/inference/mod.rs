@@ -1,29 +1,35 @@
-//! A loaded model ready for single images. For the dense network an inference copy of the
-//! weights (plain arrays, dropout off, see [`DenseInference`]) is made once at load time and
-//! reused by every call; the convolutional network runs through burn.
+//! A loaded model for one image at a time, on plain arrays: the inference copy of each
+//! architecture ([`DenseInference`], [`ConvInference`]) runs the layers burn defines on the
+//! weights of a model file, without burn, so that the page's inference module can leave burn's
+//! training stack out. The tests check each copy against burn's forward pass.
 
+mod conv;
 mod dense;
+pub(crate) mod layers;
 
-use burn::prelude::*;
-
+pub use conv::{ConvInference, ConvStages};
 pub use dense::DenseInference;
 
-use crate::model::{Network, images_tensor};
-use crate::model_file::{self, Header};
+use crate::architecture::Architecture;
+use crate::model_file::{self, Header, ModelFile, NamedTensor};
 use crate::util::error::{Error, Result, check_exact, check_image, check_pixel_range, check_rows};
 use crate::util::image::{PIXELS, SIDE};
 use crate::util::metrics::per_image_mse;
 
 /// A model loaded from a model file, for encoding and decoding one image at a time.
 pub struct InferenceModel {
-    model: Network,
-    /// The plain-array copy of a dense network (none for other architectures).
-    fast: Option<DenseInference>,
+    network: Network,
     header: Header,
 }
 
+/// The inference copy of either architecture.
+enum Network {
+    Dense(DenseInference),
+    Conv(ConvInference),
+}
+
 /// One stage's feature maps for one image: `channels` maps of `side × side` values, map after
-/// map, row-major (a code is one "map" of `side = 1`… see [`InferenceModel::feature_maps`]).
+/// map, row-major (a code is one "map" of `side = 0`… see [`InferenceModel::feature_maps`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct FeatureMaps {
     /// What the stage is, for the page ("input", "14×14", "code", …).
@@ -39,22 +45,25 @@ pub struct FeatureMaps {
 impl InferenceModel {
     /// Loads and validates a model file.
     pub fn load(bytes: &[u8]) -> Result<Self> {
-        let device = crate::device();
-        let (model, header) = model_file::load(bytes, &device)?;
-        Self::from_model(model.valid(), header)
+        Self::from_file(model_file::read(bytes)?)
     }
 
-    /// Wraps an already built model (dropout off).
-    pub fn from_model(model: Network, header: Header) -> Result<Self> {
-        let fast = match &model {
-            Network::Dense(dense) => Some(DenseInference::from_model(dense)?),
-            Network::Conv(_) => None,
+    /// The network a model file's header names, with its weights; refuses weights that do not
+    /// fit it exactly.
+    pub fn from_file(file: ModelFile) -> Result<Self> {
+        let network = match &file.header.architecture {
+            Architecture::Dense(config) => Network::Dense(DenseInference::read(config, &file)?),
+            Architecture::Conv(config) => Network::Conv(ConvInference::read(config, &file)?),
         };
         Ok(Self {
-            fast,
-            model,
-            header,
+            network,
+            header: file.header,
         })
+    }
+
+    /// A model from its header and tensors (a network being trained, say).
+    pub fn from_tensors(header: Header, tensors: Vec<NamedTensor>) -> Result<Self> {
+        Self::from_file(ModelFile { header, tensors })
     }
 
     /// The file's header: architecture, config and provenance.
@@ -67,68 +76,71 @@ impl InferenceModel {
         self.header.architecture.latent_size()
     }
 
-    /// The underlying network.
-    pub fn network(&self) -> &Network {
-        &self.model
+    /// The dense inference copy, for tools that work layer by layer (none for other
+    /// architectures).
+    pub fn dense(&self) -> Option<&DenseInference> {
+        match &self.network {
+            Network::Dense(dense) => Some(dense),
+            Network::Conv(_) => None,
+        }
     }
 
     /// 784 pixels in 0…1 → L code values.
     pub fn encode(&self, image: &[f32]) -> Result<Vec<f32>> {
         check_image("image", image)?;
-        Ok(self.encode_checked(image, 1))
+        Ok(self.encode_checked(image))
     }
 
-    /// Codes of `rows` images already checked.
-    fn encode_checked(&self, images: &[f32], rows: usize) -> Vec<f32> {
-        match &self.fast {
-            Some(fast) => images
-                .chunks_exact(PIXELS)
-                .flat_map(|image| fast.encode(image))
-                .collect(),
-            None => {
-                let input = images_tensor(images, rows, &self.model.device());
-                to_vec(self.model.encode(input))
-            }
+    /// The code of an image already checked.
+    fn encode_checked(&self, image: &[f32]) -> Vec<f32> {
+        match &self.network {
+            Network::Dense(dense) => dense.encode(image),
+            Network::Conv(conv) => conv.encode(image),
         }
     }
 
     /// n images (n×784 pixels, row by row) → their n codes (n×L values, row by row).
     pub fn encode_many(&self, images: &[f32]) -> Result<Vec<f32>> {
-        let rows = check_rows("images", images, PIXELS)?;
+        check_rows("images", images, PIXELS)?;
         check_pixel_range("images", images)?;
-        Ok(self.encode_checked(images, rows))
+        Ok(images
+            .chunks_exact(PIXELS)
+            .flat_map(|image| self.encode_checked(image))
+            .collect())
     }
 
     /// L code values → 784 pixels in 0…1.
     pub fn decode(&self, code: &[f32]) -> Result<Vec<f32>> {
         check_exact("latent code", code, self.latent_size())?;
-        Ok(match &self.fast {
-            Some(fast) => fast.decode(code),
-            None => {
-                let codes = Tensor::<2>::from_data(
-                    TensorData::new(code.to_vec(), [1, code.len()]),
-                    &self.model.device(),
-                );
-                to_vec(self.model.decode(codes))
-            }
-        })
+        Ok(self.decode_checked(code))
+    }
+
+    fn decode_checked(&self, code: &[f32]) -> Vec<f32> {
+        match &self.network {
+            Network::Dense(dense) => dense.decode(code),
+            Network::Conv(conv) => conv.decode(code),
+        }
     }
 
     /// 784 pixels → 784 pixels, through the code.
     pub fn reconstruct(&self, image: &[f32]) -> Result<Vec<f32>> {
         check_image("image", image)?;
-        let code = self.encode_checked(image, 1);
-        self.decode(&code)
+        Ok(self.decode_checked(&self.encode_checked(image)))
+    }
+
+    /// n images (n×784 pixels) → their n reconstructions.
+    pub fn reconstruct_many(&self, images: &[f32]) -> Result<Vec<f32>> {
+        check_rows("images", images, PIXELS)?;
+        check_pixel_range("images", images)?;
+        Ok(images
+            .chunks_exact(PIXELS)
+            .flat_map(|image| self.decode_checked(&self.encode_checked(image)))
+            .collect())
     }
 
     /// Each of n images' (n×784 pixels) mean squared reconstruction error: the anomaly score.
     pub fn reconstruction_errors(&self, images: &[f32]) -> Result<Vec<f32>> {
-        check_rows("images", images, PIXELS)?;
-        let outputs = images
-            .chunks_exact(PIXELS)
-            .map(|image| self.reconstruct(image))
-            .collect::<Result<Vec<_>>>()?
-            .concat();
+        let outputs = self.reconstruct_many(images)?;
         Ok(per_image_mse(&outputs, images))
     }
 
@@ -137,68 +149,92 @@ impl InferenceModel {
     /// 14×14 maps and output. The dense network has no spatial maps: an error says so.
     pub fn feature_maps(&self, image: &[f32]) -> Result<Vec<FeatureMaps>> {
         check_image("image", image)?;
-        let Network::Conv(model) = &self.model else {
+        let (Network::Conv(conv), Architecture::Conv(config)) =
+            (&self.network, &self.header.architecture)
+        else {
             return Err(Error::InvalidInput(
                 "feature maps exist only for the convolutional model".into(),
             ));
         };
-        let stages = model.stages(images_tensor(image, 1, &self.model.device()));
-        let maps = |name: &str, tensor: Tensor<4>| {
-            let [_, channels, side, _] = tensor.dims();
-            FeatureMaps {
-                name: name.into(),
-                channels,
-                side,
-                values: to_vec(tensor),
-            }
-        };
-        let image_map = |name: &str, values: Vec<f32>| FeatureMaps {
+        let stages = conv.stages(image);
+        let maps = |name: &str, channels: usize, side: usize, values: Vec<f32>| FeatureMaps {
             name: name.into(),
-            channels: 1,
-            side: SIDE,
+            channels,
+            side,
             values,
         };
+        let (c1, c2) = (config.channels_14, config.channels_7);
+        let (half, quarter) = (SIDE / 2, SIDE / 4);
         Ok(vec![
-            image_map("input 28×28", image.to_vec()),
-            maps("encoder 14×14", stages.down_14),
-            maps("encoder 7×7", stages.down_7),
-            FeatureMaps {
-                name: format!("code ({})", self.latent_size()),
-                channels: 1,
-                side: 0,
-                values: to_vec(stages.code),
-            },
-            maps("decoder 7×7", stages.up_7),
-            maps("decoder 14×14", stages.up_14),
-            image_map("output 28×28", to_vec(stages.output)),
+            maps("input 28×28", 1, SIDE, image.to_vec()),
+            maps("encoder 14×14", c1, half, stages.down_14),
+            maps("encoder 7×7", c2, quarter, stages.down_7),
+            maps(&format!("code ({})", self.latent_size()), 1, 0, stages.code),
+            maps("decoder 7×7", c2, quarter, stages.up_7),
+            maps("decoder 14×14", c1, half, stages.up_14),
+            maps("output 28×28", 1, SIDE, stages.output),
         ])
     }
-}
-
-fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
-    tensor
-        .into_data()
-        .try_to_vec::<f32>()
-        .expect("the model computes in f32")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Architecture, ConvAutoencoderConfig, DenseAutoencoderConfig};
-    use crate::util::metrics::max_abs_difference;
+    use crate::architecture::{ConvAutoencoderConfig, DenseAutoencoderConfig};
 
-    fn tiny_model() -> InferenceModel {
-        model_of(Architecture::Dense(DenseAutoencoderConfig::new(3)))
-    }
-
-    fn model_of(architecture: Architecture) -> InferenceModel {
-        let model = architecture.init(&crate::device()).valid();
+    /// A network of `architecture` with small deterministic weights, without burn.
+    fn plain_model(architecture: Architecture) -> InferenceModel {
+        let mut tensors = Vec::new();
+        let mut add = |name: String, dims: Vec<usize>| {
+            let count: usize = dims.iter().product();
+            let values = (0..count)
+                .map(|i| (((i * 7919 + name.len() * 31) % 97) as f32 - 48.0) / 480.0)
+                .collect();
+            tensors.push(NamedTensor::float(name, dims, values));
+        };
+        match &architecture {
+            Architecture::Dense(config) => {
+                for (part, widths) in [
+                    ("encoder", config.encoder_widths()),
+                    ("decoder", config.decoder_widths()),
+                ] {
+                    for (index, pair) in widths.windows(2).enumerate() {
+                        add(format!("{part}.{index}.weight"), vec![pair[0], pair[1]]);
+                        add(format!("{part}.{index}.bias"), vec![pair[1]]);
+                    }
+                }
+            }
+            Architecture::Conv(config) => {
+                let (c1, c2, flat, l) = (
+                    config.channels_14,
+                    config.channels_7,
+                    config.flat_size(),
+                    config.latent_size,
+                );
+                for (path, inputs, outputs) in [
+                    ("down_14", 1, c1),
+                    ("down_7", c1, c2),
+                    ("up_14", c2, c1),
+                    ("up_28", c1, 1),
+                ] {
+                    add(format!("{path}.weight"), vec![outputs, inputs, 3, 3]);
+                    add(format!("{path}.bias"), vec![outputs]);
+                }
+                for (path, inputs, outputs) in [("to_code", flat, l), ("from_code", l, flat)] {
+                    add(format!("{path}.weight"), vec![inputs, outputs]);
+                    add(format!("{path}.bias"), vec![outputs]);
+                }
+            }
+        }
         let header = Header {
             architecture,
             provenance: String::new(),
         };
-        InferenceModel::from_model(model, header).unwrap()
+        InferenceModel::from_tensors(header, tensors).unwrap()
+    }
+
+    fn tiny_model() -> InferenceModel {
+        plain_model(Architecture::Dense(DenseAutoencoderConfig::new(3)))
     }
 
     #[test]
@@ -232,40 +268,58 @@ mod tests {
     }
 
     #[test]
-    fn the_inference_copy_matches_the_burn_model() {
-        // Mostly paper, some ink (the copy skips zero pixels, burn does not), on models of
-        // several widths; the shipped-models test does the same for every shipped file.
-        let images: Vec<Vec<f32>> = (0..3)
-            .map(|k| {
-                (0..PIXELS)
-                    .map(|i| {
-                        if (i + k) % 5 == 0 {
-                            ((i * (k + 1)) % 11) as f32 / 10.0
-                        } else {
-                            0.0
-                        }
-                    })
-                    .collect()
+    fn weights_that_do_not_fit_the_header_are_refused() {
+        let model = tiny_model();
+        let fitting = |mut tensors: Vec<NamedTensor>, edit: &dyn Fn(&mut Vec<NamedTensor>)| {
+            edit(&mut tensors);
+            let header = model.header().clone();
+            match InferenceModel::from_tensors(header, tensors) {
+                Ok(_) => panic!("weights that do not fit were taken"),
+                Err(e) => e.to_string(),
+            }
+        };
+        let tensors = dense_tensors(3);
+        assert!(
+            fitting(tensors.clone(), &|t| {
+                t.remove(0);
             })
-            .collect();
-        for latent in [2, 3, 16] {
-            let model = model_of(Architecture::Dense(DenseAutoencoderConfig::new(latent)));
-            for image in &images {
-                let input = images_tensor(image, 1, &crate::device());
-                let burn_code = to_vec(model.network().encode(input.clone()));
-                let burn_image = to_vec(model.network().forward(input));
-                let code = model.encode(image).unwrap();
-                assert!(
-                    max_abs_difference(&code, &burn_code) < 1e-5,
-                    "L={latent}: codes"
-                );
-                let image = model.reconstruct(image).unwrap();
-                assert!(
-                    max_abs_difference(&image, &burn_image) < 1e-5,
-                    "L={latent}: images"
-                );
+            .contains("missing tensor encoder.0.weight")
+        );
+        assert!(
+            fitting(tensors.clone(), &|t| t[0].dims = vec![784, 511])
+                .contains("encoder.0.weight is [784, 511]")
+        );
+        assert!(
+            fitting(tensors, &|t| t.push(NamedTensor::float(
+                "extra",
+                vec![1],
+                vec![0.0]
+            )))
+            .contains("unexpected tensors [\"extra\"]")
+        );
+    }
+
+    fn dense_tensors(latent: usize) -> Vec<NamedTensor> {
+        let config = DenseAutoencoderConfig::new(latent);
+        let mut tensors = Vec::new();
+        for (part, widths) in [
+            ("encoder", config.encoder_widths()),
+            ("decoder", config.decoder_widths()),
+        ] {
+            for (index, pair) in widths.windows(2).enumerate() {
+                tensors.push(NamedTensor::float(
+                    format!("{part}.{index}.weight"),
+                    vec![pair[0], pair[1]],
+                    vec![0.01; pair[0] * pair[1]],
+                ));
+                tensors.push(NamedTensor::float(
+                    format!("{part}.{index}.bias"),
+                    vec![pair[1]],
+                    vec![0.0; pair[1]],
+                ));
             }
         }
+        tensors
     }
 
     #[test]
@@ -288,7 +342,7 @@ mod tests {
 
     #[test]
     fn the_conv_model_gives_its_feature_maps_and_the_dense_one_says_it_has_none() {
-        let conv = model_of(Architecture::Conv(ConvAutoencoderConfig::new(4)));
+        let conv = plain_model(Architecture::Conv(ConvAutoencoderConfig::new(4)));
         let image: Vec<f32> = (0..PIXELS).map(|i| (i % 9) as f32 / 9.0).collect();
         let stages = conv.feature_maps(&image).unwrap();
         let shapes: Vec<(usize, usize)> = stages.iter().map(|s| (s.channels, s.side)).collect();
@@ -304,9 +358,16 @@ mod tests {
                 (1, 28)
             ]
         );
+        for stage in &stages {
+            let expected = if stage.side == 0 {
+                4
+            } else {
+                stage.channels * stage.side * stage.side
+            };
+            assert_eq!(stage.values.len(), expected, "{}", stage.name);
+        }
         assert_eq!(stages[3].values, conv.encode(&image).unwrap());
-        let direct = conv.reconstruct(&image).unwrap();
-        assert!(max_abs_difference(&stages[6].values, &direct) < 1e-5);
+        assert_eq!(stages[6].values, conv.reconstruct(&image).unwrap());
         assert_eq!(conv.decode(&[0.5; 4]).unwrap().len(), PIXELS);
         assert_eq!(
             conv.encode_many(&[image.clone(), image.clone()].concat())
@@ -321,5 +382,70 @@ mod tests {
                 .to_string()
                 .contains("convolutional")
         );
+    }
+}
+
+/// The inference copies against burn's forward pass (the shipped-models test does the same for
+/// every shipped file).
+#[cfg(all(test, feature = "training"))]
+mod against_burn {
+    use burn::prelude::*;
+
+    use super::*;
+    use crate::architecture::{ConvAutoencoderConfig, DenseAutoencoderConfig};
+    use crate::model::images_tensor;
+    use crate::util::metrics::max_abs_difference;
+
+    fn to_vec<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
+        tensor.into_data().try_to_vec::<f32>().unwrap()
+    }
+
+    #[test]
+    fn each_inference_copy_computes_what_burn_computes() {
+        // Mostly paper, some ink (the dense copy skips zero pixels, burn does not).
+        let images: Vec<Vec<f32>> = (0..3)
+            .map(|k| {
+                (0..PIXELS)
+                    .map(|i| {
+                        if (i + k) % 5 == 0 {
+                            ((i * (k + 1)) % 11) as f32 / 10.0
+                        } else {
+                            0.0
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let device = crate::device();
+        for architecture in [
+            Architecture::Dense(DenseAutoencoderConfig::new(2)),
+            Architecture::Dense(DenseAutoencoderConfig::new(16)),
+            Architecture::Conv(ConvAutoencoderConfig::new(3)),
+            Architecture::Conv(ConvAutoencoderConfig::new(8).with_channels_7(5)),
+        ] {
+            let network = architecture.init(&device).valid();
+            let header = Header {
+                architecture: architecture.clone(),
+                provenance: String::new(),
+            };
+            let model =
+                InferenceModel::from_tensors(header, model_file::tensors_of(&network).unwrap())
+                    .unwrap();
+            for image in &images {
+                let input = images_tensor(image, 1, &device);
+                let burn_code = to_vec(network.encode(input.clone()));
+                let burn_image = to_vec(network.forward(input));
+                let code = model.encode(image).unwrap();
+                assert!(
+                    max_abs_difference(&code, &burn_code) < 1e-5,
+                    "{architecture:?}: codes"
+                );
+                let image = model.reconstruct(image).unwrap();
+                assert!(
+                    max_abs_difference(&image, &burn_image) < 1e-5,
+                    "{architecture:?}: images"
+                );
+            }
+        }
     }
 }

@@ -18,70 +18,11 @@ use burn::nn::{LeakyRelu, LeakyReluConfig, Linear, LinearConfig, PaddingConfig2d
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
-use super::KERAS_LEAKY_SLOPE;
-use crate::util::error::Error;
+use crate::architecture::ConvAutoencoderConfig;
+use crate::architecture::conv::QUARTER;
 use crate::util::image::{PIXELS, SIDE};
 
-/// Side of the feature maps after one and after two downsamplings.
-const HALF: usize = SIDE / 2;
-const QUARTER: usize = SIDE / 4;
-
-/// Architecture of a [`ConvAutoencoder`]. Everything needed to rebuild it from a model file.
-#[derive(Config, Debug, PartialEq)]
-pub struct ConvAutoencoderConfig {
-    /// Width of the bottleneck code (L).
-    pub latent_size: usize,
-    /// Channels of the 14×14 feature maps.
-    #[config(default = 16)]
-    pub channels_14: usize,
-    /// Channels of the 7×7 feature maps.
-    #[config(default = 32)]
-    pub channels_7: usize,
-    /// Slope of LeakyReLU for negative inputs.
-    #[config(default = "KERAS_LEAKY_SLOPE")]
-    pub leaky_slope: f64,
-}
-
 impl ConvAutoencoderConfig {
-    /// Rejects configurations the page and the model files do not support.
-    pub fn validate(&self) -> crate::Result<()> {
-        super::validate_common(self.latent_size, self.leaky_slope)?;
-        if !(1..=64).contains(&self.channels_14) || !(1..=64).contains(&self.channels_7) {
-            return Err(Error::InvalidOptions(format!(
-                "feature-map channels {} and {} must each be 1…64",
-                self.channels_14, self.channels_7
-            )));
-        }
-        Ok(())
-    }
-
-    /// Numbers per image at each stage: 784, C1·14², C2·7², L, C2·7², C1·14², 784.
-    pub fn stage_sizes(&self) -> Vec<usize> {
-        let small = self.channels_7 * QUARTER * QUARTER;
-        let medium = self.channels_14 * HALF * HALF;
-        vec![
-            PIXELS,
-            medium,
-            small,
-            self.latent_size,
-            small,
-            medium,
-            PIXELS,
-        ]
-    }
-
-    /// Number of trainable parameters (weights and biases).
-    pub fn parameter_count(&self) -> usize {
-        let conv = |input: usize, output: usize| input * output * 9 + output;
-        let flat = self.channels_7 * QUARTER * QUARTER;
-        conv(1, self.channels_14)
-            + conv(self.channels_14, self.channels_7)
-            + (flat * self.latent_size + self.latent_size)
-            + (self.latent_size * flat + flat)
-            + conv(self.channels_7, self.channels_14)
-            + conv(self.channels_14, 1)
-    }
-
     /// A freshly initialised model on `device`.
     pub fn init(&self, device: &Device) -> ConvAutoencoder {
         let padded = || PaddingConfig2d::Explicit(1, 1, 1, 1);
@@ -91,7 +32,7 @@ impl ConvAutoencoderConfig {
                 .with_padding(padded())
                 .init(device)
         };
-        let flat = self.channels_7 * QUARTER * QUARTER;
+        let flat = self.flat_size();
         ConvAutoencoder {
             down_14: conv(1, self.channels_14, 2),
             down_7: conv(self.channels_14, self.channels_7, 2),
@@ -243,10 +184,6 @@ mod tests {
         assert_eq!(stages.up_7.dims(), [3, 32, 7, 7]);
         assert_eq!(stages.up_14.dims(), [3, 16, 14, 14]);
         assert_eq!(stages.output.dims(), [3, PIXELS]);
-        assert_eq!(
-            config.stage_sizes(),
-            [784, 16 * 196, 32 * 49, 8, 32 * 49, 16 * 196, 784]
-        );
         assert_eq!(model.latent_size(), 8);
         let output = stages.output.into_data().try_to_vec::<f32>().unwrap();
         assert!(output.iter().all(|v| (0.0..=1.0).contains(v)));
@@ -275,17 +212,5 @@ mod tests {
             3.0, 3.0, 4.0, 4.0,
         ];
         assert_eq!(up, expected);
-    }
-
-    #[test]
-    fn bad_configs_are_refused() {
-        assert!(ConvAutoencoderConfig::new(1).validate().is_err());
-        assert!(
-            ConvAutoencoderConfig::new(8)
-                .with_channels_7(0)
-                .validate()
-                .is_err()
-        );
-        assert!(ConvAutoencoderConfig::new(8).validate().is_ok());
     }
 }

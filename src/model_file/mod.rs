@@ -8,28 +8,29 @@
 //!     16  4     weights length W (u32 LE)
 //!     20  4     CRC-32 of header and weights (u32 LE)
 //!     24  H     header: UTF-8 JSON, the architecture and its config, plus provenance
-//!   24+H  W     weights: every tensor by name, weight matrices as f16 or as 8-bit integers
+//!   24+H  W     weights: every tensor by name, weight matrices as f16 or as b-bit integers
 //!               with a scale per output unit (see [`weights`])
 //! ```
 //!
-//! Version 1 files, whose weights are a burnpack in half precision, still load.
+//! Version 1 files, whose weights are a burnpack in half precision, still load in the training
+//! build (which has burn's reader); the inference build says so instead.
 //! Everything is checked before a single weight is used: magic, version, lengths, checksum,
-//! the header's config (within the supported range), and that the weights fit exactly the
-//! architecture the header names.
+//! the header's config (within the supported range), and, by whoever builds a network from
+//! the tensors, that they fit exactly the architecture the header names.
 //!
-//! The tensors are named by the architecture's own paths (`encoder.0.weight`, …), not under
-//! the [`Network`] variant's name: the header's `kind` says which variant to build first.
+//! The tensors are named by the architecture's own paths (`encoder.0.weight`, …).
 
+#[cfg(feature = "training")]
+mod network;
 pub mod weights;
 
-use burn::prelude::*;
-use burn::store::{BurnpackStore, HalfPrecisionAdapter, ModuleSnapshot};
-use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
-pub use weights::WeightEncoding;
+#[cfg(feature = "training")]
+pub use network::{load, save, tensors_of};
+pub use weights::{NamedTensor, Values, WeightEncoding};
 
-use crate::model::{Architecture, Network};
+use crate::architecture::Architecture;
 use crate::util::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMODL";
@@ -49,12 +50,65 @@ pub struct Header {
     pub provenance: String,
 }
 
-/// Writes `model` as a model file, its weight matrices in `encoding`.
-pub fn save(model: &Network, header: &Header, encoding: WeightEncoding) -> Result<Vec<u8>> {
+/// A model file's contents: its header and its tensors, as f32.
+#[derive(Debug, Clone)]
+pub struct ModelFile {
+    /// What the file says it holds.
+    pub header: Header,
+    /// Every tensor by name.
+    pub tensors: Vec<NamedTensor>,
+}
+
+impl ModelFile {
+    /// The tensor named `name`, with `dims`, or an error that says what does not fit.
+    pub fn tensor(&self, name: &str, dims: &[usize]) -> Result<&[f32]> {
+        let tensor = self
+            .tensors
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| misfit(format!("missing tensor {name}")))?;
+        if tensor.dims != dims {
+            return Err(misfit(format!(
+                "{name} is {:?}, the architecture needs {dims:?}",
+                tensor.dims
+            )));
+        }
+        match &tensor.values {
+            Values::Float(values) => Ok(values),
+            Values::Quantized { .. } => Err(misfit(format!("{name} is still quantised"))),
+        }
+    }
+
+    /// Refuses a file with tensors the architecture does not use; `expected` lists its names.
+    pub fn check_no_others(&self, expected: &[String]) -> Result<()> {
+        let unused: Vec<&str> = self
+            .tensors
+            .iter()
+            .map(|t| t.name.as_str())
+            .filter(|name| !expected.iter().any(|e| e == name))
+            .collect();
+        if unused.is_empty() {
+            Ok(())
+        } else {
+            Err(misfit(format!("unexpected tensors {unused:?}")))
+        }
+    }
+}
+
+/// The error for weights that do not fit the header's architecture.
+pub(crate) fn misfit(detail: String) -> Error {
+    Error::ModelFile(format!("weights do not fit the architecture: {detail}"))
+}
+
+/// Writes `tensors` as a model file described by `header`, float weight matrices in `encoding`.
+pub fn write(
+    header: &Header,
+    tensors: &[NamedTensor],
+    encoding: WeightEncoding,
+) -> Result<Vec<u8>> {
     let header_json = serde_json::to_vec(header)
         .map_err(|e| Error::ModelFile(format!("cannot write the header: {e}")))?;
-    // Skipping the enum's variant name keeps the architecture's own tensor paths.
-    let weights = weights::encode(model.collect(None, None, true), encoding)?;
+    let weights = weights::encode(tensors, encoding)?;
 
     let mut checked = header_json.clone();
     checked.extend_from_slice(&weights);
@@ -73,39 +127,25 @@ pub fn read_header(bytes: &[u8]) -> Result<Header> {
     split(bytes).map(|(_, header, _)| header)
 }
 
-/// Reads a model file (either version) into a model on `device`, with the header that
-/// describes it.
-pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
+/// Reads a model file: its header and every tensor as f32.
+pub fn read(bytes: &[u8]) -> Result<ModelFile> {
     let (version, header, weights) = split(bytes)?;
-    let mut model = header.architecture.init(device);
-    let misfit =
-        |detail: String| Error::ModelFile(format!("weights do not fit the architecture: {detail}"));
-    let result = if version == BURNPACK_VERSION {
-        let mut store = BurnpackStore::from_bytes(Some(Bytes::from_bytes_vec(weights.to_vec())))
-            .with_from_adapter(HalfPrecisionAdapter::new());
-        match &mut model {
-            Network::Dense(model) => model.load_from(&mut store),
-            Network::Conv(model) => model.load_from(&mut store),
-        }
-        .map_err(|e| misfit(e.to_string()))?
+    let tensors = if version == BURNPACK_VERSION {
+        read_burnpack(weights)?
     } else {
-        model.apply(weights::decode(weights)?, None, None, true)
+        weights::decode(weights)?
     };
-    if !result.errors.is_empty() {
-        return Err(misfit(format!("{:?}", result.errors)));
-    }
-    if !result.missing.is_empty() {
-        let names: Vec<&str> = result
-            .missing
-            .iter()
-            .map(|(name, _)| name.as_str())
-            .collect();
-        return Err(misfit(format!("missing tensors {names:?}")));
-    }
-    if !result.unused.is_empty() {
-        return Err(misfit(format!("unexpected tensors {:?}", result.unused)));
-    }
-    Ok((model, header))
+    Ok(ModelFile { header, tensors })
+}
+
+#[cfg(feature = "training")]
+fn read_burnpack(weights: &[u8]) -> Result<Vec<NamedTensor>> {
+    network::read_burnpack(weights)
+}
+
+#[cfg(not(feature = "training"))]
+fn read_burnpack(_: &[u8]) -> Result<Vec<NamedTensor>> {
+    Err(Error::LegacyModelFile)
 }
 
 /// Checks the preamble, checksum and header; returns the version, the header and the weight
@@ -155,12 +195,15 @@ fn split(bytes: &[u8]) -> Result<(u32, Header, &[u8])> {
     Ok((version, header, weights))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "training"))]
 mod tests {
     use super::*;
+    use crate::model::Network;
     use crate::model::{ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig};
     use crate::util::image::PIXELS;
     use crate::util::metrics::max_abs_difference;
+    use burn::prelude::*;
+    use burn::store::{BurnpackStore, HalfPrecisionAdapter, ModuleSnapshot};
 
     fn saved(latent: usize) -> (Network, Vec<u8>) {
         saved_as(Architecture::Dense(
@@ -248,7 +291,7 @@ mod tests {
             "{} bytes for {params} params",
             half.len()
         );
-        let int8 = save(&model, &header, WeightEncoding::Int8PerUnit).unwrap();
+        let int8 = save(&model, &header, WeightEncoding::INT8).unwrap();
         // One byte per weight; per output unit a 4-byte scale and a 4-byte bias.
         assert!(
             int8.len() < params + 32 * 1024,
@@ -270,7 +313,7 @@ mod tests {
                 architecture,
                 provenance: String::new(),
             };
-            let bytes = save(&model, &header, WeightEncoding::Int8PerUnit).unwrap();
+            let bytes = save(&model, &header, WeightEncoding::INT8).unwrap();
             let (loaded, _) = load(&bytes, &device).unwrap();
             let worst = max_abs_difference(&outputs(&model, 0.3), &outputs(&loaded, 0.3));
             assert!(

@@ -8,15 +8,18 @@
 //!   0 = f32     4 bytes per value, little-endian
 //!   1 = f16     2 bytes per value, little-endian
 //!   2 = int8    one f32 scale per output unit, then 1 signed byte per value (value = q · scale)
+//!   3 = packed  u8 bits b (2…8), one f32 scale per output unit, then the values as b-bit
+//!               two's-complement integers, packed least significant bit first
+//!               (⌈count · b / 8⌉ bytes; value = q · scale, |q| ≤ 2^(b−1) − 1)
 //! ```
 //!
-//! The 8-bit encoding is for weight matrices and kernels: symmetric, one scale per output unit
+//! Integer encodings are for weight matrices and kernels: symmetric, one scale per output unit
 //! (a Dense layer's column, `[inputs, outputs]` in burn; a convolution's output channel,
 //! `[out, in, k, k]`), so that each unit keeps its own range. Biases and anything else stay f32.
+//! Encoding 2 is what the first 8-bit files used; this build writes 3 (8-bit is the same bytes
+//! in either).
 
-use burn::store::burn_pack::{DType, Tensor as PackTensor};
-use burn::tensor::Bytes;
-use burn::tensor::f16;
+use half::f16;
 
 use crate::util::error::{Error, Result};
 
@@ -25,60 +28,199 @@ use crate::util::error::{Error, Result};
 pub enum WeightEncoding {
     /// Half precision: within about 1e-3 of the trained weights (the page's own saves).
     Half,
-    /// 8-bit integers with a scale per output unit: half the size of f16 (the shipped models).
-    Int8PerUnit,
+    /// `bits`-bit integers (2…8) with a scale per output unit, each weight rounded to the
+    /// nearest step. The shipped models are quantised with error compensation instead
+    /// (`quantization`), which gives [`Values::Quantized`] tensors directly.
+    PerUnit {
+        /// Bits per weight.
+        bits: u8,
+    },
+}
+
+impl WeightEncoding {
+    /// 8-bit integers with a scale per output unit: half the size of f16.
+    pub const INT8: WeightEncoding = WeightEncoding::PerUnit { bits: 8 };
+}
+
+/// One tensor of a network, by its path in the module (`encoder.0.weight`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NamedTensor {
+    /// burn's path of the parameter.
+    pub name: String,
+    /// Its shape.
+    pub dims: Vec<usize>,
+    /// Its values, as floats or already on an integer grid.
+    pub values: Values,
+}
+
+/// A tensor's values.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Values {
+    /// Plain numbers, row-major.
+    Float(Vec<f32>),
+    /// Integers `codes` of `bits` bits, each times the scale of its output unit.
+    Quantized {
+        /// Bits per value (2…8).
+        bits: u8,
+        /// One scale per output unit (see [`output_axis`]).
+        scales: Vec<f32>,
+        /// One integer per value, row-major, |q| ≤ 2^(bits−1) − 1.
+        codes: Vec<i8>,
+    },
+}
+
+impl NamedTensor {
+    /// A tensor of plain numbers.
+    pub fn float(name: impl Into<String>, dims: Vec<usize>, values: Vec<f32>) -> Self {
+        Self {
+            name: name.into(),
+            dims,
+            values: Values::Float(values),
+        }
+    }
+
+    /// The values as f32, whatever their encoding.
+    pub fn to_f32(&self) -> Vec<f32> {
+        match &self.values {
+            Values::Float(values) => values.clone(),
+            Values::Quantized { scales, codes, .. } => {
+                let unit = unit_of(&self.dims);
+                codes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &q)| q as f32 * scales[unit(i)])
+                    .collect()
+            }
+        }
+    }
+
+    /// The values taken into f32, whatever their encoding.
+    pub fn into_f32(self) -> Vec<f32> {
+        match self.values {
+            Values::Float(values) => values,
+            Values::Quantized { .. } => self.to_f32(),
+        }
+    }
+}
+
+/// Largest integer magnitude of a `bits`-bit symmetric code: 127 for 8 bits, 31 for 6.
+pub fn levels(bits: u8) -> i32 {
+    (1 << (bits - 1)) - 1
+}
+
+/// Bits per weight an integer encoding may use.
+pub const BITS: std::ops::RangeInclusive<u8> = 2..=8;
+
+/// Rounds each value to the nearest step of its output unit's `bits`-bit grid, the unit's
+/// largest magnitude being the grid's end.
+pub fn round_per_unit(values: &[f32], dims: &[usize], bits: u8) -> Values {
+    let scales = unit_scales(values, dims, bits);
+    let unit = unit_of(dims);
+    let top = levels(bits) as f32;
+    let codes = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let scale = scales[unit(i)];
+            if scale > 0.0 {
+                (v / scale).round().clamp(-top, top) as i8
+            } else {
+                0
+            }
+        })
+        .collect();
+    Values::Quantized {
+        bits,
+        scales,
+        codes,
+    }
+}
+
+/// Each output unit's step for a `bits`-bit grid that just covers its largest magnitude.
+pub fn unit_scales(values: &[f32], dims: &[usize], bits: u8) -> Vec<f32> {
+    let unit = unit_of(dims);
+    let mut largest = vec![0.0f32; units_of(dims)];
+    for (i, v) in values.iter().enumerate() {
+        largest[unit(i)] = largest[unit(i)].max(v.abs());
+    }
+    largest.iter().map(|m| m / levels(bits) as f32).collect()
 }
 
 const F32: u8 = 0;
 const F16: u8 = 1;
 const INT8: u8 = 2;
+const PACKED: u8 = 3;
 
-/// The tensors as a weights block, weight matrices in `encoding`.
-pub(super) fn encode(tensors: Vec<PackTensor>, encoding: WeightEncoding) -> Result<Vec<u8>> {
+/// The tensors as a weights block: float weight matrices in `encoding`, quantised ones as they
+/// are, everything else f32.
+pub(super) fn encode(tensors: &[NamedTensor], encoding: WeightEncoding) -> Result<Vec<u8>> {
     let fail = |e: String| Error::ModelFile(format!("cannot pack the weights: {e}"));
     let mut out = Vec::new();
     out.extend_from_slice(&(tensors.len() as u32).to_le_bytes());
     for tensor in tensors {
-        let (name, dtype, shape, _, bytes) =
-            tensor.into_parts().map_err(|e| fail(e.to_string()))?;
-        if dtype != DType::F32 {
-            return Err(fail(format!("{name} is {dtype:?}, not f32")));
-        }
-        let values: Vec<f32> = bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect();
-        let dims = shape.to_vec();
+        let count: usize = tensor.dims.iter().product();
+        let name = &tensor.name;
         out.extend_from_slice(&(name.len() as u16).to_le_bytes());
         out.extend_from_slice(name.as_bytes());
-        out.push(dims.len() as u8);
-        for &dim in &dims {
+        out.push(tensor.dims.len() as u8);
+        for &dim in &tensor.dims {
             out.extend_from_slice(&(dim as u32).to_le_bytes());
         }
-        match (encoding, output_axis(&dims)) {
-            (WeightEncoding::Int8PerUnit, Some(axis)) => {
-                out.push(INT8);
-                write_int8(&mut out, &values, &dims, axis);
+        let matrix = output_axis(&tensor.dims).is_some();
+        let rounded;
+        let values = match (&tensor.values, encoding) {
+            (Values::Float(values), WeightEncoding::PerUnit { bits }) if matrix => {
+                if !BITS.contains(&bits) {
+                    return Err(fail(format!("{bits} bits per weight is outside 2…8")));
+                }
+                rounded = round_per_unit(values, &tensor.dims, bits);
+                &rounded
             }
-            (WeightEncoding::Half, Some(_)) => {
+            (values, _) => values,
+        };
+        match values {
+            Values::Float(values) if values.len() != count => {
+                return Err(fail(format!(
+                    "{name} has {} values for {count}",
+                    values.len()
+                )));
+            }
+            Values::Float(values) if matrix && encoding == WeightEncoding::Half => {
                 out.push(F16);
                 for v in values {
-                    out.extend_from_slice(&f16::from_f32(v).to_le_bytes());
+                    out.extend_from_slice(&f16::from_f32(*v).to_le_bytes());
                 }
             }
-            (_, None) => {
+            Values::Float(values) => {
                 out.push(F32);
                 for v in values {
                     out.extend_from_slice(&v.to_le_bytes());
                 }
+            }
+            Values::Quantized {
+                bits,
+                scales,
+                codes,
+            } => {
+                if !matrix || codes.len() != count || scales.len() != units_of(&tensor.dims) {
+                    return Err(fail(format!(
+                        "{name} is not a well-formed quantised matrix"
+                    )));
+                }
+                out.push(PACKED);
+                out.push(*bits);
+                for scale in scales {
+                    out.extend_from_slice(&scale.to_le_bytes());
+                }
+                write_packed(&mut out, codes, *bits);
             }
         }
     }
     Ok(out)
 }
 
-/// The tensors of a weights block, as f32 tensors ready to apply to a network.
-pub(super) fn decode(block: &[u8]) -> Result<Vec<PackTensor>> {
+/// The tensors of a weights block, as f32.
+pub(super) fn decode(block: &[u8]) -> Result<Vec<NamedTensor>> {
     let mut reader = Reader {
         bytes: block,
         at: 0,
@@ -96,34 +238,59 @@ pub(super) fn decode(block: &[u8]) -> Result<Vec<PackTensor>> {
         let count = dims
             .iter()
             .try_fold(1usize, |n, &d| n.checked_mul(d))
-            .filter(|&n| n <= block.len())
+            .filter(|&n| n <= block.len().saturating_mul(8))
             .ok_or_else(|| corrupt(&format!("{name} claims an impossible shape {dims:?}")))?;
+        let integer = |what: &str| {
+            output_axis(&dims)
+                .map(|_| units_of(&dims))
+                .ok_or_else(|| corrupt(&format!("{name} is {what} but not a weight matrix")))
+        };
         let values = match reader.u8()? {
-            F32 => reader
-                .take(count * 4)?
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                .collect(),
-            F16 => reader
-                .take(count * 2)?
-                .chunks_exact(2)
-                .map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32())
-                .collect(),
+            F32 => Values::Float(
+                reader
+                    .take(count * 4)?
+                    .chunks_exact(4)
+                    .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                    .collect(),
+            ),
+            F16 => Values::Float(
+                reader
+                    .take(count * 2)?
+                    .chunks_exact(2)
+                    .map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32())
+                    .collect(),
+            ),
             INT8 => {
-                let axis = output_axis(&dims)
-                    .ok_or_else(|| corrupt(&format!("{name} is 8-bit but not a weight matrix")))?;
-                read_int8(&mut reader, &dims, axis, count)?
+                let scales = read_scales(&mut reader, integer("8-bit")?)?;
+                let codes = reader.take(count)?.iter().map(|&q| q as i8).collect();
+                Values::Quantized {
+                    bits: 8,
+                    scales,
+                    codes,
+                }
+            }
+            PACKED => {
+                let units = integer("packed")?;
+                let bits = reader.u8()?;
+                if !BITS.contains(&bits) {
+                    return Err(corrupt(&format!("{name} claims {bits} bits per weight")));
+                }
+                let scales = read_scales(&mut reader, units)?;
+                let bytes = reader.take((count * bits as usize).div_ceil(8))?;
+                Values::Quantized {
+                    bits,
+                    scales,
+                    codes: read_packed(bytes, count, bits),
+                }
             }
             other => return Err(corrupt(&format!("{name} has unknown encoding {other}"))),
         };
-        let bytes: Vec<u8> = values.iter().flat_map(|v: &f32| v.to_le_bytes()).collect();
-        tensors.push(PackTensor::new(
-            name,
-            DType::F32,
-            dims,
-            None,
-            Bytes::from_bytes_vec(bytes),
-        ));
+        let tensor = NamedTensor { name, dims, values };
+        let floats = tensor.to_f32();
+        tensors.push(NamedTensor {
+            values: Values::Float(floats),
+            ..tensor
+        });
     }
     if reader.at != block.len() {
         return Err(corrupt("bytes left over after the last tensor"));
@@ -133,7 +300,7 @@ pub(super) fn decode(block: &[u8]) -> Result<Vec<PackTensor>> {
 
 /// The axis whose units get their own scale: a Dense weight's outputs (`[in, out]`), a
 /// convolution kernel's output channels (`[out, in, k, k]`); none for biases.
-fn output_axis(dims: &[usize]) -> Option<usize> {
+pub fn output_axis(dims: &[usize]) -> Option<usize> {
     match dims.len() {
         2 => Some(1),
         4 => Some(0),
@@ -141,55 +308,66 @@ fn output_axis(dims: &[usize]) -> Option<usize> {
     }
 }
 
-/// The stride between consecutive elements along `axis`, and the number of units on it.
-fn unit_of(dims: &[usize], axis: usize) -> impl Fn(usize) -> usize {
-    let stride: usize = dims[axis + 1..].iter().product();
-    let units = dims[axis];
+fn units_of(dims: &[usize]) -> usize {
+    output_axis(dims).map_or(1, |axis| dims[axis])
+}
+
+/// The output unit of each element, by its row-major index.
+fn unit_of(dims: &[usize]) -> impl Fn(usize) -> usize {
+    let (stride, units) = match output_axis(dims) {
+        Some(axis) => (dims[axis + 1..].iter().product(), dims[axis]),
+        None => (1, 1),
+    };
     move |index| (index / stride) % units
 }
 
-fn write_int8(out: &mut Vec<u8>, values: &[f32], dims: &[usize], axis: usize) {
-    let unit = unit_of(dims, axis);
-    let mut largest = vec![0.0f32; dims[axis]];
-    for (i, v) in values.iter().enumerate() {
-        largest[unit(i)] = largest[unit(i)].max(v.abs());
-    }
-    let scales: Vec<f32> = largest.iter().map(|m| m / 127.0).collect();
-    for scale in &scales {
-        out.extend_from_slice(&scale.to_le_bytes());
-    }
-    for (i, v) in values.iter().enumerate() {
-        let scale = scales[unit(i)];
-        let q = if scale > 0.0 {
-            (v / scale).round().clamp(-127.0, 127.0)
-        } else {
-            0.0
-        };
-        out.push(q as i8 as u8);
-    }
-}
-
-fn read_int8(
-    reader: &mut Reader<'_>,
-    dims: &[usize],
-    axis: usize,
-    count: usize,
-) -> Result<Vec<f32>> {
+fn read_scales(reader: &mut Reader<'_>, units: usize) -> Result<Vec<f32>> {
     let scales: Vec<f32> = reader
-        .take(dims[axis] * 4)?
+        .take(units * 4)?
         .chunks_exact(4)
         .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
         .collect();
     if scales.iter().any(|s| !s.is_finite()) {
         return Err(corrupt("a scale is not a finite number"));
     }
-    let unit = unit_of(dims, axis);
-    Ok(reader
-        .take(count)?
-        .iter()
-        .enumerate()
-        .map(|(i, &q)| q as i8 as f32 * scales[unit(i)])
-        .collect())
+    Ok(scales)
+}
+
+fn write_packed(out: &mut Vec<u8>, codes: &[i8], bits: u8) {
+    let mask = (1u32 << bits) - 1;
+    let (mut buffer, mut filled) = (0u32, 0u8);
+    for &q in codes {
+        buffer |= (q as i32 as u32 & mask) << filled;
+        filled += bits;
+        while filled >= 8 {
+            out.push(buffer as u8);
+            buffer >>= 8;
+            filled -= 8;
+        }
+    }
+    if filled > 0 {
+        out.push(buffer as u8);
+    }
+}
+
+fn read_packed(bytes: &[u8], count: usize, bits: u8) -> Vec<i8> {
+    let mask = (1u32 << bits) - 1;
+    let sign = 1u32 << (bits - 1);
+    let mut codes = Vec::with_capacity(count);
+    let (mut buffer, mut filled) = (0u32, 0u8);
+    let mut next = bytes.iter();
+    while codes.len() < count {
+        while filled < bits {
+            buffer |= (*next.next().unwrap_or(&0) as u32) << filled;
+            filled += 8;
+        }
+        let raw = buffer & mask;
+        // Sign-extend the b-bit two's-complement value.
+        codes.push(((raw ^ sign).wrapping_sub(sign)) as i32 as i8);
+        buffer >>= bits;
+        filled -= bits;
+    }
+    codes
 }
 
 fn corrupt(what: &str) -> Error {
@@ -235,24 +413,12 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn tensor(name: &str, dims: Vec<usize>, values: &[f32]) -> PackTensor {
-        let bytes = values.iter().flat_map(|v| v.to_le_bytes()).collect();
-        PackTensor::new(
-            name.into(),
-            DType::F32,
-            dims,
-            None,
-            Bytes::from_bytes_vec(bytes),
-        )
+    fn tensor(name: &str, dims: Vec<usize>, values: &[f32]) -> NamedTensor {
+        NamedTensor::float(name, dims, values.to_vec())
     }
 
-    fn values(tensor: PackTensor) -> Vec<f32> {
-        tensor
-            .into_bytes()
-            .unwrap()
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()
+    fn values(tensor: NamedTensor) -> Vec<f32> {
+        tensor.into_f32()
     }
 
     #[test]
@@ -261,11 +427,11 @@ mod tests {
         let weight = [10.0, 0.01, -5.0, -0.02, 2.5, 0.005];
         let bias = [0.123_456_7, -1.0];
         let block = encode(
-            vec![
+            &[
                 tensor("w", vec![3, 2], &weight),
                 tensor("b", vec![2], &bias),
             ],
-            WeightEncoding::Int8PerUnit,
+            WeightEncoding::INT8,
         )
         .unwrap();
         let mut decoded = decode(&block).unwrap().into_iter();
@@ -280,10 +446,11 @@ mod tests {
             assert!((got - want).abs() <= step / 2.0 + 1e-7, "{got} vs {want}");
         }
         assert_eq!(values(decoded.next().unwrap()), bias, "biases stay exact");
-        // 4 count + per tensor (2 + 1 name + 1 rank + 4·rank + 1 encoding): scales, then values.
+        // 4 count + per tensor (2 + 1 name + 1 rank + 4·rank + 1 encoding): for the matrix the
+        // bit count, scales and values, for the bias its values.
         assert_eq!(
             block.len(),
-            4 + (2 + 1 + 1 + 8 + 1) + 2 * 4 + 6 + (2 + 1 + 1 + 4 + 1) + 2 * 4
+            4 + (2 + 1 + 1 + 8 + 1) + 1 + 2 * 4 + 6 + (2 + 1 + 1 + 4 + 1) + 2 * 4
         );
     }
 
@@ -292,8 +459,8 @@ mod tests {
         // [2 out, 1 in, 1, 2]: channel 0 spans ±1, channel 1 ±100.
         let kernel = [1.0, -0.5, 100.0, 50.0];
         let block = encode(
-            vec![tensor("k", vec![2, 1, 1, 2], &kernel)],
-            WeightEncoding::Int8PerUnit,
+            &[tensor("k", vec![2, 1, 1, 2], &kernel)],
+            WeightEncoding::INT8,
         )
         .unwrap();
         let got = values(decode(&block).unwrap().remove(0));
@@ -304,7 +471,7 @@ mod tests {
     #[test]
     fn half_precision_rounds_weights_to_f16() {
         let weight = [0.1f32, -2.0, 2.5, 1e-3];
-        let block = encode(vec![tensor("w", vec![2, 2], &weight)], WeightEncoding::Half).unwrap();
+        let block = encode(&[tensor("w", vec![2, 2], &weight)], WeightEncoding::Half).unwrap();
         let got = values(decode(&block).unwrap().remove(0));
         for (g, w) in got.iter().zip(weight) {
             assert_eq!(*g, f16::from_f32(w).to_f32());
@@ -313,11 +480,7 @@ mod tests {
 
     #[test]
     fn damaged_blocks_are_refused() {
-        let block = encode(
-            vec![tensor("w", vec![2, 2], &[1.0; 4])],
-            WeightEncoding::Int8PerUnit,
-        )
-        .unwrap();
+        let block = encode(&[tensor("w", vec![2, 2], &[1.0; 4])], WeightEncoding::INT8).unwrap();
         for cut in [0, 3, 10, block.len() - 1] {
             assert!(decode(&block[..cut]).is_err(), "cut at {cut}");
         }
@@ -337,5 +500,73 @@ mod tests {
                 .to_string()
                 .contains("impossible shape")
         );
+    }
+}
+
+#[cfg(test)]
+mod packing_tests {
+    use super::*;
+
+    #[test]
+    fn every_bit_width_packs_and_unpacks_every_code() {
+        for bits in BITS {
+            let top = levels(bits) as i8;
+            let codes: Vec<i8> = (0..37)
+                .map(|i| (i % (2 * top as i32 + 1)) as i8 - top)
+                .collect();
+            let mut bytes = Vec::new();
+            write_packed(&mut bytes, &codes, bits);
+            assert_eq!(bytes.len(), (codes.len() * bits as usize).div_ceil(8));
+            assert_eq!(read_packed(&bytes, codes.len(), bits), codes, "{bits} bits");
+        }
+    }
+
+    #[test]
+    fn fewer_bits_make_smaller_blocks_and_coarser_weights() {
+        let weight: Vec<f32> = (0..64 * 32)
+            .map(|i| ((i * 37 % 101) as f32 - 50.0) / 50.0)
+            .collect();
+        let tensors = [tensor_of(&weight)];
+        let mut previous = (usize::MAX, 0.0f32);
+        for bits in [8, 6, 4] {
+            let block = encode(&tensors, WeightEncoding::PerUnit { bits }).unwrap();
+            let got = decode(&block).unwrap().remove(0).into_f32();
+            let worst = got
+                .iter()
+                .zip(&weight)
+                .map(|(g, w)| (g - w).abs())
+                .fold(0.0, f32::max);
+            // Half a step: the largest magnitude (1.0) over 2^(b-1) - 1 steps, halved.
+            assert!(
+                worst <= 0.5 / levels(bits) as f32 + 1e-6,
+                "{bits} bits: off by {worst}"
+            );
+            assert!(block.len() < previous.0 && worst > previous.1);
+            previous = (block.len(), worst);
+        }
+        assert!(encode(&tensors, WeightEncoding::PerUnit { bits: 9 }).is_err());
+    }
+
+    #[test]
+    fn quantised_tensors_are_written_as_they_are() {
+        let dims = vec![3, 2];
+        let values = Values::Quantized {
+            bits: 5,
+            scales: vec![0.5, 0.25],
+            codes: vec![15, -15, 1, 0, -3, 7],
+        };
+        let tensor = NamedTensor {
+            name: "w".into(),
+            dims: dims.clone(),
+            values,
+        };
+        let block = encode(std::slice::from_ref(&tensor), WeightEncoding::Half).unwrap();
+        let got = decode(&block).unwrap().remove(0).into_f32();
+        assert_eq!(got, [7.5, -3.75, 0.5, 0.0, -1.5, 1.75]);
+        assert_eq!(got, tensor.to_f32());
+    }
+
+    fn tensor_of(weight: &[f32]) -> NamedTensor {
+        NamedTensor::float("w", vec![64, 32], weight.to_vec())
     }
 }

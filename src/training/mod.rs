@@ -10,21 +10,29 @@
 //! adds to a batch in `batches.rs`, the step it takes in [`TrainingRun::step`], and if it needs
 //! one, a loss in `loss.rs` with a `Trainer` step that uses it.
 
+// Options, plans and schedules are plain data (the inference build has them too, so that the
+// page's form knows the limits); the rest needs burn.
+#[cfg(feature = "training")]
 pub mod batches;
+#[cfg(feature = "training")]
 pub mod loss;
 pub mod options;
 pub mod plan;
+#[cfg(feature = "training")]
 pub mod run;
 pub mod schedule;
+#[cfg(feature = "training")]
 pub mod trainer;
 
 pub use options::{MAX_BATCH_SIZE, MAX_LEARNING_RATE, TrainingOptions};
 pub use plan::{Objective, RunPlan};
+#[cfg(feature = "training")]
 pub use run::{StepReport, TrainingRun};
 pub use schedule::Schedule;
+#[cfg(feature = "training")]
 pub use trainer::{Trainer, evaluate, reconstruct_all};
 
-#[cfg(test)]
+#[cfg(all(test, feature = "training"))]
 pub(crate) mod tests {
     use crate::data::Dataset;
     use crate::util::image::PIXELS;

@@ -3,7 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Architecture, ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig};
+use crate::architecture::{
+    Architecture, ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig,
+};
 use crate::util::error::{Error, Result};
 
 /// Largest learning rate accepted: beyond it Adam diverges on this model within a few steps.

@@ -154,7 +154,8 @@ impl Trainer {
 
     /// The current weights, ready for single-image inference.
     pub fn snapshot(&self, provenance: &str) -> Result<InferenceModel> {
-        InferenceModel::from_model(self.inference_model(), self.header(provenance))
+        let tensors = model_file::tensors_of(&self.inference_model())?;
+        InferenceModel::from_tensors(self.header(provenance), tensors)
     }
 }
 

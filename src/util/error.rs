@@ -9,6 +9,11 @@ pub enum Error {
     /// A model file that cannot be used.
     #[error("model file: {0}")]
     ModelFile(String),
+    /// A version-1 model file (a half-precision burnpack), which only the training build reads.
+    #[error(
+        "model file: format version 1 (from an earlier build) is read by the training module only"
+    )]
+    LegacyModelFile,
     /// A data file that cannot be used (the message names the file).
     #[error("{0}")]
     DataFile(String),

@@ -1,6 +1,6 @@
 use wasm_bindgen::prelude::*;
 
-use super::{to_js, to_js_value};
+use super::{to_js, to_js_value, to_named_js};
 use crate::inference::{FeatureMaps, InferenceModel};
 
 /// A trained autoencoder, loaded from a model file.
@@ -11,11 +11,13 @@ pub struct Autoencoder {
 
 #[wasm_bindgen]
 impl Autoencoder {
-    /// Loads a model file (the bytes of a file from `www/models/`). Throws on a damaged file.
-    pub fn load(bytes: &[u8]) -> Result<Autoencoder, JsError> {
+    /// Loads a model file (the bytes of a file from `www/models/`). Throws on a damaged file;
+    /// the inference module throws an `Error` named `"LegacyModelFile"` for a version-1 file,
+    /// which the training module reads.
+    pub fn load(bytes: &[u8]) -> Result<Autoencoder, JsValue> {
         InferenceModel::load(bytes)
             .map(|inner| Autoencoder { inner })
-            .map_err(to_js)
+            .map_err(to_named_js)
     }
 
     /// Width of the code (L).

@@ -87,7 +87,8 @@ impl MnistSubset {
 }
 
 impl MnistSubset {
-    /// The parsed file, for other boundary types.
+    /// The parsed file, for the training types.
+    #[cfg(feature = "training")]
     pub(crate) fn dataset(&self) -> &Dataset {
         &self.inner
     }

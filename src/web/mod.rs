@@ -6,7 +6,10 @@
 mod analysis;
 mod autoencoder;
 mod dataset;
+mod limits;
+#[cfg(feature = "training")]
 mod trainer;
+#[cfg(feature = "training")]
 mod training_run;
 
 pub use analysis::{
@@ -14,21 +17,27 @@ pub use analysis::{
 };
 pub use autoencoder::{Autoencoder, FeatureMapView};
 pub use dataset::MnistSubset;
-pub use trainer::{Trainer, training_limits};
+pub use limits::training_limits;
+#[cfg(feature = "training")]
+pub use trainer::Trainer;
+#[cfg(feature = "training")]
 pub use training_run::TrainingRun;
 
 use wasm_bindgen::prelude::*;
 
 use crate::drawing::{InkImage, ink_from_rgba, to_mnist};
+#[cfg(feature = "training")]
 use crate::model_file::WeightEncoding;
 use crate::util::error::check_exact;
 use crate::util::metrics::Metrics;
 
 /// What a model trained in the browser says of itself in its file's header.
+#[cfg(feature = "training")]
 const BROWSER_PROVENANCE: &str = "trained in the browser";
 /// Files saved in the browser keep their weights in half precision: a model being trained is
 /// saved every epoch and every 2 s, and f16 keeps its reloaded outputs within 2·10⁻³ of the live
 /// ones (the shipped models are 8-bit, half the bytes, measured against their test figures).
+#[cfg(feature = "training")]
 const BROWSER_ENCODING: WeightEncoding = WeightEncoding::Half;
 
 /// Runs once when the module is instantiated: genuine bugs then reach the console with a
@@ -43,22 +52,25 @@ pub(crate) fn to_js(error: crate::Error) -> JsError {
     JsError::new(&error.to_string())
 }
 
-/// Name of the `Error` a training step throws when its loss is not finite, so that callers can
-/// tell a diverging run (weights kept, try a smaller learning rate) from any other failure.
-const DIVERGED_ERROR_NAME: &str = "TrainingDiverged";
-
-/// A training step's error as a JS `Error`: named [`DIVERGED_ERROR_NAME`] for a non-finite
-/// loss, a plain `Error` otherwise.
-pub(crate) fn to_js_step_error(error: crate::Error) -> JsValue {
-    let diverged = matches!(error, crate::Error::Diverged(_));
+/// A core error as a JS `Error` whose `name` tells callers the cases they handle apart:
+/// `"TrainingDiverged"` for a non-finite loss (weights kept, try a smaller learning rate),
+/// `"LegacyModelFile"` for a version-1 model file, which only the training module reads;
+/// a plain `Error` otherwise.
+pub(crate) fn to_named_js(error: crate::Error) -> JsValue {
+    let name = match error {
+        crate::Error::Diverged(_) => Some("TrainingDiverged"),
+        crate::Error::LegacyModelFile => Some("LegacyModelFile"),
+        _ => None,
+    };
     let js = js_sys::Error::new(&error.to_string());
-    if diverged {
-        js.set_name(DIVERGED_ERROR_NAME);
+    if let Some(name) = name {
+        js.set_name(name);
     }
     js.into()
 }
 
 /// An options object from JavaScript; `undefined` or `null` gives the defaults.
+#[cfg(feature = "training")]
 ///
 /// It goes through JSON rather than serde-wasm-bindgen, which reads only the fields it knows
 /// and so would silently ignore a misspelt option; serde_json honours `deny_unknown_fields`.
@@ -106,6 +118,16 @@ pub fn drawing_to_mnist(
     let ink = ink_from_rgba(rgba).map_err(to_js)?;
     let image = InkImage::new(width, height, &ink).map_err(to_js)?;
     Ok(to_mnist(image))
+}
+
+/// A model file of either format version as a current one, its weights as they were (a
+/// version-1 file's f16 weights stay f16). The page's inference module reads version 2 only and
+/// converts older files with this.
+#[cfg(feature = "training")]
+#[wasm_bindgen(js_name = upgradeModelFile)]
+pub fn upgrade_model_file(bytes: &[u8]) -> Result<Vec<u8>, JsError> {
+    let file = crate::model_file::read(bytes).map_err(to_js)?;
+    crate::model_file::write(&file.header, &file.tensors, WeightEncoding::Half).map_err(to_js)
 }
 
 /// Name of the tensor backend compiled in (for the page's footer and the benchmarks).

@@ -1,10 +1,7 @@
 use wasm_bindgen::prelude::*;
 
-use serde::Serialize;
-
 use super::{
-    Autoencoder, BROWSER_ENCODING, BROWSER_PROVENANCE, from_js, to_js, to_js_step_error,
-    to_js_value,
+    Autoencoder, BROWSER_ENCODING, BROWSER_PROVENANCE, from_js, to_js, to_js_value, to_named_js,
 };
 use crate::training::{self, TrainingOptions};
 
@@ -30,7 +27,7 @@ impl Trainer {
     /// A bad batch or a diverging step (an `Error` named `"TrainingDiverged"`) throws and
     /// leaves the weights as they were.
     pub fn step(&mut self, batch: &[f32]) -> Result<f32, JsValue> {
-        self.inner.step(batch).map_err(to_js_step_error)
+        self.inner.step(batch).map_err(to_named_js)
     }
 
     /// Mean per-pixel MSE on `images` (`Float32Array(n·784)`), dropout off.
@@ -62,26 +59,4 @@ impl Trainer {
     pub fn options(&self) -> Result<JsValue, JsError> {
         to_js_value(self.inner.options())
     }
-}
-
-/// The ranges the training options accept, for the page's form (one source for both).
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct TrainingLimits {
-    min_latent_size: usize,
-    max_latent_size: usize,
-    max_learning_rate: f64,
-    max_batch_size: usize,
-}
-
-/// `{minLatentSize, maxLatentSize, maxLearningRate, maxBatchSize}`: what `Trainer` and
-/// `TrainingRun` accept, so that a form can refuse the rest before a run starts.
-#[wasm_bindgen(js_name = trainingLimits)]
-pub fn training_limits() -> Result<JsValue, JsError> {
-    to_js_value(&TrainingLimits {
-        min_latent_size: crate::model::MIN_LATENT,
-        max_latent_size: crate::model::MAX_LATENT,
-        max_learning_rate: training::MAX_LEARNING_RATE,
-        max_batch_size: training::MAX_BATCH_SIZE,
-    })
 }

@@ -1,8 +1,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::{
-    Autoencoder, BROWSER_ENCODING, BROWSER_PROVENANCE, MnistSubset, from_js, to_js,
-    to_js_step_error, to_js_value,
+    Autoencoder, BROWSER_ENCODING, BROWSER_PROVENANCE, MnistSubset, from_js, to_js, to_js_value,
+    to_named_js,
 };
 use crate::training::{self, RunPlan};
 
@@ -37,7 +37,7 @@ impl TrainingRun {
     /// the last step, and on a non-finite loss an `Error` named `"TrainingDiverged"` (the
     /// weights are then left as they were).
     pub fn step(&mut self) -> Result<JsValue, JsValue> {
-        let report = self.inner.step().map_err(to_js_step_error)?;
+        let report = self.inner.step().map_err(to_named_js)?;
         to_js_value(&report).map_err(JsValue::from)
     }
 

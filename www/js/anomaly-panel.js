@@ -3,7 +3,7 @@
 // it is flagged, and a verdict says so in words. The probe sheet (probe-sheet.js) is rescored
 // whenever the model, its calibration or the threshold changes. The scores come from Rust.
 
-import { AnomalyScale, asDrawn } from "../pkg/autoencoder_playground.js";
+import { AnomalyScale, asDrawn } from "../pkg/autoencoder_playground_inference.js";
 import { $ } from "./shared.js";
 import { ordinal, overTestDigits, paintDigit, watchVisibility } from "./views.js";
 

@@ -2,7 +2,7 @@
 // request), rebuilt by the denoiser and by a plain model of the same layers, each with its MSE
 // against the clean input. The noise and the errors come from Rust.
 
-import { addNoise, compareImages } from "../pkg/autoencoder_playground.js";
+import { addNoise, compareImages } from "../pkg/autoencoder_playground_inference.js";
 import { $ } from "./shared.js";
 import { paintDigit, watchVisibility } from "./views.js";
 

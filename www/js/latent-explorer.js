@@ -3,7 +3,7 @@
 // digits' codes. Every number it shows comes from Rust (encode, decode, PCA, interpolation);
 // this module only wires controls and paints.
 
-import { LatentPlane, interpolate, latentSpread } from "../pkg/autoencoder_playground.js";
+import { LatentPlane, interpolate, latentSpread } from "../pkg/autoencoder_playground_inference.js";
 import { $, PIXELS, SIDE } from "./shared.js";
 import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
 

@@ -12,7 +12,7 @@
 // - The size study and the "what autoencoders are for" panels load their own models and keep
 //   them for the page's lifetime.
 
-import init, { Autoencoder, MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground.js";
+import init, { Autoencoder, MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
 import { DrawingPad } from "./draw.js";
 import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
 import { $, PIXELS, SIDE, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from "./shared.js";
@@ -179,15 +179,30 @@ function addCustomModel(id, name, description, bytes, model) {
 
 /** A model file chosen from disk: used when valid, refused with the reason when not. */
 async function loadModelFile(file) {
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  let bytes = new Uint8Array(await file.arrayBuffer());
   let model;
   try {
-    model = Autoencoder.load(bytes);
+    try {
+      model = Autoencoder.load(bytes);
+    } catch (error) {
+      if (error.name !== "LegacyModelFile") throw error;
+      setStatus(`${file.name} comes from an earlier version of this page: converting it…`);
+      bytes = await upgradeModelFile(bytes);
+      model = Autoencoder.load(bytes);
+    }
   } catch (error) {
     setStatus(`${file.name} is not a model this page can use (${error.message}). The current model is kept.`, "error");
     return;
   }
   addCustomModel("file", `${file.name} (L=${model.latentSize})`, `Loaded from ${file.name}.`, bytes, model);
+}
+
+/** A version-1 model file as a current one. Only the training module reads version 1, so it is
+ *  fetched for this (once; the training Worker has its own copy). */
+async function upgradeModelFile(bytes) {
+  const training = await import("../pkg/autoencoder_playground.js");
+  await training.default();
+  return training.upgradeModelFile(bytes);
 }
 
 /** Scales the latent bars to the codes of real test digits, so one scale fits every drawing. */
@@ -251,11 +266,8 @@ function showImage(pixels, description) {
 }
 
 async function main() {
-  // The test digits travel while the module and the model load; the first view needs them.
-  const testDigits = fetchDataFile(TEST_DIGITS_URL);
-  testDigits.catch(() => {}); // handled below, once the page is wired; not an unhandled rejection meanwhile
   await init();
-  $("about").textContent += ` Backend: ${backendName()}.`;
+  $("about").textContent += ` Drawing runs on ${backendName()}; training on burn, in a Worker.`;
   state.manifest = await (await fetchOk("models/manifest.json")).json();
   const select = $("model-select");
   for (const entry of state.manifest.models) {
@@ -272,6 +284,9 @@ async function main() {
   select.disabled = false;
   select.addEventListener("change", () => selectModel(select.value).catch(showError));
   await selectModel(select.value);
+  // The test digits (the gallery, the explorer, the panels) come once the pad works: on a slow
+  // connection the model gets the bandwidth first, and drawing needs nothing else.
+  const testDigits = fetchDataFile(TEST_DIGITS_URL);
 
   $("model-file").addEventListener("change", (event) => {
     const [file] = event.target.files;

@@ -2,7 +2,7 @@
 // whether the drawing model flags it at the anomaly panel's threshold: the tests' result, live,
 // for whichever model draws. A click puts one on the pad. The scores come from Rust.
 
-import { nonDigitProbes } from "../pkg/autoencoder_playground.js";
+import { nonDigitProbes } from "../pkg/autoencoder_playground_inference.js";
 import { $, PIXELS, SIDE } from "./shared.js";
 import { ordinal, paintDigit, watchVisibility } from "./views.js";
 

@@ -1,7 +1,7 @@
 // The latent-size study: the shipped dense models that differ only in L, their test error
 // against L, and the current input rebuilt by each of them side by side.
 
-import { Autoencoder, compareImages } from "../pkg/autoencoder_playground.js";
+import { Autoencoder, compareImages } from "../pkg/autoencoder_playground_inference.js";
 import { $, SIDE, fetchBytes } from "./shared.js";
 import { drawLineChart, paintDigit, watchVisibility } from "./views.js";
 

@@ -3,7 +3,7 @@
 // strip of test digits rebuilt by the model as it learns. Each set of weights it receives is
 // loaded once, painted on the strip, and handed to the page through `onWeights`.
 
-import { Autoencoder, trainingLimits } from "../pkg/autoencoder_playground.js";
+import { Autoencoder, trainingLimits } from "../pkg/autoencoder_playground_inference.js";
 import { $, SIDE } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 import { drawLineChart, paintDigit } from "./views.js";
@@ -15,7 +15,7 @@ const STRIP_SIZE = 8;
 export class TrainingPanel {
   /**
    * @param {object} page
-   * @param {() => import("../pkg/autoencoder_playground.js").MnistSubset | null} page.dataset
+   * @param {() => import("../pkg/autoencoder_playground_inference.js").MnistSubset | null} page.dataset
    * @param {(model: Autoencoder, bytes: Uint8Array, info: {step: number, latentSize: number}) => void} page.onWeights
    *   new weights from the run, loaded as `model`, which the page owns from then on: it draws
    *   with it or frees it

@@ -11,7 +11,7 @@ import { ProbeSheet } from "./probe-sheet.js";
 export class UsesSection {
   /**
    * @param {object} page
-   * @param {(id: string) => Promise<import("../pkg/autoencoder_playground.js").Autoencoder>} page.loadModel
+   * @param {(id: string) => Promise<import("../pkg/autoencoder_playground_inference.js").Autoencoder>} page.loadModel
    *   loads a manifest model by id
    * @param {(pixels: Float32Array, description: string) => void} page.showImage puts a 28×28
    *   image on the drawing pad as the current input
