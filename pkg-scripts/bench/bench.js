@@ -1,9 +1,14 @@
-// Benchmarks the shipped wasm build and the other-backend build in this browser, in one page
-// so that both see the same conditions: their measurements are interleaved, round by round.
+// Benchmarks the shipped wasm builds (the training module and the page's inference module) and
+// the other-backend build in this browser, in one page so that all see the same conditions:
+// their measurements are interleaved, round by round. The inference module cannot train.
 // Posts the numbers back to the server that bench.sh runs. Query: ?label=<browser name>.
 
 const label = new URLSearchParams(location.search).get("label") ?? "browser";
-const BUILDS = { default: "../pkg/autoencoder_playground.js", other: "../pkg-other/autoencoder_playground.js" };
+const BUILDS = {
+  default: "../pkg/autoencoder_playground.js",
+  other: "../pkg-other/autoencoder_playground.js",
+  inference: "../pkg/autoencoder_playground_inference.js",
+};
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -41,7 +46,9 @@ async function run() {
       model: module.Autoencoder.load(modelBytes),
       digits: Array.from(data.testIndices().slice(0, 50), (i) => data.image(i)),
       // The course-note model (Adam, Dropout 0.5) on batches of 64 real digits.
-      trainer: new module.Trainer({ latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 }),
+      trainer: module.Trainer
+        ? new module.Trainer({ latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 })
+        : null,
       batches: Array.from({ length: 8 }, (_, b) => {
         const batch = new Float32Array(64 * 784);
         for (let i = 0; i < 64; i++) batch.set(data.image(train[b * 64 + i]), i * 784);
@@ -54,7 +61,7 @@ async function run() {
   // Warm-up, then interleaved rounds.
   for (const b of Object.values(builds)) {
     for (let i = 0; i < 100; i++) b.model.reconstruct(b.digits[i % b.digits.length]);
-    for (let i = 0; i < 3; i++) b.trainer.step(b.batches[i]);
+    for (let i = 0; i < 3; i++) b.trainer?.step(b.batches[i]);
   }
   // Browsers coarsen performance.now() (Firefox to 1 ms without cross-origin isolation), so
   // a reconstruct sample times 50 calls: 0.02 ms resolution.
@@ -77,24 +84,24 @@ async function run() {
   }
   for (let round = 0; round < 30; round++) {
     for (const b of Object.values(builds)) {
-      b.steps.push(time(() => b.trainer.step(b.batches[round % b.batches.length])));
+      if (b.trainer) b.steps.push(time(() => b.trainer.step(b.batches[round % b.batches.length])));
       if (round < 10) b.loads.push(time(() => b.module.Autoencoder.load(modelBytes).free()));
     }
   }
 
-  for (const b of Object.values(builds)) b.trainer.free();
+  for (const b of Object.values(builds)) b.trainer?.free();
   const worker = await trainInWorker();
 
   const results = {};
   for (const [name, b] of Object.entries(builds)) {
-    const stepMs = median(b.steps);
+    const stepMs = b.steps.length ? median(b.steps) : null;
     results[name] = {
       backend: b.module.backendName(),
       loadMs: median(b.loads),
       reconstructMs: median(b.reconstructs),
       drawingToMnistMs: median(b.conversions),
       trainStepMs: stepMs,
-      trainSamplesPerSec: 64 / (stepMs / 1000),
+      trainSamplesPerSec: stepMs === null ? null : 64 / (stepMs / 1000),
     };
   }
   return { label, userAgent: navigator.userAgent, model: entry.id, builds: results, worker };

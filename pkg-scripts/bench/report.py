@@ -35,12 +35,13 @@ print(f"""# Benchmarks
 
 Measured {today} by `pkg-scripts/bench.sh` on the release build, on this machine:
 {cpu_model()}, 2 cores, Debian 12. Browsers: **{firefox}** and **{chromium}**, both headless.
-Each browser loads both builds (the shipped one and the other tensor backend) in one page and
-interleaves their measurements round by round, so the two see the same conditions; compare
+Each browser loads three builds in one page (the shipped training module, the page's
+inference module without burn, and the training module with the other tensor backend) and
+interleaves their measurements round by round, so they see the same conditions; compare
 ratios within a browser, since this machine is noisy from run to run.
 
-- *load*: `Autoencoder.load` of the default model file (checksum, 8-bit weights → f32,
-  inference copy), median of 10.
+- *load*: `Autoencoder.load` of the default model file (checksum, packed integer weights →
+  f32, inference copy), median of 10.
 - *reconstruct*: one `reconstruct` call on a real test digit, median of 200 samples of 50
   calls each (browsers coarsen `performance.now()`), after 100 warm-up calls.
 - *drawing → 28×28*: `drawingToMnist` of a 560×560 canvas (a 280 px pad at 2× pixel
@@ -68,23 +69,26 @@ print("""
 The training digits (`data/mnist-train.bin.gz`, 1.29 MB) are not among them: the training
 Worker fetches them when a run starts. Targets (the first-view issue): ≤ 1.3 MB gzipped before
 the first reconstruction, ≤ 1.7 MB gzipped and ≤ 4 MB raw in the first 10 s, the first
-reconstruction ≤ 300 ms after navigation. Still to do: the lean inference module (the page
-loads the full training build, 0.9 MB gzipped) and fewer than 8 bits per weight.
+reconstruction ≤ 300 ms after navigation. The page loads the inference module (no burn), the
+default model at its GPTQ bit width, and, once the model is loaded, the test digits
+(`data/mnist-test.bin.gz`); the training module waits for the first training run too.
 
 ## Speed, by tensor backend
 
 | browser | backend | load (ms) | reconstruct (ms) | drawing → 28×28 (ms) | train step, batch 64 (ms) | training (samples/s) |
 |---|---|---:|---:|---:|---:|---:|""")
 for label, run in results.items():
-    for build in ("default", "other"):
+    for build, note in (("default", " (shipped: training)"), ("inference", " (shipped: the page)"), ("other", "")):
         r = run["builds"][build]
-        print(f"| {label.capitalize()} | {r['backend']}{' (shipped)' if build == 'default' else ''} "
+        step = "—" if r["trainStepMs"] is None else f"{r['trainStepMs']:.1f}"
+        rate = "—" if r["trainSamplesPerSec"] is None else f"{r['trainSamplesPerSec']:,.0f}"
+        print(f"| {label.capitalize()} | {r['backend']}{note} "
               f"| {r['loadMs']:.1f} | {r['reconstructMs']:.3f} | {r['drawingToMnistMs']:.1f} "
-              f"| {r['trainStepMs']:.1f} | {r['trainSamplesPerSec']:,.0f} |")
+              f"| {step} | {rate} |")
 
-def ratio(browser, key):
+def ratio(browser, key, against="other"):
     builds = results[browser]["builds"]
-    return f"{builds['default'][key] / builds['other'][key]:.2f}×"
+    return f"{builds['default'][key] / builds[against][key]:.2f}×"
 
 default_backend = results["firefox"]["builds"]["default"]["backend"]
 other_backend = results["firefox"]["builds"]["other"]["backend"]
@@ -94,7 +98,10 @@ its cargo feature and is type-checked for wasm32 by `pkg-scripts/test.sh`. {defa
 time ÷ {other_backend} time, same browser, same run: train step
 {ratio('firefox', 'trainStepMs')} in Firefox and {ratio('chromium', 'trainStepMs')} in Chromium;
 load {ratio('firefox', 'loadMs')} and {ratio('chromium', 'loadMs')}. Reconstruct runs the same
-plain-Rust inference copy in both builds, so its differences are noise.
+plain-Rust inference code in every build. The page's inference module against the training
+module, same run: reconstruct {ratio('firefox', 'reconstructMs', 'inference')} (training ÷
+inference) in Firefox and {ratio('chromium', 'reconstructMs', 'inference')} in Chromium, load
+{ratio('firefox', 'loadMs', 'inference')} and {ratio('chromium', 'loadMs', 'inference')}.
 
 For orientation, from the issue (same model, same machine): TensorFlow.js 4.22 with its
 wasm-SIMD backend takes 0.74 ms per 1-sample predict in Firefox (0.60 ms in Chromium) and about
@@ -122,23 +129,47 @@ Targets: at least 1,500 samples/s in Firefox inside the Worker, an 8,000-digit e
 """)
 print("| file | raw | gzip -9 |\n|---|---:|---:|")
 total_raw = total_gz = 0
-for name in ["pkg/autoencoder_playground_bg.wasm", "pkg/autoencoder_playground.js"]:
-    raw, gz = size(serve / name)
-    total_raw += raw
-    total_gz += gz
-    print(f"| `www/{name}` | {kib(raw)} | {kib(gz)} |")
-print(f"| **wasm + JS** | **{kib(total_raw)}** | **{kib(total_gz)}** ({total_gz / 1000:,.0f} kB) |")
+for module, what in (("autoencoder_playground_inference", "the page's inference module"),
+                     ("autoencoder_playground", "the training module (the Worker's)")):
+    module_raw = module_gz = 0
+    for name in [f"pkg/{module}_bg.wasm", f"pkg/{module}.js"]:
+        raw, gz = size(serve / name)
+        module_raw += raw
+        module_gz += gz
+        print(f"| `www/{name}` | {kib(raw)} | {kib(gz)} |")
+    print(f"| **{what}: wasm + JS** | **{kib(module_raw)}** | **{kib(module_gz)}** ({module_gz / 1000:,.0f} kB) |")
 raw, gz = size(serve / "pkg-other/autoencoder_playground_bg.wasm")
 print(f"| {other_backend} build's wasm, for comparison | {kib(raw)} | {kib(gz)} |")
+bits_of = {m["file"]: m.get("weightBits") for m in manifest["models"]}
 for model in sorted((serve / "models").glob("*.aepg")):
     raw, gz = size(model)
-    print(f"| `www/models/{model.name}` (8-bit weights) | {kib(raw)} ({raw / 1e6:.2f} MB) | {kib(gz)} |")
+    print(f"| `www/models/{model.name}` ({bits_of.get(model.name)}-bit weights) | {kib(raw)} ({raw / 1e6:.2f} MB) | {kib(gz)} |")
 for name in ["mnist-test.bin.gz", "mnist-train.bin.gz"]:
     raw, _ = size(serve / "data" / name)
     print(f"| `www/data/{name}` (compressed at build time) | {kib(raw)} ({raw / 1e6:.2f} MB) | |")
 print("""
 Targets: wasm + JS ≤ 450 KB gzipped without weights; a dense L=32 model file ≤ 1.2 MB raw. For
 orientation: the TensorFlow.js runtime alone is 527 KiB gzipped.
+
+## Weights: bits per weight and what they cost
+
+The shipped dense models' weight matrices are quantised by GPTQ (`src/quantization.rs`,
+calibrated on the 8,004 training digits) to the fewest bits that keep the test MSE within
+0.9 % of the float weights' (`pkg-scripts/quantize-models.sh`); the conv model is rounded to
+8 bits per output channel. From the manifest:
+
+| model | bits per weight | file | test MSE, float weights | test MSE, shipped | change |
+|---|---:|---:|---:|---:|---:|""")
+for m in manifest["models"]:
+    before = m.get("unquantizedTest", {}).get("mse")
+    change = f"{100 * (m['test']['mse'] / before - 1):+.2f} %" if before else ""
+    print(f"| {m['id']} | {m.get('weightBits')} | {m['fileBytes'] / 1e6:.2f} MB | {before:.5f} | {m['test']['mse']:.5f} | {change} |")
+print("""
+What the bits cost without error compensation, measured 2026-11-29 (native, the f16 weights of
+tuned-l32 and dense-l64, test MSE change against f16): rounding each weight to the nearest step
+of its output unit's grid costs +0.10 % at 8 bits, +1.6 % at 6, +6–8 % at 5 and +30 % at 4
+(a per-layer 16-level k-means codebook: +24–26 %). GPTQ with 2,000 calibration digits: +0.9 %
+at 6 bits, +1.4 % at 5, +4–5.5 % at 4; with all 8,004, as shipped, the table above.
 
 Optimising for size instead of speed was measured and not taken (2026-11-26, Firefox 153 ESR
 and Chromium 156, each build against the shipped one in the same run, as in the tables above):
@@ -150,9 +181,10 @@ and Chromium 156, each build against the shipped one in the same run, as in the 
 | `"s"`, but 3 for gemm-common, gemm-f32, pulp and this crate | 628 KiB | same | 1.17–1.20× slower |
 | `"s"`, but 3 for those, burn-flex, gemm, macerator, matrixmultiply | 794 KiB | | |
 
-The weights the page fetches first (2.3 MB in f16 then, 1.2 MB in 8 bits now) outweigh the
-wasm either way, while training speed is felt for minutes, so the build stays at
-`opt-level = 3`.""")
+Training speed is felt for minutes, so the training module stays at `opt-level = 3`. The page's
+inference module is another matter: without burn it is small, its hot loops are this crate's,
+and its dependencies (serde_json, nalgebra, wasm-bindgen) are built with `opt-level = "s"`
+while this crate keeps 3 (143 → 132 KiB gzipped; the reconstruct ratio above is the check).""")
 
 print(f"""
 ## Anomaly detection
