@@ -16,7 +16,7 @@ use nalgebra::DMatrix;
 use crate::architecture::Architecture;
 use crate::inference::InferenceModel;
 use crate::inference::layers::{Dense, leaky_relu};
-use crate::model_file::{self, Header, NamedTensor, Values, WeightEncoding, weights};
+use crate::model_file::{self, Header, NamedTensor, Values, WeightEncoding, tensor};
 use crate::util::error::{Error, Result};
 use crate::util::metrics::Metrics;
 
@@ -97,7 +97,7 @@ pub fn quantize_dense(
     let dense = model
         .dense()
         .ok_or_else(|| Error::InvalidInput("GPTQ here is for the dense model".into()))?;
-    if !weights::BITS.contains(&bits) {
+    if !tensor::BITS.contains(&bits) {
         return Err(Error::InvalidInput(format!(
             "{bits} bits per weight is outside 2…8"
         )));
@@ -173,8 +173,8 @@ fn gptq(
         w[i * outputs..(i + 1) * outputs].fill(0.0);
     }
     let as_f32: Vec<f32> = w.iter().map(|&v| v as f32).collect();
-    let scales = weights::unit_scales(&as_f32, &[inputs, outputs], bits);
-    let top = weights::levels(bits) as f64;
+    let scales = tensor::unit_scales(&as_f32, &[inputs, outputs], bits);
+    let top = tensor::levels(bits) as f64;
     let mut codes = vec![0i8; inputs * outputs];
     let mut errors = vec![0.0f64; outputs];
     for i in 0..inputs {
@@ -251,7 +251,7 @@ mod tests {
         let rounded = NamedTensor {
             name: "w".into(),
             dims: vec![inputs, outputs],
-            values: weights::round_per_unit(&weight, &[inputs, outputs], bits),
+            values: tensor::round_per_unit(&weight, &[inputs, outputs], bits),
         }
         .to_f32();
         let output_error = |w: &[f32]| -> f32 {

@@ -22,13 +22,15 @@
 
 #[cfg(feature = "training")]
 mod network;
+pub mod tensor;
 pub mod weights;
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "training")]
 pub use network::{load, save, tensors_of};
-pub use weights::{NamedTensor, Values, WeightEncoding};
+pub use tensor::{NamedTensor, Values};
+pub use weights::WeightEncoding;
 
 use crate::architecture::Architecture;
 use crate::util::error::{Error, Result};
