@@ -140,6 +140,7 @@ for module, what in (("autoencoder_playground_inference", "the page's inference 
     print(f"| **{what}: wasm + JS** | **{kib(module_raw)}** | **{kib(module_gz)}** ({module_gz / 1000:,.0f} kB) |")
 raw, gz = size(serve / "pkg-other/autoencoder_playground_bg.wasm")
 print(f"| {other_backend} build's wasm, for comparison | {kib(raw)} | {kib(gz)} |")
+manifest = json.loads((serve / "models" / "manifest.json").read_text())
 bits_of = {m["file"]: m.get("weightBits") for m in manifest["models"]}
 for model in sorted((serve / "models").glob("*.aepg")):
     raw, gz = size(model)

@@ -266,9 +266,11 @@ function showImage(pixels, description) {
 }
 
 async function main() {
+  const manifest = fetchOk("models/manifest.json").then((response) => response.json());
+  manifest.catch(() => {}); // awaited below, after the module; not an unhandled rejection meanwhile
   await init();
   $("about").textContent += ` Drawing runs on ${backendName()}; training on burn, in a Worker.`;
-  state.manifest = await (await fetchOk("models/manifest.json")).json();
+  state.manifest = await manifest;
   const select = $("model-select");
   for (const entry of state.manifest.models) {
     select.add(new Option(`${entry.name} (L=${entry.latentSize})`, entry.id));
