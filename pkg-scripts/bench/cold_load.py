@@ -86,6 +86,9 @@ def one_load(browser, base):
                 time.sleep(0.01)
             if mark is None:
                 raise RuntimeError(f"{browser}: no reconstruction within 60 s")
+            ready = driver.execute_script(
+                "const m = performance.getEntriesByName('model-ready')[0];"
+                "return m ? m.startTime : null;")
             time.sleep(max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
             entries = driver.execute_script(
                 "return performance.getEntriesByType('resource')"
@@ -102,7 +105,7 @@ def one_load(browser, base):
         if entry["end"] <= mark:
             before[0] += raw
             before[1] += packed
-    return {"firstReconstructionMs": mark, "beforeFirst": before, "firstTenSeconds": idle,
+    return {"firstReconstructionMs": mark, "modelReadyMs": ready, "beforeFirst": before, "firstTenSeconds": idle,
             "files": len(entries) + 1, "version": version}
 
 
@@ -117,6 +120,7 @@ def main():
             "version": loads[0]["version"],
             "firstReconstructionMs": [load["firstReconstructionMs"] for load in loads],
             "medianFirstReconstructionMs": statistics.median(load["firstReconstructionMs"] for load in loads),
+            "medianModelReadyMs": statistics.median(load["modelReadyMs"] for load in loads),
             # The bytes are the same files every load; the last load's are reported.
             "beforeFirst": loads[-1]["beforeFirst"],
             "firstTenSeconds": loads[-1]["firstTenSeconds"],

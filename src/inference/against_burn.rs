@@ -59,3 +59,37 @@ fn each_inference_copy_computes_what_burn_computes() {
         }
     }
 }
+
+#[test]
+fn the_conv_copys_feature_maps_are_burns_stage_by_stage() {
+    let device = crate::device();
+    let config = ConvAutoencoderConfig::new(5).with_channels_7(6);
+    let burn = config.init(&device);
+    let network = crate::model::Network::Conv(burn);
+    let header = Header {
+        architecture: Architecture::Conv(config),
+        provenance: String::new(),
+    };
+    let model =
+        InferenceModel::from_tensors(header, model_file::tensors_of(&network).unwrap()).unwrap();
+    let crate::model::Network::Conv(burn) = network.valid() else {
+        unreachable!("built as the conv network")
+    };
+    let image: Vec<f32> = (0..PIXELS).map(|i| ((i * 7) % 13) as f32 / 13.0).collect();
+    let stages = burn.stages(images_tensor(&image, 1, &device));
+    let expected = [
+        image.clone(),
+        to_vec(stages.down_14),
+        to_vec(stages.down_7),
+        to_vec(stages.code),
+        to_vec(stages.up_7),
+        to_vec(stages.up_14),
+        to_vec(stages.output),
+    ];
+    let maps = model.feature_maps(&image).unwrap();
+    assert_eq!(maps.len(), expected.len());
+    for (map, burn_values) in maps.iter().zip(&expected) {
+        let gap = max_abs_difference(&map.values, burn_values);
+        assert!(gap < 1e-5, "{}: differs from burn by {gap}", map.name);
+    }
+}

@@ -59,7 +59,8 @@ pub struct ConvAutoencoder {
     activation: LeakyRelu,
 }
 
-/// Every stage of one forward pass, for showing the feature maps.
+/// Every stage of one forward pass: the reference the page's feature maps (the inference
+/// copy's) are checked against.
 pub struct ConvStages {
     /// `[batch, C1, 14, 14]`
     pub down_14: Tensor<4>,
