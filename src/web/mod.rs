@@ -36,7 +36,8 @@ use crate::util::metrics::Metrics;
 const BROWSER_PROVENANCE: &str = "trained in the browser";
 /// Files saved in the browser keep their weights in half precision: a model being trained is
 /// saved every epoch and every 2 s, and f16 keeps its reloaded outputs within 2·10⁻³ of the live
-/// ones (the shipped models are 8-bit, half the bytes, measured against their test figures).
+/// ones. (The shipped models are 4 or 5 bits per weight: GPTQ, calibrated on the training
+/// digits and checked against the test figures, which is a build step, not a page save.)
 #[cfg(feature = "training")]
 const BROWSER_ENCODING: WeightEncoding = WeightEncoding::Half;
 
@@ -70,10 +71,10 @@ pub(crate) fn to_named_js(error: crate::Error) -> JsValue {
 }
 
 /// An options object from JavaScript; `undefined` or `null` gives the defaults.
-#[cfg(feature = "training")]
 ///
 /// It goes through JSON rather than serde-wasm-bindgen, which reads only the fields it knows
 /// and so would silently ignore a misspelt option; serde_json honours `deny_unknown_fields`.
+#[cfg(feature = "training")]
 pub(crate) fn from_js<T: serde::de::DeserializeOwned + Default>(
     value: JsValue,
     what: &str,
