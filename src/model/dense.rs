@@ -44,21 +44,6 @@ pub struct DenseAutoencoder {
 }
 
 impl DenseAutoencoder {
-    /// The encoder's Dense layers, input side first.
-    pub fn encoder_layers(&self) -> &[Linear] {
-        &self.encoder
-    }
-
-    /// The decoder's Dense layers, code side first.
-    pub fn decoder_layers(&self) -> &[Linear] {
-        &self.decoder
-    }
-
-    /// LeakyReLU's slope for negative inputs.
-    pub fn leaky_slope(&self) -> f64 {
-        self.activation.negative_slope
-    }
-
     /// Width of the code.
     pub fn latent_size(&self) -> usize {
         self.encoder
