@@ -3,7 +3,8 @@ http.server (no compression), a fresh browser profile per load, one stroke drawn
 as soon as the pad exists. For each browser: the bytes fetched before the first reconstruction
 and in the first 10 seconds (raw, and as gzip -9 would make them), and the time from
 navigation to the first reconstruction (median of 5 cold loads; the page marks it with
-performance.mark("first-reconstruction")).
+performance.mark("first-reconstruction")), beside the time the page was ready to rebuild a
+stroke ("model-ready") and the time WebDriver's stroke reached it ("first-stroke").
 
 usage: cold_load.py WWW_DIR OUT.json   (run with the end-to-end tests' Python, which has selenium)
 """
@@ -86,9 +87,9 @@ def one_load(browser, base):
                 time.sleep(0.01)
             if mark is None:
                 raise RuntimeError(f"{browser}: no reconstruction within 60 s")
-            ready = driver.execute_script(
-                "const m = performance.getEntriesByName('model-ready')[0];"
-                "return m ? m.startTime : null;")
+            ready, stroke = driver.execute_script(
+                "return ['model-ready', 'first-stroke'].map((name) => "
+                "performance.getEntriesByName(name)[0]?.startTime ?? null);")
             time.sleep(max(0.0, IDLE_SECONDS - (time.monotonic() - started)))
             entries = driver.execute_script(
                 "return performance.getEntriesByType('resource')"
@@ -105,7 +106,7 @@ def one_load(browser, base):
         if entry["end"] <= mark:
             before[0] += raw
             before[1] += packed
-    return {"firstReconstructionMs": mark, "modelReadyMs": ready, "beforeFirst": before, "firstTenSeconds": idle,
+    return {"firstReconstructionMs": mark, "modelReadyMs": ready, "firstStrokeMs": stroke, "beforeFirst": before, "firstTenSeconds": idle,
             "files": len(entries) + 1, "version": version}
 
 
@@ -121,6 +122,7 @@ def main():
             "firstReconstructionMs": [load["firstReconstructionMs"] for load in loads],
             "medianFirstReconstructionMs": statistics.median(load["firstReconstructionMs"] for load in loads),
             "medianModelReadyMs": statistics.median(load["modelReadyMs"] for load in loads),
+            "medianFirstStrokeMs": statistics.median(load["firstStrokeMs"] for load in loads),
             # The bytes are the same files every load; the last load's are reported.
             "beforeFirst": loads[-1]["beforeFirst"],
             "firstTenSeconds": loads[-1]["firstTenSeconds"],

@@ -42,24 +42,49 @@ impl NamedTensor {
     pub fn to_f32(&self) -> Vec<f32> {
         match &self.values {
             Values::Float(values) => values.clone(),
-            Values::Quantized { scales, codes, .. } => {
-                let unit = unit_of(&self.dims);
-                codes
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &q)| q as f32 * scales[unit(i)])
-                    .collect()
-            }
+            Values::Quantized { scales, codes, .. } => dequantize(codes, scales, &self.dims),
         }
     }
 
     /// The values taken into f32, whatever their encoding.
     pub fn into_f32(self) -> Vec<f32> {
-        match self.values {
+        self.values.into_f32(&self.dims)
+    }
+}
+
+impl Values {
+    /// The values of a tensor of shape `dims` taken into f32.
+    pub fn into_f32(self, dims: &[usize]) -> Vec<f32> {
+        match self {
             Values::Float(values) => values,
-            Values::Quantized { .. } => self.to_f32(),
+            Values::Quantized { scales, codes, .. } => dequantize(&codes, &scales, dims),
         }
     }
+}
+
+/// Each code times its output unit's scale. A page's first model load runs this on a million
+/// weights, so it walks the units in order instead of working out each element's unit.
+fn dequantize(codes: &[i8], scales: &[f32], dims: &[usize]) -> Vec<f32> {
+    let mut values = Vec::with_capacity(codes.len());
+    match output_axis(dims) {
+        // A Dense weight, [inputs, outputs]: every row runs through the units once.
+        Some(axis) if axis + 1 == dims.len() => {
+            for row in codes.chunks_exact(scales.len()) {
+                values.extend(row.iter().zip(scales).map(|(&q, &scale)| q as f32 * scale));
+            }
+        }
+        // Elements run [outer][unit][inner], one unit's `inner` values next to each other.
+        Some(axis) => {
+            let inner: usize = dims[axis + 1..].iter().product();
+            for block in codes.chunks_exact(inner * scales.len()) {
+                for (group, &scale) in block.chunks_exact(inner).zip(scales) {
+                    values.extend(group.iter().map(|&q| q as f32 * scale));
+                }
+            }
+        }
+        None => values.extend(codes.iter().map(|&q| q as f32 * scales[0])),
+    }
+    values
 }
 
 /// Largest integer magnitude of a `bits`-bit symmetric code: 127 for 8 bits, 31 for 6.

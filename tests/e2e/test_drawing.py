@@ -115,3 +115,25 @@ def test_the_first_view_fetches_the_test_digits_but_not_the_training_digits(page
     fetched = page.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
     assert any(name.endswith("/data/mnist-test.bin.gz") for name in fetched), fetched
     assert not any("mnist-train" in name or "mnist-subset" in name for name in fetched), fetched
+
+
+def test_every_script_of_the_first_view_is_preloaded_and_nothing_else(page):
+    # The page names its scripts in <link rel="modulepreload">, so that the browser fetches them
+    # all at once instead of one import level after another. The list must follow the imports.
+    preloaded = set(page.execute_script(
+        "return [...document.querySelectorAll('link[rel=modulepreload]')].map((l) => l.href)"))
+    fetched = set(page.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => e.name)"
+        ".filter((name) => name.endsWith('.js'))"))
+    assert preloaded == fetched, (
+        f"loaded but not preloaded: {sorted(fetched - preloaded)}; "
+        f"preloaded but not loaded: {sorted(preloaded - fetched)}")
+
+
+def test_the_preloaded_model_is_the_default_one(page):
+    models = manifest(page)
+    default = next(m for m in models["models"] if m["id"] == models["defaultModel"])
+    preloaded = page.execute_script(
+        "return [...document.querySelectorAll('link[rel=preload]')].map((l) => l.href)"
+        ".filter((href) => href.includes('/models/') && !href.endsWith('.json'))")
+    assert [href.split("/models/")[1] for href in preloaded] == [default["file"]]
