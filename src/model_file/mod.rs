@@ -22,6 +22,7 @@
 
 #[cfg(feature = "training")]
 mod network;
+mod packing;
 pub mod tensor;
 pub mod weights;
 
