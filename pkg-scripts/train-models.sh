@@ -44,3 +44,8 @@ train --id denoiser-l32 --out www/models/denoiser-l32.aepg \
   --name "Denoiser" \
   --description "The tuned dense model trained as a denoiser: its inputs carry Gaussian noise, salt-and-pepper and an erased patch (a random amount per digit), its targets are the clean digits." \
   --denoise --latent 32 --dropout 0 --epochs 60 --schedule cosine --lr 1e-3 --batch-size 64 --seed 1
+
+# What the latent-size study is measured against: PCA of the same training digits,
+# with as many axes as the study's largest L, and k-nearest-neighbour classification with
+# every model's codes, PCA's and the raw pixels; the figures go into the manifest.
+cargo run --quiet --bin study-baselines

@@ -72,6 +72,70 @@ pub struct Manifest {
     /// Ids of the models that differ only in their latent size, for the page's study.
     #[serde(default)]
     pub latent_size_study: Vec<String>,
+    /// The linear baseline the study compares them with (`study-baselines` writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pca_baseline: Option<PcaBaselineEntry>,
+    /// The study's codes as features for a classifier (`study-baselines` writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub codes_as_features: Option<CodesAsFeatures>,
+}
+
+/// How well k-nearest-neighbour voting among the training digits' codes classifies the test
+/// digits: for each L of the study, with the autoencoder's codes and with PCA's, and with
+/// the raw pixels for comparison.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodesAsFeatures {
+    /// Neighbours that vote.
+    pub k: usize,
+    /// Test accuracy (0…1) on the 784 raw pixels.
+    pub raw_pixels: f64,
+    /// Test accuracy at each latent size of the study.
+    pub by_code_size: Vec<FeaturePoint>,
+    /// The command that measured it.
+    pub command: String,
+}
+
+/// Test accuracy (0…1) of k-nearest-neighbour voting with codes of one size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FeaturePoint {
+    /// Numbers per code (L).
+    pub code_size: usize,
+    /// With the study's autoencoder of this L.
+    pub autoencoder: f64,
+    /// With PCA's code of this size.
+    pub pca: f64,
+}
+
+/// Principal component analysis of the training digits, as a codec (see
+/// [`crate::analysis::baseline`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PcaBaselineEntry {
+    /// File name, relative to the manifest.
+    pub file: String,
+    /// Axes in the file: the largest code size it serves.
+    pub axes: usize,
+    /// Size of the file in bytes.
+    pub file_bytes: usize,
+    /// Its quality at each latent size of the study, on the fixed splits, of the file as
+    /// shipped.
+    pub by_code_size: Vec<BaselinePoint>,
+    /// The command that made the file.
+    pub command: String,
+}
+
+/// A baseline's quality with codes of one size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BaselinePoint {
+    /// Numbers per code (L).
+    pub code_size: usize,
+    /// On the training digits it was fitted to.
+    pub train: Metrics,
+    /// On the test digits.
+    pub test: Metrics,
 }
 
 impl Manifest {
@@ -110,6 +174,19 @@ impl Manifest {
         let mut study = self.latent_size_study.clone();
         study.sort_by_key(latent);
         self.latent_size_study = study;
+    }
+
+    /// The study's models, smallest L first.
+    pub fn study_models(&self) -> Vec<&ModelEntry> {
+        self.latent_size_study
+            .iter()
+            .filter_map(|id| self.models.iter().find(|m| &m.id == id))
+            .collect()
+    }
+
+    /// The latent sizes of the study's models, smallest first.
+    pub fn study_latent_sizes(&self) -> Vec<usize> {
+        self.study_models().iter().map(|m| m.latent_size).collect()
     }
 
     /// Adds `entry`, replacing an entry with the same id in place.

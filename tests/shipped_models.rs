@@ -5,6 +5,8 @@
 
 mod common;
 
+use autoencoder_playground::analysis::baseline::PcaBaseline;
+use autoencoder_playground::analysis::knn::LabelledSet;
 use autoencoder_playground::architecture::{Architecture, ArchitectureKind};
 use autoencoder_playground::data::Split;
 use autoencoder_playground::inference::InferenceModel;
@@ -183,6 +185,87 @@ fn the_latent_size_study_has_six_sizes_and_error_falls_with_l() {
         errors[0] > 2.0 * errors[5],
         "L=2 should be far worse than L=64: {errors:?}"
     );
+}
+
+#[test]
+fn the_pca_baseline_has_every_study_size_and_its_recorded_figures() {
+    let manifest = common::manifest();
+    let entry = manifest
+        .pca_baseline
+        .as_ref()
+        .expect("the manifest names the PCA baseline");
+    let path = format!("{}/www/models/{}", env!("CARGO_MANIFEST_DIR"), entry.file);
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(bytes.len(), entry.file_bytes);
+    let baseline = PcaBaseline::from_bytes(&bytes).unwrap();
+    assert_eq!(baseline.max_code_size(), entry.axes);
+    let sizes: Vec<usize> = entry.by_code_size.iter().map(|p| p.code_size).collect();
+    assert_eq!(sizes, manifest.study_latent_sizes());
+
+    let dataset = common::dataset();
+    let test = dataset.images(&dataset.indices(Split::Test));
+    let mut previous = f64::INFINITY;
+    for point in &entry.by_code_size {
+        let mse = baseline.metrics(&test, point.code_size).unwrap().mse;
+        assert!(
+            (mse - point.test.mse).abs() <= 1e-9 * mse,
+            "L={}: {mse} against the manifest's {}",
+            point.code_size,
+            point.test.mse
+        );
+        // More axes never rebuild worse; fitted to 8,004 digits, 784 pixels' worth of axes
+        // generalise: the test error stays within 5 % of the training error.
+        assert!(mse < previous, "L={}: {mse}", point.code_size);
+        assert!(
+            (mse / point.train.mse - 1.0).abs() < 0.05,
+            "L={}: {point:?}",
+            point.code_size
+        );
+        previous = mse;
+    }
+}
+
+#[test]
+fn codes_as_features_are_recorded_for_every_study_size() {
+    let manifest = common::manifest();
+    let features = manifest
+        .codes_as_features
+        .as_ref()
+        .expect("the manifest has the kNN figures");
+    let sizes: Vec<usize> = features.by_code_size.iter().map(|p| p.code_size).collect();
+    assert_eq!(sizes, manifest.study_latent_sizes());
+    assert_eq!(features.k, 5);
+    // Ten classes: chance is 10 %; raw pixels with k = 5 reach about 95 % on MNIST.
+    assert!(
+        (0.9..1.0).contains(&features.raw_pixels),
+        "{}",
+        features.raw_pixels
+    );
+    for point in &features.by_code_size {
+        assert!(
+            (0.2..1.0).contains(&point.autoencoder) && (0.2..1.0).contains(&point.pca),
+            "{point:?}"
+        );
+    }
+    // The smallest model's figure, measured again (2-number codes: quick).
+    let smallest = &manifest.study_models()[0];
+    let path = format!(
+        "{}/www/models/{}",
+        env!("CARGO_MANIFEST_DIR"),
+        smallest.file
+    );
+    let model = InferenceModel::load(&std::fs::read(&path).unwrap()).unwrap();
+    let dataset = common::dataset();
+    let (train, test) = (dataset.indices(Split::Train), dataset.indices(Split::Test));
+    let labels =
+        |indices: &[usize]| -> Vec<u8> { indices.iter().map(|&i| dataset.label(i)).collect() };
+    let codes = |indices: &[usize]| model.encode_many(&dataset.images(indices)).unwrap();
+    let (train_codes, train_labels) = (codes(&train), labels(&train));
+    let set = LabelledSet::new(&train_codes, &train_labels, smallest.latent_size).unwrap();
+    let accuracy = set
+        .accuracy(&codes(&test), &labels(&test), features.k)
+        .unwrap();
+    assert_eq!(accuracy, features.by_code_size[0].autoencoder);
 }
 
 #[test]

@@ -3,5 +3,8 @@
 //! inference, data and the synthetic probes.
 
 pub mod anomaly;
+pub mod baseline;
+pub mod code_bytes;
 pub mod interpolate;
+pub mod knn;
 pub mod pca;

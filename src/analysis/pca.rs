@@ -1,9 +1,10 @@
-//! Principal component analysis, to map codes of any width onto a plane, and the spread of
-//! each latent dimension.
+//! Principal component analysis: the linear baseline an autoencoder is measured against (see
+//! [`super::baseline`]), the map of codes of any width onto a plane, and the spread of each
+//! latent dimension.
 
 use nalgebra::{DMatrix, SymmetricEigen};
 
-use crate::util::error::{Error, Result, check_exact, check_rows};
+use crate::util::error::{Error, Result, check_exact, check_finite, check_rows};
 
 /// A principal component analysis of a set of vectors.
 #[derive(Debug, Clone)]
@@ -87,6 +88,39 @@ impl Pca {
         })
     }
 
+    /// An analysis from its parts (a file's): `axes` of unit length, largest variance first,
+    /// each `mean.len()` numbers.
+    pub(crate) fn from_parts(
+        mean: Vec<f64>,
+        axes: Vec<Vec<f64>>,
+        variances: Vec<f64>,
+        total_variance: f64,
+    ) -> Self {
+        debug_assert!(axes.iter().all(|axis| axis.len() == mean.len()));
+        debug_assert_eq!(axes.len(), variances.len());
+        Self {
+            mean,
+            axes,
+            variances,
+            total_variance,
+        }
+    }
+
+    /// The mean the axes start from.
+    pub fn mean(&self) -> &[f64] {
+        &self.mean
+    }
+
+    /// Variance along each axis.
+    pub fn variances(&self) -> &[f64] {
+        &self.variances
+    }
+
+    /// Total variance of the fitted vectors, over every dimension.
+    pub fn total_variance(&self) -> f64 {
+        self.total_variance
+    }
+
     /// Dimensions of the vectors this analysis was fitted to.
     pub fn dim(&self) -> usize {
         self.mean.len()
@@ -113,9 +147,14 @@ impl Pca {
 
     /// Coordinates of `vector` along the axes.
     pub fn project(&self, vector: &[f32]) -> Result<Vec<f32>> {
+        self.project_onto(vector, self.axes.len())
+    }
+
+    /// Coordinates of `vector` along the first `count` axes.
+    pub fn project_onto(&self, vector: &[f32], count: usize) -> Result<Vec<f32>> {
         check_exact("vector to project", vector, self.dim())?;
-        Ok(self
-            .axes
+        self.check_axis_count(count)?;
+        Ok(self.axes[..count]
             .iter()
             .map(|axis| {
                 axis.iter()
@@ -127,10 +166,27 @@ impl Pca {
             .collect())
     }
 
-    /// The vector at `coordinates` along the axes, from the mean (exact for vectors in the
-    /// span of the axes).
+    /// `vector` rebuilt from its coordinates along the first `count` axes: the closest vector
+    /// to it in the span of those axes through the mean (itself, if it lies in that span).
+    pub fn reconstruct(&self, vector: &[f32], count: usize) -> Result<Vec<f32>> {
+        self.inverse(&self.project_onto(vector, count)?)
+    }
+
+    fn check_axis_count(&self, count: usize) -> Result<()> {
+        if count == 0 || count > self.axes.len() {
+            return Err(Error::InvalidInput(format!(
+                "this analysis has {} axes: 1 to {0} of them, not {count}",
+                self.axes.len()
+            )));
+        }
+        Ok(())
+    }
+
+    /// The vector at `coordinates` along the first `coordinates.len()` axes, from the mean
+    /// (exact for vectors in the span of those axes).
     pub fn inverse(&self, coordinates: &[f32]) -> Result<Vec<f32>> {
-        check_exact("PCA coordinates", coordinates, self.axes.len())?;
+        self.check_axis_count(coordinates.len())?;
+        check_finite("PCA coordinates", coordinates)?;
         let mut vector = self.mean.clone();
         for (axis, &c) in self.axes.iter().zip(coordinates) {
             for (v, a) in vector.iter_mut().zip(axis) {
@@ -276,6 +332,36 @@ mod tests {
             back.iter().zip(vector).all(|(a, b)| (a - b).abs() < 1e-4),
             "{back:?}"
         );
+    }
+
+    #[test]
+    fn a_point_in_the_span_of_the_first_axes_is_rebuilt_exactly() {
+        // Five-number vectors that vary along two directions only.
+        let (u, v) = ([1.0, 2.0, 0.0, -1.0, 0.5], [0.0, 1.0, -1.0, 1.0, 2.0]);
+        let mut rng = SplitMix64::new(7);
+        let rows: Vec<f32> = (0..500)
+            .flat_map(|_| {
+                let (a, b) = (rng.standard_normal(), rng.standard_normal());
+                (0..5).map(move |i| (4.0 * a * u[i] + 2.0 * b * v[i]) as f32)
+            })
+            .collect();
+        let pca = Pca::fit(&rows, 5, 3).unwrap();
+        let mean: Vec<f32> = pca.mean().iter().map(|&m| m as f32).collect();
+        let in_span: Vec<f32> = (0..5)
+            .map(|i| mean[i] + (0.7 * u[i] - 1.3 * v[i]) as f32)
+            .collect();
+        let rebuilt = pca.reconstruct(&in_span, 2).unwrap();
+        let error = |rebuilt: &[f32]| {
+            rebuilt
+                .iter()
+                .zip(&in_span)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f32::max)
+        };
+        assert!(error(&rebuilt) < 1e-4, "{rebuilt:?}");
+        // One axis loses what the second holds.
+        assert!(error(&pca.reconstruct(&in_span, 1).unwrap()) > 0.1);
+        assert!(pca.reconstruct(&in_span, 0).is_err() && pca.reconstruct(&in_span, 4).is_err());
     }
 
     #[test]

@@ -74,7 +74,8 @@ pub fn check_image(what: &str, pixels: &[f32]) -> Result<()> {
     check_pixel_range(what, pixels)
 }
 
-fn check_finite(what: &str, values: &[f32]) -> Result<()> {
+/// Checks that every one of `values` is a finite number.
+pub fn check_finite(what: &str, values: &[f32]) -> Result<()> {
     match values.iter().position(|v| !v.is_finite()) {
         Some(index) => Err(Error::InvalidInput(format!(
             "{what} has a non-finite value ({}) at index {index}",

@@ -2,10 +2,67 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
-use crate::analysis::anomaly;
 use crate::analysis::pca::{PlaneProjection, dimension_spread};
+use crate::analysis::{anomaly, baseline, code_bytes};
 use crate::drawing;
 use crate::synthetic::{noise, probes};
+
+/// The linear baseline: principal component analysis of the training digits as a codec of
+/// 1 to `maxCodeSize` numbers (a shipped `models/pca-l64.pca`).
+#[wasm_bindgen]
+pub struct PcaBaseline {
+    inner: baseline::PcaBaseline,
+}
+
+#[wasm_bindgen]
+impl PcaBaseline {
+    /// Reads a baseline file; throws an `Error` that says what is wrong with a damaged one.
+    pub fn load(bytes: &[u8]) -> Result<PcaBaseline, JsError> {
+        baseline::PcaBaseline::from_bytes(bytes)
+            .map(|inner| PcaBaseline { inner })
+            .map_err(to_js)
+    }
+
+    /// The largest code size it has axes for.
+    #[wasm_bindgen(getter, js_name = maxCodeSize)]
+    pub fn max_code_size(&self) -> usize {
+        self.inner.max_code_size()
+    }
+
+    /// `pixels` (`Float32Array(784)`) → its code, `Float32Array(codeSize)`.
+    pub fn encode(&self, pixels: &[f32], code_size: usize) -> Result<Vec<f32>, JsError> {
+        self.inner.encode(pixels, code_size).map_err(to_js)
+    }
+
+    /// A code (`Float32Array(1…maxCodeSize)`) → the image it stands for, `Float32Array(784)`.
+    pub fn decode(&self, code: &[f32]) -> Result<Vec<f32>, JsError> {
+        self.inner.decode(code).map_err(to_js)
+    }
+
+    /// `pixels` rebuilt from a code of `codeSize` numbers, `Float32Array(784)`.
+    pub fn reconstruct(&self, pixels: &[f32], code_size: usize) -> Result<Vec<f32>, JsError> {
+        self.inner.reconstruct(pixels, code_size).map_err(to_js)
+    }
+
+    /// Share of the training digits' variance a code of `codeSize` numbers holds.
+    #[wasm_bindgen(js_name = explainedVariance)]
+    pub fn explained_variance(&self, code_size: usize) -> f64 {
+        self.inner.explained_variance(code_size)
+    }
+}
+
+/// `code` (`Float32Array(L)`) as it comes back from `codeByteSize(L)` bytes: each number on a
+/// 256-step grid between the code's smallest and largest.
+#[wasm_bindgen(js_name = codeInBytes)]
+pub fn code_in_bytes(code: &[f32]) -> Result<Vec<f32>, JsError> {
+    code_bytes::round_to_bytes(code).map_err(to_js)
+}
+
+/// Bytes a code of `length` numbers takes at one byte per number (see `codeInBytes`).
+#[wasm_bindgen(js_name = codeByteSize)]
+pub fn code_byte_size(length: usize) -> usize {
+    code_bytes::byte_size(length)
+}
 
 /// The latent map's plane: codes of any width as points, and points back as codes.
 #[wasm_bindgen]

@@ -13,7 +13,8 @@ mod trainer;
 mod training_run;
 
 pub use analysis::{
-    AnomalyScale, LatentPlane, add_noise, interpolate, latent_spread, non_digit_probes,
+    AnomalyScale, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes, interpolate,
+    latent_spread, non_digit_probes,
 };
 pub use autoencoder::{Autoencoder, FeatureMapView};
 pub use dataset::MnistSubset;

@@ -35,6 +35,8 @@ pub const TUNED_MODEL: &[u8] = include_bytes!("../../www/models/tuned-l32.aepg")
 pub const COURSE_NOTE_MODEL: &[u8] = include_bytes!("../../www/models/course-note-l32.aepg");
 /// The convolutional model.
 pub const CONV_MODEL: &[u8] = include_bytes!("../../www/models/conv-l32.aepg");
+/// The PCA baseline.
+pub const PCA_BASELINE: &[u8] = include_bytes!("../../www/models/pca-l64.pca");
 /// The denoiser.
 pub const DENOISER_MODEL: &[u8] = include_bytes!("../../www/models/denoiser-l32.aepg");
 

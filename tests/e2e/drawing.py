@@ -75,13 +75,14 @@ def latent_values(driver):
     return [float(v) if v else None for v in raw]
 
 
-def canvas_pixels(driver, canvas_id):
-    """A 28×28 canvas as 784 ink values in 0…1 (dark = 1), as the page painted them."""
+def canvas_pixels(driver, canvas):
+    """A 28×28 canvas (an id, or the element) as 784 ink values in 0…1 (dark = 1), as the page
+    painted them."""
     return driver.execute_script(
-        "const c = document.getElementById(arguments[0]);"
+        "const c = typeof arguments[0] === 'string' ? document.getElementById(arguments[0]) : arguments[0];"
         "const d = c.getContext('2d').getImageData(0, 0, 28, 28).data;"
         "return Array.from({length: 784}, (_, i) => 1 - d[i * 4] / 255);",
-        canvas_id,
+        canvas,
     )
 
 

@@ -87,3 +87,31 @@ def test_the_latent_size_study_rebuilds_the_input_with_every_size(page):
     wait_until(page, lambda: len(latent_values(page)) == 2 and all(v is not None for v in latent_values(page)))
     assert Select(page.find_element("id", "model-select")).first_selected_option.get_attribute("value") == study[0]
     wait_until(page, lambda: "itself" in page.find_element("id", "map-caption").text or "as it is" in page.find_element("id", "map-caption").text)
+
+
+def test_the_study_sets_pca_beside_every_autoencoder(page):
+    baseline = manifest(page)["pcaBaseline"]
+    draw(page, SEVEN)
+    scroll_to(page, page.find_element("id", "size-study"))
+    cells = page.find_elements("css selector", "#size-row .size-cell")
+    wait_until(page, lambda: all(c.get_attribute("data-pca-mse") for c in cells), timeout=60)
+    pca_errors = [float(c.get_attribute("data-pca-mse")) for c in cells]
+    # PCA with more numbers rebuilds the drawn 7 at least as well (its axes are nested).
+    assert all(b <= a + 1e-6 for a, b in zip(pca_errors, pca_errors[1:])), pca_errors
+    assert pca_errors[0] > 2 * pca_errors[-1], pca_errors
+    # Its rebuilt images are on the page, not blank.
+    for cell in cells:
+        assert sum(canvas_pixels(page, cell.find_element("css selector", ".size-pca"))) > 5
+    chart = page.find_element("id", "size-chart")
+    assert chart.get_attribute("data-lines") == "autoencoder (test)|PCA (test)"
+    verdict = page.find_element("id", "size-verdict").text
+    assert len(baseline["byCodeSize"]) == 6 and verdict.count("× at L=") == 6, verdict
+
+
+def test_the_knn_chart_has_a_point_per_latent_size(page):
+    features = manifest(page)["codesAsFeatures"]
+    scroll_to(page, page.find_element("id", "knn-chart"))
+    chart = page.find_element("id", "knn-chart")
+    assert chart.get_attribute("data-points") == str(len(features["byCodeSize"])) == "6"
+    assert chart.get_attribute("data-lines") == "autoencoder codes|PCA codes|784 raw pixels"
+    assert "%" in page.find_element("id", "knn-verdict").text

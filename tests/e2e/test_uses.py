@@ -140,3 +140,31 @@ def test_the_probe_sheet_agrees_with_the_gauge_and_follows_the_model(page):
     )
     scroll_to(page, "probe-sheet")
     wait_until(page, lambda: probe_flags(page)[1] != flagged, timeout=90)
+
+
+def codec_rows(page):
+    """Each row of the codec table: {id: (bytes, mse)} for the rows that have figures."""
+    return page.execute_script(
+        "return Object.fromEntries([...document.querySelectorAll('#codec-table tbody tr')]"
+        ".filter((r) => r.dataset.mse).map((r) => [r.id.replace('codec-', ''), [Number(r.dataset.bytes), Number(r.dataset.mse)]]));")
+
+
+def test_the_codec_table_sizes_and_scores_a_drawn_digit(page):
+    draw(page, SEVEN)
+    scroll_to(page, "codec-panel")
+    wait_until(page, lambda: len(codec_rows(page)) == 7, timeout=30)
+    rows = codec_rows(page)
+    latent = int(page.execute_script("return document.querySelectorAll('#latent > *').length"))
+    assert rows["ae-float"][0] == 4 * latent and rows["ae-bytes"][0] == latent + 8
+    assert rows["pixels"] == [784, rows["pixels"][1]] and rows["pixels"][1] < 1e-5
+    # A byte per number costs the code almost nothing; the code rebuilds the drawn 7 closely.
+    assert abs(rows["ae-bytes"][1] - rows["ae-float"][1]) < 0.002 and rows["ae-float"][1] < 0.06
+    # At its lowest quality JPEG still needs far more bytes than the code.
+    assert rows["jpeg"][0] > 5 * rows["ae-bytes"][0], rows
+    for cell in page.find_elements("css selector", "#codec-table tbody canvas"):
+        assert sum(canvas_pixels(page, cell)) > 5
+    # A new drawing changes the figures.
+    page.find_element("id", "clear").click()
+    draw(page, ONE)
+    scroll_to(page, "codec-panel")
+    wait_until(page, lambda: codec_rows(page).get("ae-float", [0, 0])[1] != rows["ae-float"][1], timeout=30)

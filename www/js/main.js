@@ -12,7 +12,7 @@
 // - The size study and the "what autoencoders are for" panels load their own models and keep
 //   them for the page's lifetime.
 
-import init, { Autoencoder, MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
+import init, { Autoencoder, MnistSubset, PcaBaseline, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
 import { DrawingPad } from "./draw.js";
 import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
 import { $, PIXELS, SIDE, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from "./shared.js";
@@ -33,11 +33,11 @@ const state = {
 
 const latentView = new LatentView($("latent"));
 const explorer = new LatentExplorer();
-const uses = new UsesSection({ loadModel: loadManifestModel, showImage });
+const uses = new UsesSection({ loadModel: loadManifestModel, showImage, loadPca: loadPcaBaseline });
 const study = new SizeStudy((id) => {
   $("model-select").value = id;
   selectModel(id).catch(showError);
-});
+}, loadPcaBaseline);
 // For the benchmark of a cold visit (pkg-scripts/bench/cold_load.py): when the first stroke
 // reached the page, which WebDriver's latency decides, and (in `update`) when it was first rebuilt.
 $("draw-canvas").addEventListener("pointerdown", () => performance.mark("first-stroke"), { once: true });
@@ -116,6 +116,17 @@ function describeConvModel(manifest) {
 async function loadManifestModel(id) {
   const manifest = state.manifest ?? (await (await fetchOk("models/manifest.json")).json());
   return Autoencoder.load(await fetchBytes(`models/${manifestEntry(manifest, id).file}`));
+}
+
+/** The PCA baseline the manifest names, loaded once for the views that compare with it. */
+let pcaBaseline = null;
+function loadPcaBaseline() {
+  pcaBaseline ??= (async () => {
+    const manifest = state.manifest ?? (await (await fetchOk("models/manifest.json")).json());
+    if (!manifest.pcaBaseline) throw new Error("the manifest names no PCA baseline");
+    return PcaBaseline.load(await fetchBytes(`models/${manifest.pcaBaseline.file}`));
+  })();
+  return pcaBaseline;
 }
 
 function manifestEntry(manifest, id) {

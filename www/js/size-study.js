@@ -1,19 +1,29 @@
 // The latent-size study: the shipped dense models that differ only in L, their test error
-// against L, and the current input rebuilt by each of them side by side.
+// against L beside the linear baseline's (PCA of the training digits, at the same L), and the
+// current input rebuilt by each of them and by PCA, side by side.
 
 import { Autoencoder, compareImages } from "../pkg/autoencoder_playground_inference.js";
 import { $, SIDE, fetchBytes } from "./shared.js";
 import { drawLineChart, paintDigit, watchVisibility } from "./views.js";
 
 export class SizeStudy {
-  /** @param {(id: string) => void} selectModel switches the page's model */
-  constructor(selectModel) {
+  /**
+   * @param {(id: string) => void} selectModel switches the page's model
+   * @param {() => Promise<import("../pkg/autoencoder_playground_inference.js").PcaBaseline>} loadPca
+   *   the PCA baseline, loaded once for the page
+   */
+  constructor(selectModel, loadPca) {
     this.selectModel = selectModel;
+    this.loadPca = loadPca;
     this.entries = [];
     this.models = new Map(); // id → the study's own Autoencoder, loaded when the section first shows
+    this.pcaEntry = null; // the manifest's `pcaBaseline`
+    this.pca = null; // its PcaBaseline, loaded with the models
     this.input = null;
     this.currentId = null;
+    this.features = null; // the manifest's `codesAsFeatures`
     new ResizeObserver(() => this.drawChart()).observe($("size-chart"));
+    new ResizeObserver(() => this.drawFeatureChart()).observe($("knn-chart"));
     this.visible = watchVisibility($("size-row"), () => this.showReconstructions());
   }
 
@@ -22,16 +32,23 @@ export class SizeStudy {
     const byId = new Map(manifest.models.map((m) => [m.id, m]));
     this.entries = (manifest.latentSizeStudy ?? []).map((id) => byId.get(id)).filter(Boolean)
       .sort((a, b) => a.latentSize - b.latentSize);
+    this.pcaEntry = manifest.pcaBaseline ?? null;
+    this.features = manifest.codesAsFeatures ?? null;
     $("size-row").replaceChildren(...this.entries.map((entry) => {
       const cell = document.createElement("button");
       cell.type = "button";
       cell.className = "size-cell";
       cell.dataset.id = entry.id;
+      cell.dataset.latentSize = entry.latentSize;
       cell.title = `Draw with ${entry.name}`;
-      cell.innerHTML = `<canvas width="${SIDE}" height="${SIDE}"></canvas><span class="size-label">L=${entry.latentSize}</span><span class="size-mse"></span>`;
+      cell.innerHTML = `<span class="size-label">L=${entry.latentSize}</span>` +
+        `<canvas class="size-ae" width="${SIDE}" height="${SIDE}" aria-label="Rebuilt by the autoencoder"></canvas><span class="size-mse"></span>` +
+        (this.pcaEntry ? `<canvas class="size-pca" width="${SIDE}" height="${SIDE}" aria-label="Rebuilt by PCA"></canvas><span class="size-pca-mse"></span>` : "");
       cell.addEventListener("click", () => this.selectModel(entry.id));
       return cell;
     }));
+    $("size-verdict").textContent = this.verdict();
+    $("knn-verdict").textContent = this.featureVerdict();
     // Loading six models costs a few megabytes: only once someone scrolls here.
     new IntersectionObserver((seen, observer) => {
       if (seen.some((s) => s.isIntersecting)) {
@@ -40,9 +57,14 @@ export class SizeStudy {
       }
     }).observe($("size-study"));
     this.drawChart();
+    this.drawFeatureChart();
   }
 
   async loadModels() {
+    if (this.pcaEntry) {
+      this.pca = await this.loadPca();
+      this.showReconstructions();
+    }
     for (const entry of this.entries) {
       this.models.set(entry.id, Autoencoder.load(await fetchBytes(`models/${entry.file}`)));
       this.showReconstructions();
@@ -63,30 +85,86 @@ export class SizeStudy {
   showReconstructions() {
     for (const cell of $("size-row").children) {
       const model = this.models.get(cell.dataset.id);
-      const canvas = cell.querySelector("canvas");
-      const mse = cell.querySelector(".size-mse");
-      if (!model || !this.input) {
-        paintDigit(canvas, null);
-        mse.textContent = model ? "" : "loading…";
-        delete cell.dataset.mse;
-        continue;
+      showRebuilt(cell, AUTOENCODER, this.input, model, () => model.reconstruct(this.input));
+      if (this.pcaEntry) {
+        showRebuilt(cell, PCA, this.input, this.pca, () => this.pca.reconstruct(this.input, Number(cell.dataset.latentSize)));
       }
-      const output = model.reconstruct(this.input);
-      paintDigit(canvas, output);
-      const error = compareImages(output, this.input).mse;
-      cell.dataset.mse = String(error);
-      mse.textContent = `MSE ${error.toFixed(3)}`;
     }
   }
 
+  /** One sentence on how the autoencoders compare with PCA, from the manifest's figures. */
+  verdict() {
+    const pcaMse = this.pcaTestMse();
+    const ratios = this.entries.filter((e) => pcaMse.has(e.latentSize))
+      .map((e) => `${(e.test.mse / pcaMse.get(e.latentSize)).toFixed(2)}× at L=${e.latentSize}`);
+    if (!ratios.length) return "";
+    return `The autoencoders' test error as a multiple of PCA's with the same number of numbers: ${ratios.join(", ")} ` +
+      "(below 1: the non-linear code keeps more of the digit than the best linear one).";
+  }
+
+  /** The kNN figures in a sentence, from the manifest. */
+  featureVerdict() {
+    if (!this.features) return "";
+    const percent = (v) => `${(100 * v).toFixed(1)} %`;
+    const points = this.features.byCodeSize;
+    const wins = points.filter((p) => p.autoencoder > p.pca).map((p) => `L=${p.codeSize}`);
+    return `With all 784 pixels the vote is right for ${percent(this.features.rawPixels)} of the test digits; ` +
+      `with the autoencoders' codes, from ${percent(points[0].autoencoder)} (L=${points[0].codeSize}) to ` +
+      `${percent(points.at(-1).autoencoder)} (L=${points.at(-1).codeSize}). ` +
+      (wins.length ? `Their codes beat PCA's at ${wins.join(", ")}: ` +
+        "with few numbers, a non-linear code separates the digits better." : "PCA's codes do as well at every size.");
+  }
+
+  /** PCA's test MSE by code size, from the manifest. */
+  pcaTestMse() {
+    return new Map((this.pcaEntry?.byCodeSize ?? []).map((p) => [p.codeSize, p.test.mse]));
+  }
+
   drawChart() {
-    const points = this.entries.map((e) => [Math.log2(e.latentSize), e.test.mse]);
-    drawLineChart($("size-chart"), points, {
-      dots: true,
+    const autoencoders = this.entries.map((e) => [Math.log2(e.latentSize), e.test.mse]);
+    const pca = [...this.pcaTestMse()].map(([size, mse]) => [Math.log2(size), mse]);
+    drawLineChart($("size-chart"), [
+      { points: autoencoders, dots: true, label: "autoencoder (test)" },
+      { points: pca, color: "#8a8f9c", dashed: true, dots: true, label: "PCA (test)" },
+    ], {
       format: (v) => v.toFixed(3),
       xTicks: this.entries.map((e) => [Math.log2(e.latentSize), `L=${e.latentSize}`]),
       highlight: this.entries.findIndex((e) => e.id === this.currentId),
       emptyText: "No latent-size study in the manifest",
     });
   }
+
+  drawFeatureChart() {
+    const points = this.features?.byCodeSize ?? [];
+    const at = (pick) => points.map((p) => [Math.log2(p.codeSize), pick(p)]);
+    drawLineChart($("knn-chart"), [
+      { points: at((p) => p.autoencoder), dots: true, label: "autoencoder codes" },
+      { points: at((p) => p.pca), color: "#8a8f9c", dashed: true, dots: true, label: "PCA codes" },
+      { points: at(() => this.features.rawPixels), color: "#2e9e6b", dashed: true, label: "784 raw pixels" },
+    ], {
+      format: (v) => `${(100 * v).toFixed(0)} %`,
+      xTicks: points.map((p) => [Math.log2(p.codeSize), `L=${p.codeSize}`]),
+      emptyText: "No classification figures in the manifest",
+      legendAt: "bottom",
+    });
+  }
+}
+
+const AUTOENCODER = { name: "MSE", canvas: ".size-ae", text: ".size-mse", key: "mse" };
+const PCA = { name: "PCA", canvas: ".size-pca", text: ".size-pca-mse", key: "pcaMse" };
+
+/** Paints in `cell` what `rebuild()` makes of `input` (blank without a `codec` or an input), and
+ *  its error under it and in `cell.dataset`. */
+function showRebuilt(cell, { name, canvas, text, key }, input, codec, rebuild) {
+  const output = codec && input ? rebuild() : null;
+  paintDigit(cell.querySelector(canvas), output);
+  const label = cell.querySelector(text);
+  if (!output) {
+    label.textContent = codec ? "" : "loading…";
+    delete cell.dataset[key];
+    return;
+  }
+  const error = compareImages(output, input).mse;
+  cell.dataset[key] = String(error);
+  label.textContent = `${name} ${error.toFixed(3)}`;
 }

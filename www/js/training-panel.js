@@ -184,8 +184,8 @@ export class TrainingPanel {
   }
 
   drawCharts() {
-    drawLineChart($("loss-chart"), this.losses, { emptyText: "Loss per step appears here", format: (v) => v.toFixed(3) });
-    drawLineChart($("test-chart"), this.testMse, { color: "#d9544f", dots: true, emptyText: "Test MSE after each epoch", format: (v) => v.toFixed(4) });
+    drawLineChart($("loss-chart"), [{ points: this.losses }], { emptyText: "Loss per step appears here", format: (v) => v.toFixed(3) });
+    drawLineChart($("test-chart"), [{ points: this.testMse, color: "#d9544f", dots: true }], { emptyText: "Test MSE after each epoch", format: (v) => v.toFixed(4) });
   }
 
   /** Fixed test digits, one per class, each over its reconstruction by `model` (or blank). */

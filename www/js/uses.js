@@ -1,9 +1,10 @@
 // "What autoencoders are for": creates the section's panels (feature maps, denoising, anomaly
-// detection and its probe sheet), loads their own models when the section first comes into
-// view, and passes them the page's input and drawing model.
+// detection and its probe sheet, the codec comparison), loads their own models when the section
+// first comes into view, and passes them the page's input and drawing model.
 
 import { $ } from "./shared.js";
 import { AnomalyPanel } from "./anomaly-panel.js";
+import { CodecPanel } from "./codec-panel.js";
 import { DenoisingPanel } from "./denoising-panel.js";
 import { FeatureMapsPanel } from "./feature-maps-panel.js";
 import { ProbeSheet } from "./probe-sheet.js";
@@ -15,8 +16,11 @@ export class UsesSection {
    *   loads a manifest model by id
    * @param {(pixels: Float32Array, description: string) => void} page.showImage puts a 28×28
    *   image on the drawing pad as the current input
+   * @param {() => Promise<import("../pkg/autoencoder_playground_inference.js").PcaBaseline>} page.loadPca
+   *   the PCA baseline, loaded once for the page
    */
-  constructor({ loadModel, showImage }) {
+  constructor({ loadModel, showImage, loadPca }) {
+    this.codec = new CodecPanel(loadPca);
     this.featureMaps = new FeatureMapsPanel();
     this.denoising = new DenoisingPanel();
     const probeSheet = new ProbeSheet(
@@ -43,15 +47,18 @@ export class UsesSection {
     this.featureMaps.setInput(input);
     this.denoising.setInput(input);
     this.anomaly.setInput(input);
+    this.codec.setInput(input);
   }
 
-  /** A new drawing model (see AnomalyPanel.setModel). */
+  /** A new drawing model (see AnomalyPanel.setModel); the codec panel lets go of the old one. */
   setModel(model, dataset) {
+    this.codec.setModel(model);
     return this.anomaly.setModel(model, dataset);
   }
 
   /** New weights for the drawing model (see AnomalyPanel.retarget). */
   retarget(model) {
+    this.codec.setModel(model);
     return this.anomaly.retarget(model);
   }
 }

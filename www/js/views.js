@@ -119,10 +119,13 @@ export class LatentView {
 }
 
 /**
- * Draws a line chart of `points` ([x, y] pairs) on `canvas`, fitted to its CSS size and the
- * screen's pixel density, with the y range labelled. `emptyText` shows when there are none.
+ * Draws `lines` on `canvas` on shared axes, fitted to its CSS size and the screen's pixel
+ * density, with the y range labelled and, for more than one line, a legend. Each line:
+ * `{points: [x, y][], label, color, dots, dashed}`. `highlight` rings a point of the first
+ * line; `emptyText` shows when no line has points; `legendAt` ("top" or "bottom") puts the
+ * legend in that right-hand corner.
  */
-export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "", format = (v) => v.toFixed(3), dots = false, xTicks = [], highlight = -1 } = {}) {
+export function drawLineChart(canvas, lines, { emptyText = "", format = (v) => v.toFixed(3), xTicks = [], highlight = -1, legendAt = "top" } = {}) {
   const scale = window.devicePixelRatio || 1;
   const { width, height } = canvas.getBoundingClientRect();
   canvas.width = Math.max(1, Math.round(width * scale));
@@ -132,15 +135,18 @@ export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "
   ctx.clearRect(0, 0, width, height);
   ctx.font = "11px system-ui, sans-serif";
   ctx.fillStyle = "#5b6170";
-  canvas.dataset.points = String(points.length);
-  if (points.length === 0) {
+  const drawn = lines.filter((line) => line.points.length > 0);
+  // What is on the chart, for the end-to-end tests: the first line's points, every line's label.
+  canvas.dataset.points = String(drawn[0]?.points.length ?? 0);
+  canvas.dataset.lines = drawn.map((line) => line.label ?? "").join("|");
+  if (drawn.length === 0) {
     ctx.textAlign = "center";
     ctx.fillText(emptyText, width / 2, height / 2);
     return;
   }
   const pad = { left: 48, right: xTicks.length ? 24 : 12, top: 12, bottom: xTicks.length ? 22 : 16 };
-  const xs = points.map(([x]) => x);
-  const ys = points.map(([, y]) => y);
+  const xs = drawn.flatMap((line) => line.points.map(([x]) => x));
+  const ys = drawn.flatMap((line) => line.points.map(([, y]) => y));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (y1 - y0 < 1e-9) [y0, y1] = [y0 - 0.5 * Math.abs(y0 || 1), y1 + 0.5 * Math.abs(y1 || 1)];
@@ -158,21 +164,25 @@ export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "
   ctx.fillText(format(y1), pad.left - 4, pad.top + 8);
   ctx.fillText(format(y0), pad.left - 4, height - pad.bottom);
 
-  ctx.strokeStyle = color;
-  ctx.fillStyle = color;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
-  ctx.stroke();
-  if (dots) {
-    for (const [x, y] of points) {
-      ctx.beginPath();
-      ctx.arc(px(x), py(y), 3, 0, Math.PI * 2);
-      ctx.fill();
+  for (const { points, color = "#2f5bea", dots = false, dashed = false } of drawn) {
+    ctx.strokeStyle = ctx.fillStyle = color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(dashed ? [5, 4] : []);
+    ctx.beginPath();
+    points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
+    ctx.stroke();
+    ctx.setLineDash([]);
+    if (dots) {
+      for (const [x, y] of points) {
+        ctx.beginPath();
+        ctx.arc(px(x), py(y), 3, 0, Math.PI * 2);
+        ctx.fill();
+      }
     }
   }
-  if (points[highlight]) {
-    const [x, y] = points[highlight];
+  const highlighted = drawn[0].points[highlight];
+  if (highlighted) {
+    const [x, y] = highlighted;
     ctx.strokeStyle = "#16181d";
     ctx.lineWidth = 2;
     ctx.beginPath();
@@ -182,6 +192,19 @@ export function drawLineChart(canvas, points, { color = "#2f5bea", emptyText = "
   ctx.fillStyle = "#5b6170";
   ctx.textAlign = "center";
   for (const [x, label] of xTicks) ctx.fillText(label, px(x), height - 6);
+  // A legend in the top or bottom right corner (`legendAt`: where the lines are not), once
+  // there is more than one line.
+  if (drawn.length > 1) {
+    ctx.textAlign = "right";
+    const first = legendAt === "top" ? pad.top + 6 : height - pad.bottom - 8 - 14 * (drawn.length - 1);
+    drawn.forEach(({ label = "", color = "#2f5bea" }, i) => {
+      const y = first + 14 * i;
+      ctx.fillStyle = color;
+      ctx.fillRect(width - pad.right - 10, y - 4, 10, 3);
+      ctx.fillStyle = "#5b6170";
+      ctx.fillText(label, width - pad.right - 14, y);
+    });
+  }
 }
 
 /**
