@@ -112,9 +112,14 @@ function describeConvModel(manifest) {
     "Sharing small filters across the image needs far fewer weights and rebuilds digits better.";
 }
 
+/** The models' manifest: the page's copy once `main` has it, else fetched. */
+async function loadManifest() {
+  return state.manifest ?? (await (await fetchOk("models/manifest.json")).json());
+}
+
 /** A model of the manifest, loaded on its own (for the sections that compare models). */
 async function loadManifestModel(id) {
-  const manifest = state.manifest ?? (await (await fetchOk("models/manifest.json")).json());
+  const manifest = await loadManifest();
   return Autoencoder.load(await fetchBytes(`models/${manifestEntry(manifest, id).file}`));
 }
 
@@ -122,7 +127,7 @@ async function loadManifestModel(id) {
 let pcaBaseline = null;
 function loadPcaBaseline() {
   pcaBaseline ??= (async () => {
-    const manifest = state.manifest ?? (await (await fetchOk("models/manifest.json")).json());
+    const manifest = await loadManifest();
     if (!manifest.pcaBaseline) throw new Error("the manifest names no PCA baseline");
     return PcaBaseline.load(await fetchBytes(`models/${manifest.pcaBaseline.file}`));
   })();
