@@ -137,3 +137,27 @@ def test_the_preloaded_model_is_the_default_one(page):
         "return [...document.querySelectorAll('link[rel=preload]')].map((l) => l.href)"
         ".filter((href) => href.includes('/models/') && !href.endsWith('.json'))")
     assert [href.split("/models/")[1] for href in preloaded] == [default["file"]]
+
+
+def test_a_strict_content_security_policy_holds_and_the_console_has_no_error(page):
+    policy = page.execute_script(
+        "return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]')?.content ?? ''")
+    directives = dict(d.strip().split(" ", 1) for d in policy.split(";") if d.strip())
+    assert directives.get("script-src") == "'self' 'wasm-unsafe-eval'", policy
+    for name in ["default-src", "style-src", "connect-src", "worker-src"]:
+        assert directives.get(name) == "'self'", (name, policy)
+    assert "'unsafe-eval'" not in policy and "'unsafe-inline'" not in policy
+    # A fresh load under it (Chromium's log emptied first: the browser serves every test):
+    # the module compiles, the model loads, a stroke is rebuilt.
+    read_log = getattr(page, "get_log", None)
+    if read_log:
+        read_log("browser")
+    page.refresh()
+    wait_until(page, lambda: "ready" in page.find_element("id", "status").text)
+    draw(page, SEVEN)
+    assert shown_mse(page) is not None
+    # Chromium logs each violation, and every other error (geckodriver has no log to read):
+    # the page loads and rebuilds a stroke without one.
+    if read_log:
+        errors = [entry["message"] for entry in read_log("browser") if entry["level"] == "SEVERE"]
+        assert not errors, errors

@@ -68,6 +68,9 @@ export class CodecPanel {
         this.stale = false;
         await this.show();
       } while (this.stale);
+      $("codec-error").textContent = "";
+    } catch (error) {
+      $("codec-error").textContent = `The comparison failed: ${error.message ?? error}`;
     } finally {
       this.busy = false;
     }
@@ -76,7 +79,7 @@ export class CodecPanel {
   async show() {
     const input = this.input;
     const L = this.model?.latentSize ?? 0;
-    const results = { pixels: null, "ae-float": null, "ae-bytes": null, "pca-float": null, "pca-bytes": null, jpeg: null, webp: null };
+    const results = {}; // by row id; a row without one shows no figures
     if (input && this.model) {
       results.pixels = { bytes: PIXELS, output: input.map((v) => Math.round(v * 255) / 255) };
       const code = this.model.encode(input);

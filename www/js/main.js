@@ -304,7 +304,10 @@ async function main() {
   describeConvModel(state.manifest);
   $("map-legend").replaceChildren(...LABEL_COLOURS.map((colour, digit) => {
     const item = document.createElement("span");
-    item.innerHTML = `<span class="swatch" style="background:${colour}"></span> ${digit}`;
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = colour; // a style property, which the page's CSP allows (an attribute it would not)
+    item.append(swatch, ` ${digit}`);
     return item;
   }));
   select.disabled = false;

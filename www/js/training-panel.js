@@ -42,6 +42,9 @@ export class TrainingPanel {
       .on("finished", (m) => this.finished(m))
       .on("error", (m) => this.setState(this.weights ? "done" : "idle", m.message, "error"));
 
+    // Enter in a field would submit the form, which the page's CSP forbids (form-action 'none'),
+    // and there is nothing to send anywhere: the Start button starts a run.
+    $("training-form").addEventListener("submit", (event) => event.preventDefault());
     $("train-start").addEventListener("click", () => this.start());
     $("train-pause").addEventListener("click", () =>
       this.state === "paused" ? this.client.resume() : this.client.pause());
