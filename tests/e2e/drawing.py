@@ -9,15 +9,16 @@ from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def draw(driver, strokes, box=(0.0, 0.0, 1.0, 1.0)):
-    """Draws `strokes` (lists of (x, y) in 0…1) on #draw-canvas with real mouse actions,
-    mapped into `box` = (left, top, width, height), also in 0…1 of the pad."""
+def draw(driver, strokes, box=(0.0, 0.0, 1.0, 1.0), touch=False):
+    """Draws `strokes` (lists of (x, y) in 0…1) on #draw-canvas with real mouse actions (or a
+    finger's, with `touch`), mapped into `box` = (left, top, width, height), also in 0…1 of
+    the pad."""
     canvas = driver.find_element("id", "draw-canvas")
     # As a person would, bring the pad into view first (the page may have scrolled).
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     size = canvas.size
     left, top, width, height = box
-    mouse = PointerInput(interaction.POINTER_MOUSE, "mouse")
+    mouse = PointerInput(*((interaction.POINTER_TOUCH, "finger") if touch else (interaction.POINTER_MOUSE, "mouse")))
     actions = ActionBuilder(driver, mouse=mouse, duration=15)
 
     def to_offset(x, y):

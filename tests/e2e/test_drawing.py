@@ -161,3 +161,37 @@ def test_a_strict_content_security_policy_holds_and_the_console_has_no_error(pag
     if read_log:
         errors = [entry["message"] for entry in read_log("browser") if entry["level"] == "SEVERE"]
         assert not errors, errors
+
+
+def test_on_a_phone_the_pad_the_input_and_the_reconstruction_share_one_screen(page):
+    size = page.get_window_size()
+    try:
+        set_viewport(page, 360, 740)
+        width, height = page.execute_script("return [innerWidth, innerHeight]")
+        # Firefox keeps a window at least 500 px wide: there the phone layout is checked at that.
+        narrowest = 500 if page.capabilities["browserName"] == "firefox" else 360
+        assert height == 740 and width == narrowest, (width, height)
+        page.refresh()
+        wait_until(page, lambda: "ready" in page.find_element("id", "status").text)
+        page.execute_script("window.scrollTo(0, 0)")
+        draw(page, SEVEN, touch=True)
+        page.execute_script("window.scrollTo(0, 0)")
+        wait_for_update(page)
+        assert shown_mse(page) is not None, "the touch stroke was not rebuilt"
+        assert sum(canvas_pixels(page, "reconstruction")) > 20
+        # Each of them wholly inside the first screen, without scrolling.
+        outside = page.execute_script(
+            "return ['draw-canvas', 'model-input', 'reconstruction', 'error'].filter((id) => {"
+            "  const r = document.getElementById(id).getBoundingClientRect();"
+            "  return r.top < 0 || r.left < 0 || r.bottom > innerHeight || r.right > innerWidth; });")
+        assert outside == [], f"outside the first screen at 360×740: {outside}"
+    finally:
+        page.set_window_size(size["width"], size["height"])
+
+
+def set_viewport(driver, width, height):
+    """Sizes the window so that the page itself gets `width`×`height` (headless Chromium keeps
+    room for browser chrome it does not draw)."""
+    driver.set_window_size(width, height)
+    inner_width, inner_height = driver.execute_script("return [innerWidth, innerHeight]")
+    driver.set_window_size(2 * width - inner_width, 2 * height - inner_height)
