@@ -86,7 +86,7 @@ def page(driver, site):
     """The drawing page, loaded afresh, with its model and test digits ready."""
     driver.get(f"{site}/index.html")
     WebDriverWait(driver, 60).until(
-        lambda d: "ready" in d.find_element("id", "status").text
+        lambda d: "ready" in d.find_element("id", "model-status").text
         and d.find_elements("css selector", "#gallery button")
     )
     return driver

@@ -92,7 +92,7 @@ def test_gallery_digits_reconstruct_well(page):
         button.click()
         wait_for_update(page)
         assert shown_mse(page) < 0.04
-        assert "Test digit" in page.find_element("id", "status").text
+        assert "Test digit" in page.find_element("id", "pad-status").text
 
 
 def test_switching_models_resizes_the_latent_view(page):
@@ -103,7 +103,7 @@ def test_switching_models_resizes_the_latent_view(page):
     for model in models:
         select.select_by_value(model["id"])
         # The page fetches and loads the file, then re-encodes the drawing.
-        wait_until(page, lambda: f"{model['name']} ready" in page.find_element("id", "status").text)
+        wait_until(page, lambda: f"{model['name']} ready" in page.find_element("id", "model-status").text)
         wait_for_update(page)
         values = latent_values(page)
         assert len(values) == model["latentSize"] and all(v is not None for v in values)
@@ -153,7 +153,7 @@ def test_a_strict_content_security_policy_holds_and_the_console_has_no_error(pag
     if read_log:
         read_log("browser")
     page.refresh()
-    wait_until(page, lambda: "ready" in page.find_element("id", "status").text)
+    wait_until(page, lambda: "ready" in page.find_element("id", "model-status").text)
     draw(page, SEVEN)
     assert shown_mse(page) is not None
     # Chromium logs each violation, and every other error (geckodriver has no log to read):
@@ -172,7 +172,7 @@ def test_on_a_phone_the_pad_the_input_and_the_reconstruction_share_one_screen(pa
         narrowest = 500 if page.capabilities["browserName"] == "firefox" else 360
         assert height == 740 and width == narrowest, (width, height)
         page.refresh()
-        wait_until(page, lambda: "ready" in page.find_element("id", "status").text)
+        wait_until(page, lambda: "ready" in page.find_element("id", "model-status").text)
         page.execute_script("window.scrollTo(0, 0)")
         draw(page, SEVEN, touch=True)
         page.execute_script("window.scrollTo(0, 0)")
@@ -195,3 +195,23 @@ def set_viewport(driver, width, height):
     driver.set_window_size(width, height)
     inner_width, inner_height = driver.execute_script("return [innerWidth, innerHeight]")
     driver.set_window_size(2 * width - inner_width, 2 * height - inner_height)
+
+
+def test_a_refused_model_file_is_explained_beside_the_file_input_and_the_model_stays(page, tmp_path):
+    draw(page, SEVEN)
+    before = latent_values(page)
+    damaged = tmp_path / "damaged.aepg"
+    damaged.write_bytes(b"AEPGMODL" + bytes(40))
+    page.find_element("id", "model-file").send_keys(str(damaged))
+    status = page.find_element("id", "model-status")
+    wait_until(page, lambda: "damaged.aepg is not a model" in status.text)
+    assert status.get_attribute("data-kind") == "error"
+    # Beside the file input: the message sits in the same panel, just under it.
+    gap = page.execute_script(
+        "const input = document.getElementById('model-file').closest('label').getBoundingClientRect();"
+        "const message = document.getElementById('model-status').getBoundingClientRect();"
+        "return message.top - input.bottom;")
+    assert 0 <= gap < 40, gap
+    # The current model keeps working on the drawing.
+    draw(page, ONE)
+    assert latent_values(page) != before and shown_mse(page) is not None

@@ -116,7 +116,7 @@ def test_the_probe_sheet_agrees_with_the_gauge_and_follows_the_model(page):
         before = verdict(page)[1]
         scroll_to(page, "probe-sheet")
         page.find_element("css selector", f'.probe[data-name="{name}"]').click()
-        assert name in page.find_element("id", "status").text
+        assert name in page.find_element("id", "pad-status").text
         scroll_to(page, "anomaly-verdict")
         wait_until(page, lambda: verdict(page)[0] != "" and verdict(page)[1] != before)
         assert gauge_flag(page) == wanted, f"{name}: the sheet says {wanted}, the gauge {verdict(page)[1]}"

@@ -42,12 +42,18 @@ const study = new SizeStudy((id) => {
 // reached the page, which WebDriver's latency decides, and (in `update`) when it was first rebuilt.
 $("draw-canvas").addEventListener("pointerdown", () => performance.mark("first-stroke"), { once: true });
 const pad = new DrawingPad($("draw-canvas"), () => {
-  if (!pad.isEmpty && pad.strokes.length > 0) state.sample = null;
+  if (!pad.isEmpty && pad.strokes.length > 0 && state.sample) {
+    state.sample = null; // drawn over: the input is the drawing now, no longer the image shown
+    setStatus("", "info", "pad");
+  }
   scheduleUpdate();
 });
 
-function setStatus(message, kind = "info") {
-  const status = $("status");
+/** Shows `message` where the visitor looks for it: beside the model selector and the file
+ *  input ("model": loading, ready, a refused file, errors), or under the pad ("pad": what is
+ *  shown on it, and what went wrong rebuilding it). */
+function setStatus(message, kind = "info", where = "model") {
+  const status = $(`${where}-status`);
   status.textContent = message;
   status.dataset.kind = kind;
 }
@@ -89,7 +95,7 @@ function update() {
     study.setInput(input);
     uses.setInput(input);
   } catch (error) {
-    setStatus(error.message, "error");
+    setStatus(error.message, "error", "pad");
   }
 }
 
@@ -283,7 +289,7 @@ function showDigit(index) {
 function showImage(pixels, description) {
   state.sample = pixels;
   pad.showImage(pixels);
-  setStatus(`${description}. Draw over it, or clear.`);
+  setStatus(`${description}. Draw over it, or clear.`, "info", "pad");
   scheduleUpdate();
 }
 
@@ -336,11 +342,16 @@ async function main() {
   });
   $("use-trained").addEventListener("click", () => useTrainedModel());
 
-  $("clear").addEventListener("click", () => { state.sample = null; pad.clear(); });
+  const clearPad = () => {
+    state.sample = null;
+    pad.clear();
+    setStatus("", "info", "pad");
+  };
+  $("clear").addEventListener("click", clearPad);
   $("undo").addEventListener("click", () => pad.undo());
   $("random-digit").addEventListener("click", showRandomDigit);
   document.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") { state.sample = null; pad.clear(); }
+    if (event.key === "Escape") clearPad();
     if (event.key === "z" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); pad.undo(); }
   });
 
@@ -360,7 +371,7 @@ async function main() {
     .catch((error) => {
       state.dataset = null;
       $("random-digit").disabled = true;
-      setStatus(`Test digits unavailable: ${error.message}`, "error");
+      setStatus(`Test digits unavailable: ${error.message}`, "error", "pad");
     });
 }
 
