@@ -24,14 +24,19 @@ fn evaluate(model: &InferenceModel, images: &[f32]) -> Metrics {
     Metrics::between(&model.reconstruct_many(images).unwrap(), images)
 }
 
+/// The bytes of a file the manifest names (a path relative to `www/models`).
+fn shipped_file(name: &str) -> Vec<u8> {
+    let path = format!("{}/www/models/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
 /// Every model the manifest lists, loaded from its file, with its entry.
 fn shipped_models() -> Vec<(ModelEntry, Vec<u8>, InferenceModel)> {
     common::manifest()
         .models
         .into_iter()
         .map(|entry| {
-            let path = format!("{}/www/models/{}", env!("CARGO_MANIFEST_DIR"), entry.file);
-            let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+            let bytes = shipped_file(&entry.file);
             let model =
                 InferenceModel::load(&bytes).unwrap_or_else(|e| panic!("{}: {e}", entry.id));
             (entry, bytes, model)
@@ -194,8 +199,7 @@ fn the_pca_baseline_has_every_study_size_and_its_recorded_figures() {
         .pca_baseline
         .as_ref()
         .expect("the manifest names the PCA baseline");
-    let path = format!("{}/www/models/{}", env!("CARGO_MANIFEST_DIR"), entry.file);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let bytes = shipped_file(&entry.file);
     assert_eq!(bytes.len(), entry.file_bytes);
     let baseline = PcaBaseline::from_bytes(&bytes).unwrap();
     assert_eq!(baseline.max_code_size(), entry.axes);
@@ -249,12 +253,7 @@ fn codes_as_features_are_recorded_for_every_study_size() {
     }
     // The smallest model's figure, measured again (2-number codes: quick).
     let smallest = &manifest.study_models()[0];
-    let path = format!(
-        "{}/www/models/{}",
-        env!("CARGO_MANIFEST_DIR"),
-        smallest.file
-    );
-    let model = InferenceModel::load(&std::fs::read(&path).unwrap()).unwrap();
+    let model = InferenceModel::load(&shipped_file(&smallest.file)).unwrap();
     let dataset = common::dataset();
     let (train, test) = (dataset.indices(Split::Train), dataset.indices(Split::Test));
     let labels =

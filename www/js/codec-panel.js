@@ -23,6 +23,7 @@ export class CodecPanel {
   constructor(loadPca) {
     this.loadPca = loadPca;
     this.pca = null;
+    this.pcaError = ""; // why the PCA rows stay empty, if its file did not load
     this.model = null;
     this.input = null;
     this.busy = false;
@@ -38,7 +39,14 @@ export class CodecPanel {
       return row;
     }));
     this.visible = watchVisibility($("codec-panel"), () => {
-      if (!this.pca) this.loadPca().then((pca) => { this.pca = pca; this.refresh(); }).catch(() => {});
+      if (!this.pca) {
+        this.loadPca()
+          .then((pca) => { this.pca = pca; this.refresh(); })
+          .catch((error) => {
+            this.pcaError = `The PCA baseline did not load: ${error.message}`;
+            this.refresh();
+          });
+      }
       this.refresh();
     });
   }
@@ -68,7 +76,7 @@ export class CodecPanel {
         this.stale = false;
         await this.show();
       } while (this.stale);
-      $("codec-error").textContent = "";
+      $("codec-error").textContent = this.pcaError;
     } catch (error) {
       $("codec-error").textContent = `The comparison failed: ${error.message ?? error}`;
     } finally {
