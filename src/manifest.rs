@@ -42,6 +42,10 @@ pub struct ModelEntry {
     /// costs is on record.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unquantized_test: Option<Metrics>,
+    /// Quality on the digits it was trained on (the whole train split, undeformed), of the
+    /// file as shipped: beside `test`, how much the model overfits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub train: Option<Metrics>,
     /// Bits per weight of the file's weight matrices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight_bits: Option<u8>,
@@ -226,6 +230,7 @@ mod tests {
                 psnr: 10.0,
             },
             unquantized_test: None,
+            train: None,
             weight_bits: None,
             command: String::new(),
         }

@@ -51,8 +51,7 @@ pub fn ship(
     let float = Metrics::between(&model.reconstruct_many(test)?, test);
     let reference = float.mse;
     let measure = |bytes: Vec<u8>, bits: u8| -> Result<Shipped> {
-        let loaded = InferenceModel::load(&bytes)?;
-        let test = Metrics::between(&loaded.reconstruct_many(test)?, test);
+        let test = metrics_of_file(&bytes, test)?;
         Ok(Shipped { bytes, bits, test })
     };
     if !matches!(header.architecture, Architecture::Dense(_)) {
@@ -81,6 +80,12 @@ pub fn ship(
         ))
     })?;
     Ok((best, float))
+}
+
+/// How well the model in `file` rebuilds `images` (n × 784).
+pub fn metrics_of_file(file: &[u8], images: &[f32]) -> Result<Metrics> {
+    let model = InferenceModel::load(file)?;
+    Ok(Metrics::between(&model.reconstruct_many(images)?, images))
 }
 
 /// Damping added to the Hessian's diagonal, as a fraction of its mean: keeps it invertible

@@ -20,6 +20,7 @@ mod cli {
     use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest, ModelEntry, TrainingRecord};
     use autoencoder_playground::model_file;
     use autoencoder_playground::quantization;
+    use autoencoder_playground::synthetic::deform::Deformation;
     use autoencoder_playground::training::plan::DEFAULT_OUTLIER_MARGIN;
     use autoencoder_playground::training::{
         Objective, RunPlan, Schedule, TrainingOptions, TrainingRun,
@@ -72,6 +73,10 @@ mod cli {
         /// Shift each training image by up to this many pixels at random (0 = off).
         #[arg(long, default_value_t = 0)]
         augment_shift: usize,
+        /// Deform each training image at random: none, affine (rotation, scaling, shift) or
+        /// elastic (affine and an elastic warp).
+        #[arg(long, default_value_t = Deformation::None)]
+        deform: Deformation,
         /// Seed for weights, shuffles, dropout and augmentation.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -133,6 +138,7 @@ mod cli {
             subset_size: args.subset,
             schedule: args.schedule,
             augment_shift: args.augment_shift,
+            deformation: args.deform,
             validation_fraction: args.validation,
             evaluation_size: None,
             objective: match (args.denoise, args.outlier_exposure) {
@@ -214,14 +220,17 @@ mod cli {
         let file = shipped.bytes;
         std::fs::write(out, &file).map_err(|e| format!("{}: {e}", out.display()))?;
         let file_metrics = shipped.test;
+        let train_metrics = quantization::metrics_of_file(&file, &train_images)
+            .map_err(|e| e.to_string())?;
         println!(
-            "wrote {} ({} bytes, {}-bit weights): test MSE {:.5} (unquantised {:.5}; burn's {:.5})",
+            "wrote {} ({} bytes, {}-bit weights): test MSE {:.5} (unquantised {:.5}; burn's {:.5}), train MSE {:.5}",
             out.display(),
             file.len(),
             shipped.bits,
             file_metrics.mse,
             float_metrics.mse,
-            test_metrics.mse
+            test_metrics.mse,
+            train_metrics.mse
         );
 
         let Some(id) = &args.id else {
@@ -251,6 +260,7 @@ mod cli {
             },
             test: file_metrics,
             unquantized_test: Some(float_metrics),
+            train: Some(train_metrics),
             weight_bits: Some(shipped.bits),
             command,
         });

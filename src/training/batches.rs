@@ -1,31 +1,35 @@
-//! Making a training batch: the plan's digits, each perhaps shown as drawn and shifted
-//! (augmentation), and what the objectives add to them: noisy copies for a denoiser, non-digits
+//! Making a training batch: the plan's digits, each perhaps shown as drawn, shifted and
+//! deformed (augmentation), and what the objectives add to them: noisy copies for a denoiser, non-digits
 //! for outlier exposure. Every random choice comes from the run's seeded generator.
 
 use crate::data::{Dataset, DrawnDigits};
+use crate::synthetic::deform::Deformation;
 use crate::synthetic::{negatives, noise};
 use crate::util::error::Result;
 use crate::util::image::{PIXELS, shifted};
 use crate::util::rng::SplitMix64;
 
-/// Digits as a run shows them: stored or as drawn, shifted or not.
+/// Digits as a run shows them: stored or as drawn, shifted or not, deformed or not.
 #[derive(Debug, Default)]
 pub struct Augmentation {
     /// Shift each image by up to this many pixels at random (0: no shift).
     pub max_shift: usize,
     /// The chance (0…1) that a digit is shown as drawn.
     pub drawn_share: f64,
+    /// How each image is deformed at random.
+    pub deformation: Deformation,
     /// Digits as drawn, converted on first use.
     drawn: DrawnDigits,
 }
 
 impl Augmentation {
-    /// An augmentation by random shifts of up to `max_shift` pixels and a `drawn_share` of
-    /// digits shown as drawn.
-    pub fn new(max_shift: usize, drawn_share: f64) -> Self {
+    /// An augmentation by random shifts of up to `max_shift` pixels, a `drawn_share` of
+    /// digits shown as drawn, and a random `deformation` of each.
+    pub fn new(max_shift: usize, drawn_share: f64, deformation: Deformation) -> Self {
         Self {
             max_shift,
             drawn_share,
+            deformation,
             drawn: DrawnDigits::default(),
         }
     }
@@ -37,7 +41,7 @@ impl Augmentation {
         indices: &[usize],
         rng: &mut SplitMix64,
     ) -> Vec<f32> {
-        if self.max_shift == 0 && self.drawn_share == 0.0 {
+        if self.max_shift == 0 && self.drawn_share == 0.0 && self.deformation == Deformation::None {
             return dataset.images(indices);
         }
         let span = 2 * self.max_shift + 1;
@@ -48,13 +52,14 @@ impl Augmentation {
             } else {
                 dataset.image(index)
             };
-            if self.max_shift == 0 {
-                pixels.extend(image);
+            let image = if self.max_shift == 0 {
+                image
             } else {
                 let dx = rng.below(span) as i32 - self.max_shift as i32;
                 let dy = rng.below(span) as i32 - self.max_shift as i32;
-                pixels.extend(shifted(&image, dx, dy));
-            }
+                shifted(&image, dx, dy)
+            };
+            pixels.extend(self.deformation.apply(&image, rng));
         }
         pixels
     }
@@ -114,7 +119,7 @@ mod tests {
         let dataset = synthetic_dataset();
         let indices: Vec<usize> = (0..40).collect();
         for (share, expected) in [(0.0, 0..=0), (0.5, 8..=32), (1.0, 40..=40)] {
-            let mut augmentation = Augmentation::new(0, share);
+            let mut augmentation = Augmentation::new(0, share, Deformation::None);
             let batch = augmentation.batch(&dataset, &indices, &mut SplitMix64::new(1));
             let mut drawn = 0;
             for (&index, image) in indices.iter().zip(batch.chunks_exact(PIXELS)) {
@@ -130,13 +135,30 @@ mod tests {
     #[test]
     fn shifts_move_digits_within_the_limit() {
         let dataset = synthetic_dataset();
-        let mut augmentation = Augmentation::new(2, 0.0);
+        let mut augmentation = Augmentation::new(2, 0.0, Deformation::None);
         let batch = augmentation.batch(&dataset, &[3], &mut SplitMix64::new(5));
         let stored = dataset.image(3);
         let moved_by = (-2..=2)
             .flat_map(|dx| (-2..=2).map(move |dy| (dx, dy)))
             .find(|&(dx, dy)| shifted(&stored, dx, dy) == batch);
         assert!(moved_by.is_some(), "not a shift of at most 2 pixels");
+    }
+
+    #[test]
+    fn deformed_batches_differ_from_the_stored_digits_and_stay_in_range() {
+        let dataset = synthetic_dataset();
+        let indices: Vec<usize> = (0..10).collect();
+        let mut augmentation = Augmentation::new(0, 0.0, Deformation::Elastic);
+        let batch = augmentation.batch(&dataset, &indices, &mut SplitMix64::new(5));
+        assert_eq!(batch.len(), 10 * PIXELS);
+        assert!(batch.iter().all(|v| (0.0..=1.0).contains(v)));
+        for (&index, image) in indices.iter().zip(batch.chunks_exact(PIXELS)) {
+            assert_ne!(
+                image,
+                dataset.image(index).as_slice(),
+                "digit {index} unchanged"
+            );
+        }
     }
 
     #[test]

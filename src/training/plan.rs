@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::schedule::Schedule;
+use crate::synthetic::deform::Deformation;
 use crate::util::error::{Error, Result};
 
 /// The largest shift [`RunPlan::augment_shift`] allows: beyond it digits leave the frame.
@@ -48,7 +49,7 @@ impl Objective {
 }
 
 /// A run's plan. In JSON (the page's Worker, the manifest) it is a flat object of optional
-/// camelCase fields: `{epochs, subsetSize, schedule, augmentShift, validationFraction,
+/// camelCase fields: `{epochs, subsetSize, schedule, augmentShift, deform, validationFraction,
 /// evaluationSize, denoise, outlierExposure, outlierMargin, drawnShare}`; the objective is
 /// `denoise: true` or `outlierExposure > 0`, never both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -63,6 +64,8 @@ pub struct RunPlan {
     pub schedule: Schedule,
     /// Shift each training image by up to this many pixels at random (augmentation).
     pub augment_shift: usize,
+    /// How each training image is deformed at random (augmentation; JSON `deform`).
+    pub deformation: Deformation,
     /// Digits of the train split held out (after the subset is drawn) for choosing settings.
     pub validation_fraction: f64,
     /// Test digits evaluated after each epoch; `None` for the whole test split.
@@ -82,6 +85,7 @@ impl Default for RunPlan {
             subset_size: None,
             schedule: Schedule::Constant,
             augment_shift: 0,
+            deformation: Deformation::None,
             validation_fraction: 0.0,
             evaluation_size: None,
             objective: Objective::Reconstruct,
@@ -133,6 +137,7 @@ struct PlanFields {
     subset_size: Option<usize>,
     schedule: Schedule,
     augment_shift: usize,
+    deform: Deformation,
     validation_fraction: f64,
     evaluation_size: Option<usize>,
     denoise: bool,
@@ -159,6 +164,7 @@ impl From<RunPlan> for PlanFields {
             subset_size: plan.subset_size,
             schedule: plan.schedule,
             augment_shift: plan.augment_shift,
+            deform: plan.deformation,
             validation_fraction: plan.validation_fraction,
             evaluation_size: plan.evaluation_size,
             denoise,
@@ -194,6 +200,7 @@ impl TryFrom<PlanFields> for RunPlan {
             subset_size: fields.subset_size,
             schedule: fields.schedule,
             augment_shift: fields.augment_shift,
+            deformation: fields.deform,
             validation_fraction: fields.validation_fraction,
             evaluation_size: fields.evaluation_size,
             objective,
@@ -215,6 +222,13 @@ mod tests {
     #[test]
     fn plans_deserialize_from_camel_case_with_defaults() {
         let plan = parse(r#"{"epochs": 3, "subsetSize": 1000, "schedule": "cosine"}"#).unwrap();
+        assert_eq!(plan.deformation, Deformation::None);
+        let plan = parse(
+            r#"{"epochs": 3, "subsetSize": 1000, "schedule": "cosine", "deform": "elastic"}"#,
+        )
+        .unwrap();
+        assert_eq!(plan.deformation, Deformation::Elastic);
+        assert!(parse(r#"{"deform": "warp"}"#).is_err());
         assert_eq!(plan.epochs, 3);
         assert_eq!(plan.subset_size, Some(1000));
         assert_eq!(plan.schedule, Schedule::Cosine);
@@ -263,6 +277,7 @@ mod tests {
                 subset_size: Some(100),
                 objective,
                 drawn_share: 0.5,
+                deformation: Deformation::Affine,
                 ..Default::default()
             };
             let json = serde_json::to_string(&plan).unwrap();

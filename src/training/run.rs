@@ -80,7 +80,7 @@ impl TrainingRun {
         evaluation.truncate(plan.evaluation_size.unwrap_or(usize::MAX));
         Ok(Self {
             trainer: Trainer::new(options)?,
-            augmentation: Augmentation::new(plan.augment_shift, plan.drawn_share),
+            augmentation: Augmentation::new(plan.augment_shift, plan.drawn_share, plan.deformation),
             plan,
             dataset,
             train,
