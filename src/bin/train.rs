@@ -220,8 +220,8 @@ mod cli {
         let file = shipped.bytes;
         std::fs::write(out, &file).map_err(|e| format!("{}: {e}", out.display()))?;
         let file_metrics = shipped.test;
-        let train_metrics = quantization::metrics_of_file(&file, &train_images)
-            .map_err(|e| e.to_string())?;
+        let train_metrics =
+            quantization::metrics_of_file(&file, &train_images).map_err(|e| e.to_string())?;
         println!(
             "wrote {} ({} bytes, {}-bit weights): test MSE {:.5} (unquantised {:.5}; burn's {:.5}), train MSE {:.5}",
             out.display(),

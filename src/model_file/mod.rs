@@ -33,7 +33,7 @@ pub use network::{load, save, tensors_of};
 pub use tensor::{NamedTensor, Values};
 pub use weights::WeightEncoding;
 
-use crate::architecture::Architecture;
+use crate::architecture::{Architecture, ArchitectureKind};
 use crate::util::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMODL";
@@ -42,6 +42,9 @@ pub const FORMAT_VERSION: u32 = 2;
 /// The first version: the same preamble and header, weights as a half-precision burnpack.
 const BURNPACK_VERSION: u32 = 1;
 const PREAMBLE_LEN: usize = 24;
+/// The largest file read: four times the largest model this build makes (dense, L = 128, f32
+/// weights: 4.9 MB), so a file chosen by mistake (a video, a disk image) is refused unread.
+pub const MAX_FILE_BYTES: usize = 20_000_000;
 
 /// The JSON header of a model file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -161,15 +164,21 @@ fn split(bytes: &[u8]) -> Result<(u32, Header, &[u8])> {
     if bytes.len() < PREAMBLE_LEN {
         return fail(format!("truncated: only {} bytes", bytes.len()));
     }
+    if bytes.len() > MAX_FILE_BYTES {
+        return fail(too_large(bytes.len()));
+    }
     if &bytes[..8] != MAGIC {
         return fail("not an autoencoder model file (wrong magic bytes)".into());
     }
     let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
     let version = word(8);
-    if !(BURNPACK_VERSION..=FORMAT_VERSION).contains(&version) {
+    if version > FORMAT_VERSION {
         return fail(format!(
-            "format version {version} is not supported (this build reads versions {BURNPACK_VERSION} to {FORMAT_VERSION})"
+            "format version {version} comes from a newer build than this one, which reads versions {BURNPACK_VERSION} to {FORMAT_VERSION}: reload the page to get the newest"
         ));
+    }
+    if version < BURNPACK_VERSION {
+        return fail(format!("format version {version} does not exist"));
     }
     let (header_len, weights_len) = (word(12) as usize, word(16) as usize);
     let expected = PREAMBLE_LEN as u64 + header_len as u64 + weights_len as u64;
@@ -189,13 +198,37 @@ fn split(bytes: &[u8]) -> Result<(u32, Header, &[u8])> {
         return fail("checksum mismatch: the file is corrupt".into());
     }
     let (header_json, weights) = checked.split_at(header_len);
-    let header: Header = serde_json::from_slice(header_json)
-        .map_err(|e| Error::ModelFile(format!("unreadable header: {e}")))?;
+    let header: Header =
+        serde_json::from_slice(header_json).map_err(|e| header_error(header_json, e))?;
     header
         .architecture
         .validate()
         .map_err(|e| Error::ModelFile(format!("unsupported architecture: {e}")))?;
     Ok((version, header, weights))
+}
+
+/// Why a file of `len` bytes is not read.
+pub fn too_large(len: usize) -> String {
+    format!(
+        "{:.1} MB is larger than any model file ({} MB at most)",
+        len as f64 / 1e6,
+        MAX_FILE_BYTES / 1_000_000
+    )
+}
+
+/// The error for a header that does not parse: an architecture this build does not know (a
+/// file from a newer build) named as such, anything else as unreadable.
+fn header_error(header_json: &[u8], error: serde_json::Error) -> Error {
+    let kind = serde_json::from_slice::<serde_json::Value>(header_json)
+        .ok()
+        .and_then(|header| header["architecture"]["kind"].as_str().map(str::to_string));
+    match kind {
+        Some(kind) if kind.parse::<ArchitectureKind>().is_err() => Error::ModelFile(format!(
+            "its network is a \"{kind}\" autoencoder, which this build does not know (it knows {})",
+            ArchitectureKind::ALL.map(|k| k.to_string()).join(" and ")
+        )),
+        _ => Error::ModelFile(format!("unreadable header: {error}")),
+    }
 }
 
 #[cfg(all(test, feature = "training"))]
@@ -400,6 +433,18 @@ mod tests {
         let mut version = good.clone();
         version[8] = 7;
         assert!(error_of(&version).contains("version 7"));
+
+        let oversized = [good.clone(), vec![0; MAX_FILE_BYTES]].concat();
+        assert!(error_of(&oversized).contains("larger than any model file"));
+    }
+
+    #[test]
+    fn the_size_cap_leaves_room_for_the_largest_model() {
+        let largest =
+            crate::architecture::DenseAutoencoderConfig::new(crate::architecture::MAX_LATENT)
+                .parameter_count()
+                * std::mem::size_of::<f32>();
+        assert!(4 * largest <= MAX_FILE_BYTES, "{largest} bytes of weights");
     }
 
     /// Rewrites a file's header, fixing lengths and checksum, to reach the checks behind them.
@@ -424,7 +469,11 @@ mod tests {
         let too_wide = r#"{"architecture":{"kind":"dense","latent_size":4096,"dropout":0.5,"leaky_slope":0.3}}"#;
         assert!(error_of(&with_header(&good, too_wide)).contains("unsupported architecture"));
         let unknown = r#"{"architecture":{"kind":"capsule"}}"#;
-        assert!(error_of(&with_header(&good, unknown)).contains("unreadable header"));
+        let error = error_of(&with_header(&good, unknown));
+        assert!(error.contains(r#""capsule" autoencoder"#), "{error}");
+        assert!(error.contains("dense and conv"), "{error}");
+        let broken_dense = r#"{"architecture":{"kind":"dense","latent_size":"many"}}"#;
+        assert!(error_of(&with_header(&good, broken_dense)).contains("unreadable header"));
         assert!(error_of(&with_header(&good, "not json")).contains("unreadable header"));
     }
 }

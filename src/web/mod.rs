@@ -132,6 +132,18 @@ pub fn upgrade_model_file(bytes: &[u8]) -> Result<Vec<u8>, JsError> {
     crate::model_file::write(&file.header, &file.tensors, WeightEncoding::Half).map_err(to_js)
 }
 
+/// Refuses a model file of `size` bytes before it is read, when no model file is that large;
+/// the same check (and message) as loading it would give.
+#[wasm_bindgen(js_name = checkModelFileSize)]
+pub fn check_model_file_size(size: f64) -> Result<(), JsError> {
+    if size > crate::model_file::MAX_FILE_BYTES as f64 {
+        return Err(to_js(crate::util::error::Error::ModelFile(
+            crate::model_file::too_large(size as usize),
+        )));
+    }
+    Ok(())
+}
+
 /// Name of the tensor backend compiled in (for the page's footer and the benchmarks).
 #[wasm_bindgen(js_name = backendName)]
 pub fn backend_name() -> String {

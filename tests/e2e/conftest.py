@@ -29,16 +29,45 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site():
-    """Base URL of www/ served on a free localhost port."""
+def serve_www():
+    """A server of www/ on a free localhost port, serving: (server, base URL)."""
     if not (WWW / "pkg" / "autoencoder_playground_bg.wasm").exists():
         pytest.fail("www/pkg is not built: run pkg-scripts/build.sh first")
     handler = functools.partial(QuietHandler, directory=str(WWW))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="session")
+def site():
+    """Base URL of www/ served on a free localhost port."""
+    server, url = serve_www()
+    yield url
     server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def own_site():
+    """www/ served on a port of its own, for a test that takes the network away: (server, URL).
+    A service worker registered there stays with that origin, away from the other tests'."""
+    server, url = serve_www()
+    yield server, url
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def fresh_browser(driver):
+    """Another browser of the same kind as `driver`, with a profile of its own (no cache, no
+    service worker, nothing stored): someone else opening a link."""
+    with tempfile.TemporaryDirectory() as profile:
+        name = driver.capabilities["browserName"]
+        browser = start_firefox() if name == "firefox" else start_chromium(profile)
+        browser.set_script_timeout(30)
+        yield browser
+        browser.quit()
 
 
 def required(program):

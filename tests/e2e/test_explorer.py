@@ -89,7 +89,7 @@ def test_the_latent_size_study_rebuilds_the_input_with_every_size(page):
     wait_until(page, lambda: "itself" in page.find_element("id", "map-caption").text or "as it is" in page.find_element("id", "map-caption").text)
 
 
-def test_the_study_sets_pca_beside_every_autoencoder(page):
+def test_the_study_sets_pca_and_the_training_error_beside_every_autoencoder(page):
     baseline = manifest(page)["pcaBaseline"]
     draw(page, SEVEN)
     scroll_to(page, page.find_element("id", "size-study"))
@@ -103,9 +103,11 @@ def test_the_study_sets_pca_beside_every_autoencoder(page):
     for cell in cells:
         assert sum(canvas_pixels(page, cell.find_element("css selector", ".size-pca"))) > 5
     chart = page.find_element("id", "size-chart")
-    assert chart.get_attribute("data-lines") == "autoencoder (test)|PCA (test)"
+    assert chart.get_attribute("data-lines") == "autoencoder (test)|autoencoder (train)|PCA (test)"
     verdict = page.find_element("id", "size-verdict").text
     assert len(baseline["byCodeSize"]) == 6 and verdict.count("× at L=") == 6, verdict
+    # Train against test error, for every size.
+    assert page.find_element("id", "size-fit").text.count("× at L=") == 6
 
 
 def test_the_knn_chart_has_a_point_per_latent_size(page):

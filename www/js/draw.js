@@ -2,6 +2,7 @@
 // kept as point lists so that undo can redraw the rest. Knows nothing of the model.
 
 import { SIDE } from "./shared.js";
+import { onGrid } from "./share-link.js";
 
 /** Stroke width in CSS pixels: on a 280 px pad this gives MNIST-like strokes after the
  *  drawing is scaled into MNIST's 20 px box. */
@@ -60,6 +61,15 @@ export class DrawingPad {
     this.redraw();
   }
 
+  /** Replaces the drawing with `strokes` (point lists in 0…1 of the pad, as `strokes` holds). */
+  setStrokes(strokes) {
+    this.strokes = strokes.map((stroke) => stroke.map(({ x, y }) => ({ x, y })));
+    this.background = null;
+    this.current = null;
+    this.redraw();
+    this.onChange();
+  }
+
   clear() {
     this.strokes = [];
     this.background = null;
@@ -112,12 +122,13 @@ export class DrawingPad {
     this.current = null;
   }
 
-  /** Points are kept in 0…1 of the pad, so strokes survive a resize. */
+  /** Points are kept in 0…1 of the pad, so strokes survive a resize, and on a link's grid (steps of
+   *  under a tenth of a pixel), so a link holds them exactly. */
   toPoint(event) {
     const rect = this.canvas.getBoundingClientRect();
     return {
-      x: (event.clientX - rect.left) / rect.width,
-      y: (event.clientY - rect.top) / rect.height,
+      x: onGrid((event.clientX - rect.left) / rect.width),
+      y: onGrid((event.clientY - rect.top) / rect.height),
     };
   }
 

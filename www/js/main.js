@@ -12,10 +12,12 @@
 // - The size study and the "what autoencoders are for" panels load their own models and keep
 //   them for the page's lifetime.
 
-import init, { Autoencoder, MnistSubset, PcaBaseline, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
+import init, { Autoencoder, MnistSubset, PcaBaseline, backendName, checkModelFileSize, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
 import { DrawingPad } from "./draw.js";
 import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
+import { offerOffline } from "./offline.js";
 import { $, PIXELS, SIDE, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from "./shared.js";
+import { linkFragment, parseFragment } from "./share-link.js";
 import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
 import { UsesSection } from "./uses.js";
@@ -28,6 +30,8 @@ const state = {
   custom: new Map(),
   dataset: null,
   sample: null, // a 28×28 image shown on the pad (a test digit, a probe), fed to the model as it is
+  sampleDigit: null, // the test digit's index when `sample` is one (a link can name it)
+  linkedDigit: null, // a link's test digit, shown once the test digits are in
   pending: false,
 };
 
@@ -44,6 +48,7 @@ $("draw-canvas").addEventListener("pointerdown", () => performance.mark("first-s
 const pad = new DrawingPad($("draw-canvas"), () => {
   if (!pad.isEmpty && pad.strokes.length > 0 && state.sample) {
     state.sample = null; // drawn over: the input is the drawing now, no longer the image shown
+    state.sampleDigit = null;
     setStatus("", "info", "pad");
   }
   scheduleUpdate();
@@ -207,9 +212,11 @@ function addCustomModel(id, name, description, bytes, model) {
 
 /** A model file chosen from disk: used when valid, refused with the reason when not. */
 async function loadModelFile(file) {
-  let bytes = new Uint8Array(await file.arrayBuffer());
+  let bytes;
   let model;
   try {
+    checkModelFileSize(file.size); // before reading a file chosen by mistake into memory
+    bytes = new Uint8Array(await file.arrayBuffer());
     try {
       model = Autoencoder.load(bytes);
     } catch (error) {
@@ -283,11 +290,13 @@ function showDigit(index) {
     return;
   }
   showImage(pixels, `Test digit #${index}: a ${state.dataset.label(index)}`);
+  state.sampleDigit = index;
 }
 
 /** Shows a 28×28 image (`Float32Array(784)`) on the pad and feeds it to the model as it is. */
 function showImage(pixels, description) {
   state.sample = pixels;
+  state.sampleDigit = null;
   pad.showImage(pixels);
   setStatus(`${description}. Draw over it, or clear.`, "info", "pad");
   scheduleUpdate();
@@ -305,7 +314,8 @@ async function main() {
   for (const entry of state.manifest.models) {
     select.add(new Option(`${entry.name} (L=${entry.latentSize})`, entry.id));
   }
-  select.value = state.manifest.defaultModel;
+  const link = readLink();
+  select.value = link?.model ?? state.manifest.defaultModel;
   study.setManifest(state.manifest);
   describeConvModel(state.manifest);
   $("map-legend").replaceChildren(...LABEL_COLOURS.map((colour, digit) => {
@@ -318,9 +328,21 @@ async function main() {
   }));
   select.disabled = false;
   select.addEventListener("change", () => selectModel(select.value).catch(showError));
-  await selectModel(select.value, defaultModel);
+  await selectModel(select.value, select.value === state.manifest.defaultModel ? defaultModel : null);
   // From here a stroke is rebuilt on the next frame (the benchmark's "model ready").
   performance.mark("model-ready");
+  if (link) showLink(link);
+  window.addEventListener("hashchange", () => {
+    const changed = readLink();
+    if (!changed) return;
+    if (changed.model && changed.model !== select.value) {
+      select.value = changed.model;
+      selectModel(changed.model).then(() => showLink(changed)).catch(showError);
+    } else {
+      showLink(changed);
+    }
+  });
+  $("copy-link").addEventListener("click", () => copyLink().catch(showError));
   // The test digits (the gallery, the explorer, the panels) come once the pad works: on a slow
   // connection the model gets the bandwidth first, and drawing needs nothing else.
   const testDigits = fetchDataFile(TEST_DIGITS_URL);
@@ -344,6 +366,7 @@ async function main() {
 
   const clearPad = () => {
     state.sample = null;
+    state.sampleDigit = null;
     pad.clear();
     setStatus("", "info", "pad");
   };
@@ -364,15 +387,87 @@ async function main() {
       explorer.setModel(state.model, state.dataset).catch(showError);
       uses.setModel(state.model, state.dataset).catch(showError);
       training.paintStrip(null);
-      // ?digit=N opens the page on test digit N (for links and screenshots).
-      const requested = new URLSearchParams(location.search).get("digit");
-      if (requested !== null) showDigit(Number(requested));
+      // ?digit=N opens the page on test digit N (for screenshots), as a link's #digit=N does.
+      const requested = new URLSearchParams(location.search).get("digit") ?? state.linkedDigit;
+      if (requested != null) showDigit(Number(requested));
+      offerOffline();
     })
     .catch((error) => {
       state.dataset = null;
       $("random-digit").disabled = true;
       setStatus(`Test digits unavailable: ${error.message}`, "error", "pad");
+      offerOffline();
     });
+}
+
+/** The sections a link can open at: the page's top-level sections, by id. */
+const linkableSections = () => [...document.querySelectorAll("main > section[id]")].map((section) => section.id);
+
+/** The link in the address's fragment, or null when there is none or it is damaged (then the
+ *  pad says so, and stays empty). */
+function readLink() {
+  try {
+    return parseFragment(location.hash, { models: state.manifest.models.map((m) => m.id), sections: linkableSections() });
+  } catch (error) {
+    setStatus(`This link's drawing is damaged (${error.message}), so the pad starts empty.`, "error", "pad");
+    return null;
+  }
+}
+
+/** Shows what a link holds: its strokes on the pad (or its test digit, once the digits are in)
+ *  and its section in view. The caller has selected its model. */
+function showLink({ strokes, digit, section }) {
+  if (strokes) {
+    state.sample = null;
+    state.sampleDigit = null;
+    pad.setStrokes(strokes);
+    setStatus("The drawing from the link.", "info", "pad");
+  } else if (state.dataset) {
+    showDigit(digit);
+  } else {
+    state.linkedDigit = digit;
+  }
+  if (section) document.getElementById(section).scrollIntoView();
+}
+
+/** Puts the drawing (or test digit), the model and the section most in view into the address,
+ *  and copies it. */
+async function copyLink() {
+  if (state.sample && state.sampleDigit === null) {
+    setStatus("Only a drawing or a test digit can travel in a link, not this image.", "error", "pad");
+    return;
+  }
+  if (pad.isEmpty) {
+    setStatus("Draw something first: the link holds the drawing.", "error", "pad");
+    return;
+  }
+  const model = $("model-select").value;
+  const shareable = state.manifest.models.some((m) => m.id === model);
+  history.replaceState(null, "", `#${linkFragment({
+    strokes: pad.strokes,
+    digit: state.sampleDigit,
+    model: shareable ? model : null,
+    section: sectionInView(),
+  })}`);
+  const caveat = shareable ? "" : ` Your own model cannot travel in a link: it opens with ${manifestEntry(state.manifest, state.manifest.defaultModel).name}.`;
+  try {
+    await navigator.clipboard.writeText(location.href);
+    setStatus(`Link copied: it opens this drawing as you see it now.${caveat}`, "info", "pad");
+  } catch (error) {
+    setStatus(`The address bar holds the link; copy it from there (the browser would not: ${error.message}).${caveat}`, "info", "pad");
+  }
+}
+
+/** The id of the section that fills most of the window. */
+function sectionInView() {
+  let best = null;
+  let bestHeight = 0;
+  for (const id of linkableSections()) {
+    const { top, bottom } = document.getElementById(id).getBoundingClientRect();
+    const visible = Math.min(bottom, innerHeight) - Math.max(top, 0);
+    if (visible > bestHeight) [best, bestHeight] = [id, visible];
+  }
+  return best;
 }
 
 /** Draws with the trained weights last received (`state.trained`): `model`, the panel's load

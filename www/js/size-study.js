@@ -48,6 +48,7 @@ export class SizeStudy {
       return cell;
     }));
     $("size-verdict").textContent = this.verdict();
+    $("size-fit").textContent = this.fitVerdict();
     $("knn-verdict").textContent = this.featureVerdict();
     // Loading six models costs a few megabytes: only once someone scrolls here.
     new IntersectionObserver((seen, observer) => {
@@ -102,6 +103,16 @@ export class SizeStudy {
       "(below 1: the non-linear code keeps more of the digit than the best linear one).";
   }
 
+  /** Train against test error in a sentence, from the manifest: how much each size overfits. */
+  fitVerdict() {
+    const both = this.entries.filter((e) => e.train);
+    if (!both.length) return "";
+    const gaps = both.map((e) => `${(e.test.mse / e.train.mse).toFixed(2)}× at L=${e.latentSize}`);
+    return `Test error as a multiple of the error on the training digits: ${gaps.join(", ")}. ` +
+      "A model that rebuilds its own digits much better than new ones has learnt those digits, " +
+      "not digits; the wider the code, the more it can memorise.";
+  }
+
   /** The kNN figures in a sentence, from the manifest. */
   featureVerdict() {
     if (!this.features) return "";
@@ -122,9 +133,11 @@ export class SizeStudy {
 
   drawChart() {
     const autoencoders = this.entries.map((e) => [Math.log2(e.latentSize), e.test.mse]);
+    const trained = this.entries.filter((e) => e.train).map((e) => [Math.log2(e.latentSize), e.train.mse]);
     const pca = [...this.pcaTestMse()].map(([size, mse]) => [Math.log2(size), mse]);
     drawLineChart($("size-chart"), [
       { points: autoencoders, dots: true, label: "autoencoder (test)" },
+      { points: trained, color: "#8fb8e8", dots: true, label: "autoencoder (train)" },
       { points: pca, color: "#8a8f9c", dashed: true, dots: true, label: "PCA (test)" },
     ], {
       format: (v) => v.toFixed(3),

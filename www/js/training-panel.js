@@ -75,6 +75,7 @@ export class TrainingPanel {
         epochs: number("epochs"),
         subsetSize: number("subsetSize"),
         schedule: form.elements.schedule.value,
+        deform: form.elements.deform.value,
         evaluationSize: 500,
       },
     };
