@@ -75,6 +75,20 @@ need_test_tools() {
   need_cargo_tool geckodriver geckodriver "" --locked
 }
 
+# axe-core, the accessibility checker the end-to-end tests inject into the page, from its npm
+# package at a pinned version, kept between runs. Prints the path of its script.
+AXE_CORE_VERSION=4.14.1
+need_axe_core() {
+  local prefix="$HOME/.cache/autoencoder-playground/axe-core-$AXE_CORE_VERSION"
+  local script="$prefix/node_modules/axe-core/axe.min.js"
+  if [ ! -s "$script" ]; then
+    need_command npm nodejs npm ca-certificates >&2
+    say "installing axe-core $AXE_CORE_VERSION with npm" >&2
+    npm install --silent --no-audit --no-fund --prefix "$prefix" "axe-core@$AXE_CORE_VERSION" >&2
+  fi
+  echo "$script"
+}
+
 # The end-to-end tests' Python environment (selenium, pytest from tests/e2e/requirements.txt)
 # in a venv kept between runs; reinstalled when the requirements change. Prints its python.
 need_e2e_python() {

@@ -10,6 +10,8 @@ cd "$ROOT"
 
 need_test_tools
 e2e_python=$(need_e2e_python)
+export AXE_SCRIPT
+AXE_SCRIPT=$(need_axe_core)
 "$ROOT/pkg-scripts/fetch-data.sh"
 
 say "native tests (training build)"
