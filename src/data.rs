@@ -22,6 +22,7 @@
 use std::collections::HashMap;
 
 use crate::drawing::as_drawn;
+use crate::util::checksum;
 use crate::util::error::{Error, Result};
 use crate::util::image::{PIXELS, SIDE};
 
@@ -122,7 +123,7 @@ impl Dataset {
         }
         let stored_crc = u32::from_le_bytes(bytes[16..20].try_into().unwrap());
         let body = &bytes[HEADER_LEN..];
-        if crc32fast::hash(body) != stored_crc {
+        if !checksum::is_intact(body, stored_crc) {
             return Err(fail("checksum mismatch: the file is corrupt".into()));
         }
         let (labels, pixels) = body.split_at(count);
@@ -173,7 +174,7 @@ impl Dataset {
         bytes.push(SIDE as u8);
         bytes.push(split_byte);
         bytes.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        bytes.extend_from_slice(&checksum::crc32(&body).to_le_bytes());
         bytes.extend_from_slice(&body);
         Ok(bytes)
     }

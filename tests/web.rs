@@ -9,7 +9,8 @@ use autoencoder_playground::util::image::PIXELS;
 use autoencoder_playground::util::metrics::mean_squared_error;
 use autoencoder_playground::web::{
     AnomalyScale, Autoencoder, LatentPlane, MnistSubset, PcaBaseline, Trainer, TrainingRun,
-    add_noise, drawing_to_mnist, interpolate, non_digit_probes, upgrade_model_file,
+    add_noise, check_model_file_size, drawing_to_mnist, interpolate, non_digit_probes,
+    upgrade_model_file,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -146,6 +147,12 @@ fn damaged_model_files_throw_clear_errors() {
     let mut corrupt = good.to_vec();
     corrupt[good.len() / 2] ^= 0xff;
     assert_js_error(Autoencoder::load(&corrupt), "checksum");
+    let mut newer = good.to_vec();
+    newer[8] = 9;
+    assert_js_error(Autoencoder::load(&newer), "newer build");
+    // A file too large to be a model is refused by its size, before the page reads it.
+    assert!(check_model_file_size(good.len() as f64).is_ok());
+    assert_js_error(check_model_file_size(4e9), "larger than any model file");
     // The module is still usable after all those rejections.
     assert_eq!(tuned().latent_size(), 32);
 }

@@ -24,6 +24,7 @@
 use half::f16;
 
 use super::pca::Pca;
+use crate::util::checksum;
 use crate::util::error::{Error, Result, check_image, check_rows};
 use crate::util::image::PIXELS;
 use crate::util::metrics::Metrics;
@@ -108,7 +109,7 @@ impl PcaBaseline {
             FORMAT_VERSION,
             PIXELS as u32,
             axes.len() as u32,
-            crc32fast::hash(&body),
+            checksum::crc32(&body),
         ] {
             bytes.extend_from_slice(&word.to_le_bytes());
         }
@@ -142,7 +143,7 @@ impl PcaBaseline {
             ));
         }
         let body = &bytes[PREAMBLE_LEN..];
-        if crc32fast::hash(body) != word(20) as u32 {
+        if !checksum::is_intact(body, word(20) as u32) {
             return fail("checksum mismatch: the file is corrupt".into());
         }
         let total_variance = f64::from_le_bytes(body[..8].try_into().unwrap());

@@ -34,6 +34,7 @@ pub use tensor::{NamedTensor, Values};
 pub use weights::WeightEncoding;
 
 use crate::architecture::{Architecture, ArchitectureKind};
+use crate::util::checksum;
 use crate::util::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMODL";
@@ -123,7 +124,7 @@ pub fn write(
     bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     bytes.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
     bytes.extend_from_slice(&(weights.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&crc32fast::hash(&checked).to_le_bytes());
+    bytes.extend_from_slice(&checksum::crc32(&checked).to_le_bytes());
     bytes.extend_from_slice(&checked);
     Ok(bytes)
 }
@@ -141,6 +142,12 @@ pub fn read(bytes: &[u8]) -> Result<ModelFile> {
     } else {
         weights::decode(weights)?
     };
+    if let Some(tensor) = tensors.iter().find(|t| !t.values.is_finite()) {
+        return Err(Error::ModelFile(format!(
+            "{} holds a number that is not finite (NaN or infinity): the file is corrupt",
+            tensor.name
+        )));
+    }
     Ok(ModelFile { header, tensors })
 }
 
@@ -194,7 +201,7 @@ fn split(bytes: &[u8]) -> Result<(u32, Header, &[u8])> {
         ));
     }
     let checked = &bytes[PREAMBLE_LEN..];
-    if crc32fast::hash(checked) != word(20) {
+    if !checksum::is_intact(checked, word(20)) {
         return fail("checksum mismatch: the file is corrupt".into());
     }
     let (header_json, weights) = checked.split_at(header_len);
@@ -413,6 +420,28 @@ mod tests {
         match load(bytes, &crate::device()) {
             Ok(_) => panic!("a bad file loaded"),
             Err(e) => e.to_string(),
+        }
+    }
+
+    /// Found by fuzzing (`pkg-scripts/fuzz.sh`, target model_file): a file whose numbers include
+    /// a NaN or an infinity loaded, and every reconstruction it made was NaN.
+    #[test]
+    fn rejects_weights_that_are_not_finite() {
+        let (_, good) = saved(2);
+        let file = read(&good).unwrap();
+        for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+            let mut tensors = file.tensors.clone();
+            let bias = tensors
+                .iter_mut()
+                .find(|t| t.name.ends_with("bias"))
+                .expect("a bias");
+            let Values::Float(values) = &mut bias.values else {
+                panic!("biases are stored as floats");
+            };
+            values[0] = bad;
+            let bytes = write(&file.header, &tensors, WeightEncoding::Half).unwrap();
+            let error = read(&bytes).unwrap_err().to_string();
+            assert!(error.contains("not finite"), "{bad}: {error}");
         }
     }
 

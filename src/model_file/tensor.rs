@@ -53,6 +53,15 @@ impl NamedTensor {
 }
 
 impl Values {
+    /// Whether every number is finite (an integer grid's scales included): a NaN or an
+    /// infinity in a weight would turn every reconstruction into NaN.
+    pub fn is_finite(&self) -> bool {
+        match self {
+            Values::Float(values) => values.iter().all(|v| v.is_finite()),
+            Values::Quantized { scales, .. } => scales.iter().all(|s| s.is_finite()),
+        }
+    }
+
     /// The values of a tensor of shape `dims` taken into f32.
     pub fn into_f32(self, dims: &[usize]) -> Vec<f32> {
         match self {

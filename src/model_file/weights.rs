@@ -133,9 +133,11 @@ pub(super) fn decode(block: &[u8]) -> Result<Vec<NamedTensor>> {
         let dims = (0..rank)
             .map(|_| reader.u32().map(|d| d as usize))
             .collect::<Result<Vec<_>>>()?;
+        // A zero side would make an empty weight matrix with no units to scale (found by
+        // fuzzing: it panicked in `dequantize`).
         let count = dims
             .iter()
-            .try_fold(1usize, |n, &d| n.checked_mul(d))
+            .try_fold(1usize, |n, &d| n.checked_mul(d).filter(|_| d > 0))
             .filter(|&n| n <= block.len().saturating_mul(8))
             .ok_or_else(|| corrupt(&format!("{name} claims an impossible shape {dims:?}")))?;
         let integer = |what: &str| {
@@ -385,6 +387,29 @@ mod bit_width_tests {
         let got = decode(&block).unwrap().remove(0).into_f32();
         assert_eq!(got, [7.5, -3.75, 0.5, 0.0, -1.5, 1.75]);
         assert_eq!(got, tensor.to_f32());
+    }
+
+    /// Found by fuzzing (`pkg-scripts/fuzz.sh`, target model_file): a quantised matrix with a
+    /// side of zero panicked while its weights were unpacked.
+    #[test]
+    fn a_matrix_with_a_zero_side_is_refused() {
+        let tensor = NamedTensor {
+            name: "w".into(),
+            dims: vec![3, 2],
+            values: Values::Quantized {
+                bits: 5,
+                scales: vec![0.5, 0.25],
+                codes: vec![15, -15, 1, 0, -3, 7],
+            },
+        };
+        let block = encode(std::slice::from_ref(&tensor), WeightEncoding::Half).unwrap();
+        // count (4 bytes), name length (2), "w", rank (1), then the two sides (4 bytes each).
+        for side in [8, 12] {
+            let mut damaged = block.clone();
+            damaged[side..side + 4].copy_from_slice(&0u32.to_le_bytes());
+            let error = decode(&damaged).unwrap_err().to_string();
+            assert!(error.contains("impossible shape"), "{error}");
+        }
     }
 
     fn tensor_of(weight: &[f32]) -> NamedTensor {

@@ -1,7 +1,8 @@
 //! The bottom layer: what every other part of the crate shares and nothing here depends on —
-//! the error type and input checks, the image geometry, seeded random numbers and the
+//! the error type and input checks, file checksums, the image geometry, seeded random numbers and the
 //! reconstruction metrics on plain slices. No tensors, no browser.
 
+pub mod checksum;
 pub mod error;
 pub mod image;
 pub mod metrics;
