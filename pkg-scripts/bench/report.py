@@ -1,6 +1,6 @@
 """Writes BENCHMARKS.md from the JSON results that bench.sh collected.
 
-usage: report.py RESULTS_DIR SERVE_DIR FIREFOX_VERSION CHROMIUM_VERSION ANOMALY_TABLE COLD_LOAD_JSON
+usage: report.py RESULTS_DIR SERVE_DIR FIREFOX_VERSION CHROMIUM_VERSION ANOMALY_TABLE COLD_LOAD_JSON SOAK_JSON
 """
 import datetime
 import gzip
@@ -9,9 +9,11 @@ import pathlib
 import platform
 import sys
 
-results_dir, serve, firefox, chromium, anomaly_table, cold_load = (
+results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak = (
     pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3], sys.argv[4],
-    pathlib.Path(sys.argv[5]), json.loads(pathlib.Path(sys.argv[6]).read_text()))
+    pathlib.Path(sys.argv[5]), json.loads(pathlib.Path(sys.argv[6]).read_text()),
+    json.loads(pathlib.Path(sys.argv[7]).read_text()))
+fuzz_results = pathlib.Path(__file__).resolve().parents[2] / "tests" / "fuzz" / "results.json"
 results = {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))}
 for label, result in results.items():
     if "error" in result:
@@ -226,6 +228,34 @@ nearest codes (`src/analysis/knn.rs`); with all 784 raw pixels, {100 * features[
     for point in features["byCodeSize"]:
         print(f"| {point['codeSize']} | {100 * point['autoencoder']:.1f} % | {100 * point['pca']:.1f} % |")
 
+
+study = [m for m in manifest["models"] if m["id"] in manifest["latentSizeStudy"]]
+study.sort(key=lambda m: m["latentSize"])
+if study and all("train" in m for m in study):
+    plan = study[0]["training"]["plan"]
+    pca_test = {p["codeSize"]: p["test"]["mse"] for p in (baseline or {}).get("byCodeSize", [])}
+    print(f"""
+## Training the study's models: what helped
+
+The study's recipe today ({plan['epochs']} epochs, training digits deformed: `{plan['deform']}`; see
+`pkg-scripts/train-models.sh`) against the one before it (60 epochs of the digits as they are,
+the same layers, Adam at 1e-3 with cosine decay, batches of 64, no dropout, seed 1; test MSE
+from the manifest of 2026-11-29). Train MSE is the shipped file's error on the 8,004 training
+digits as they are, test MSE on the 1,996 test digits.
+
+| L | before: test MSE | now: train MSE | now: test MSE | test ÷ train | test ÷ PCA's |
+|---:|---:|---:|---:|---:|---:|""")
+    before = {2: 0.0384, 4: 0.0280, 8: 0.0177, 16: 0.0147, 32: 0.0131, 64: 0.0128}
+    for m in study:
+        size = m["latentSize"]
+        ratio = f"{m['test']['mse'] / pca_test[size]:.2f}" if size in pca_test else ""
+        print(f"| {size} | {before.get(size, float('nan')):.4f} | {m['train']['mse']:.4f} | {m['test']['mse']:.4f} | "
+              f"{m['test']['mse'] / m['train']['mse']:.2f} | {ratio} |")
+    print("""
+Deformation (a random rotation of up to 12°, scaling by up to 10 %, a shift of up to 2 pixels and
+an elastic warp of about 0.8 pixels, `src/synthetic/deform.rs`) shows the network a new version of
+every digit at every epoch, so it cannot learn the 8,004 by heart: the test error stays close to
+the training error, and the longer run keeps lowering both.""")
 print(f"""
 ## Anomaly detection
 
@@ -295,3 +325,63 @@ fewer than the table, from batch versus one-image inference at the threshold's e
 
 Only the last, a threshold that grows with the amount of ink, gains a few probes, at up to
 twice the false alarms; none comes near 90 %.""")
+
+print("""
+## Soak: long use in one page
+
+`pkg-scripts/bench/soak.py`, in each browser: in one page, 100,000 reconstructions with the
+default model, 50 loads of it (each used and freed) and 10 short training runs with the training
+module (1 epoch of 640 digits, L = 16, each freed), sampling each module's wasm memory; then, in
+a fresh page, a training run started from the panel while digits are drawn with the mouse for
+30 s. *Longest gap* is the longest the main thread left a MessageChannel ping loop waiting (what
+a click or a stroke would wait for); *longest task* is Chromium's Long Tasks API (Firefox has none).
+
+| | Firefox | Chromium |
+|---|---:|---:|""")
+def memory_row(label, key):
+    cells = []
+    for name in ["firefox", "chromium"]:
+        samples = soak[name]["memory"][key]
+        growth = soak[name]["memory"]["growthAfterWarmUp"][key]
+        cells.append(f"{samples[0] / 2**20:.1f} → {samples[-1] / 2**20:.1f} MiB (+{growth / 2**20:.1f} after warm-up)")
+    print(f"| wasm memory over {label} | " + " | ".join(cells) + " |")
+memory_row("100,000 reconstructions", "reconstructions")
+memory_row("50 model loads", "loads")
+memory_row("10 training runs", "trainingRuns")
+def during(key, unit="ms"):
+    values = [soak[name]["whileTraining"][key] for name in ["firefox", "chromium"]]
+    return " | ".join("—" if v is None else f"{v:.0f} {unit}" for v in values)
+print(f"| longest gap while the Worker trains and digits are drawn | {during('longestGapMs')} |")
+print(f"| longest task then (Long Tasks API) | {during('longestTaskMs')} |")
+print(f"| digits drawn in those 30 s | " + " | ".join(str(soak[n]["whileTraining"]["digitsDrawn"]) for n in ["firefox", "chromium"]) + " |")
+
+if fuzz_results.exists():
+    fuzz = json.loads(fuzz_results.read_text())
+    print("""
+## Fuzzing the parsers
+
+`pkg-scripts/fuzz.sh` (cargo-fuzz, libFuzzer with AddressSanitizer, on a nightly toolchain): each
+target from its committed corpus (`tests/fuzz/corpus/`) and every shipped file. A fuzzing build
+accepts any checksum (`src/util/checksum.rs`), so that mutated files reach the checks behind it.
+The model-file target is slow per input (a shipped model is 0.1–1 MB, and each accepted one is
+built and run); the others run millions.
+
+| target | what it checks | date, toolchain | time | inputs run | corpus | crashes, hangs |
+|---|---|---|---:|---:|---:|---:|""")
+    for run in fuzz["runs"]:
+        print(f"| `{run['target']}` | {run['checks']} | {run['date']}, {run['toolchain']} | {run['seconds']} s | "
+              f"{run['executions']:,} | {run['corpus']} | {run['failures']} |")
+    print("""
+Found and fixed (2026-11-30), each now refused with a message and kept as a regression test;
+the inputs that found them pass:
+
+- after 1,246 inputs, a model file whose weights held a NaN: it loaded, and every image it
+  rebuilt was NaN. A model file with a number that is not finite is now refused
+  (`model_file::read`; test `rejects_weights_that_are_not_finite`).
+- after 9,157 inputs of the next run, a quantised weight matrix with a side of zero: unpacking
+  it panicked (`chunks_exact(0)`), which in the page is a wasm trap. A zero side is now an
+  impossible shape (`weights::decode`; test `a_matrix_with_a_zero_side_is_refused`).
+- after 942 inputs of the third, a convolutional model with a few huge but finite weights: the
+  arithmetic overflowed and every image came back NaN. A model is now refused when it loads if
+  it cannot rebuild a blank, a grey and a fully inked image, and every output is checked
+  (`InferenceModel::from_file`; test `weights_that_overflow_are_refused_when_loaded`).""")

@@ -57,10 +57,21 @@ impl InferenceModel {
                 Network::Conv(Box::new(ConvInference::read(config, &file)?))
             }
         };
-        Ok(Self {
+        let model = Self {
             network,
             header: file.header,
-        })
+        };
+        // Finite weights can still be large enough to overflow (found by fuzzing: a file with
+        // a few huge weights rebuilt every image as NaN). A model that cannot rebuild a blank,
+        // a grey or a fully inked image is refused here, where the file is chosen.
+        for level in [0.0, 0.5, 1.0] {
+            model.reconstruct(&[level; PIXELS]).map_err(|_| {
+                Error::ModelFile(
+                    "its weights are too large to compute with: the numbers overflow".into(),
+                )
+            })?;
+        }
+        Ok(model)
     }
 
     /// A model from its header and tensors (a network being trained, say).
@@ -90,7 +101,7 @@ impl InferenceModel {
     /// 784 pixels in 0…1 → L code values.
     pub fn encode(&self, image: &[f32]) -> Result<Vec<f32>> {
         check_image("image", image)?;
-        Ok(self.encode_checked(image))
+        finite(self.encode_checked(image))
     }
 
     /// The code of an image already checked.
@@ -105,16 +116,18 @@ impl InferenceModel {
     pub fn encode_many(&self, images: &[f32]) -> Result<Vec<f32>> {
         check_rows("images", images, PIXELS)?;
         check_pixel_range("images", images)?;
-        Ok(images
-            .chunks_exact(PIXELS)
-            .flat_map(|image| self.encode_checked(image))
-            .collect())
+        finite(
+            images
+                .chunks_exact(PIXELS)
+                .flat_map(|image| self.encode_checked(image))
+                .collect(),
+        )
     }
 
     /// L code values → 784 pixels in 0…1.
     pub fn decode(&self, code: &[f32]) -> Result<Vec<f32>> {
         check_exact("latent code", code, self.latent_size())?;
-        Ok(self.decode_checked(code))
+        finite(self.decode_checked(code))
     }
 
     fn decode_checked(&self, code: &[f32]) -> Vec<f32> {
@@ -127,17 +140,19 @@ impl InferenceModel {
     /// 784 pixels → 784 pixels, through the code.
     pub fn reconstruct(&self, image: &[f32]) -> Result<Vec<f32>> {
         check_image("image", image)?;
-        Ok(self.decode_checked(&self.encode_checked(image)))
+        finite(self.decode_checked(&self.encode_checked(image)))
     }
 
     /// n images (n×784 pixels) → their n reconstructions.
     pub fn reconstruct_many(&self, images: &[f32]) -> Result<Vec<f32>> {
         check_rows("images", images, PIXELS)?;
         check_pixel_range("images", images)?;
-        Ok(images
-            .chunks_exact(PIXELS)
-            .flat_map(|image| self.decode_checked(&self.encode_checked(image)))
-            .collect())
+        finite(
+            images
+                .chunks_exact(PIXELS)
+                .flat_map(|image| self.decode_checked(&self.encode_checked(image)))
+                .collect(),
+        )
     }
 
     /// Each of n images' (n×784 pixels) mean squared reconstruction error: the anomaly score.
@@ -179,6 +194,17 @@ impl InferenceModel {
     }
 }
 
+/// `values`, or an error when the network's arithmetic overflowed into NaN or infinity.
+fn finite(values: Vec<f32>) -> Result<Vec<f32>> {
+    if values.iter().all(|v| v.is_finite()) {
+        Ok(values)
+    } else {
+        Err(Error::InvalidInput(
+            "the model's numbers overflowed (its output is not finite)".into(),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,11 +212,17 @@ mod tests {
 
     /// A network of `architecture` with small deterministic weights, without burn.
     fn plain_model(architecture: Architecture) -> InferenceModel {
+        let (header, tensors) = plain_tensors(architecture, 1.0);
+        InferenceModel::from_tensors(header, tensors).unwrap()
+    }
+
+    /// The header and tensors of [`plain_model`], every weight times `scale`.
+    fn plain_tensors(architecture: Architecture, scale: f32) -> (Header, Vec<NamedTensor>) {
         let mut tensors = Vec::new();
         let mut add = |name: String, dims: Vec<usize>| {
             let count: usize = dims.iter().product();
             let values = (0..count)
-                .map(|i| (((i * 7919 + name.len() * 31) % 97) as f32 - 48.0) / 480.0)
+                .map(|i| scale * (((i * 7919 + name.len() * 31) % 97) as f32 - 48.0) / 480.0)
                 .collect();
             tensors.push(NamedTensor::float(name, dims, values));
         };
@@ -232,7 +264,24 @@ mod tests {
             architecture,
             provenance: String::new(),
         };
-        InferenceModel::from_tensors(header, tensors).unwrap()
+        (header, tensors)
+    }
+
+    /// Found by fuzzing (`pkg-scripts/fuzz.sh`, target model_file): finite weights so large that
+    /// the arithmetic overflows loaded, and rebuilt every image as NaN.
+    #[test]
+    fn weights_that_overflow_are_refused_when_loaded() {
+        for architecture in [
+            Architecture::Dense(DenseAutoencoderConfig::new(3)),
+            Architecture::Conv(ConvAutoencoderConfig::new(4)),
+        ] {
+            let (header, tensors) = plain_tensors(architecture, 1e30);
+            let error = InferenceModel::from_tensors(header, tensors)
+                .err()
+                .expect("overflowing weights loaded")
+                .to_string();
+            assert!(error.contains("too large"), "{error}");
+        }
     }
 
     fn tiny_model() -> InferenceModel {
