@@ -3,7 +3,9 @@
 # BENCHMARKS.md: model load, 1-sample reconstruct latency, drawing conversion, batch-64 train
 # step, for both tensor backends (the default build and the other one); training throughput in
 # the page's Worker; what a cold first visit fetches and how soon it rebuilds a stroke; wasm,
-# weight and data sizes; and anomaly detection with every shipped model.
+# weight and data sizes; the soak (memory over long use, the main thread while the Worker
+# trains); and anomaly detection with every shipped model. The fuzzing figures come from the
+# last pkg-scripts/fuzz.sh run (tests/fuzz/results.json).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -53,10 +55,13 @@ run_browser chromium
 say "a cold first visit, 5 loads in each browser"
 "$(need_e2e_python)" pkg-scripts/bench/cold_load.py www "$work/cold-load.json"
 
+say "soak: long use in one page, and the main thread while the Worker trains"
+"$(need_e2e_python)" pkg-scripts/bench/soak.py www "$work/soak.json"
+
 say "anomaly detection with every shipped model (native)"
 cargo run --quiet --bin anomaly-report > "$work/anomaly.md"
 
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
-  "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" "$work/cold-load.json" > BENCHMARKS.md
+  "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" "$work/cold-load.json" "$work/soak.json" > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
 cat BENCHMARKS.md
