@@ -3,9 +3,10 @@
 # baseline's file) with cargo-fuzz (libFuzzer) on a nightly toolchain, both from the registries.
 #   pkg-scripts/fuzz.sh [SECONDS] [TARGET...]   each target for SECONDS (default 600)
 # Each run starts from the target's committed corpus (tests/fuzz/corpus/TARGET) and from the
-# shipped files (www/models, the test digits); what it finds that is new joins the corpus, files
-# over 100 kB excepted, so that the corpus stays small enough to commit. A crash or a hang stops
-# the run with its input under tests/fuzz/artifacts/TARGET: make it a regression test and fix it.
+# shipped files (www/models, the test digits); what it finds that is new joins the corpus, which
+# is then minimised (cargo fuzz cmin, files over 100 kB dropped) to stay small enough to commit.
+# A crash or a hang stops the run with its input under tests/fuzz/artifacts/TARGET: make it a
+# regression test and fix it.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -44,6 +45,10 @@ for target in "${targets[@]}"; do
     "$target" "$corpus" "$seeds/$target" -- \
     -max_total_time="$seconds" -timeout=10 -max_len=1000000 -rss_limit_mb=4096 \
     -print_final_stats=1 2>&1 | tee "$work/$target.log" | grep -vE '^#[0-9]+' || status=$?
+  # Keep only inputs that reach code no smaller one does, and none over 100 kB: the corpus is
+  # committed. (The shipped files seed every run anyway.)
+  cargo +nightly fuzz cmin --fuzz-dir tests/fuzz --target-dir "$target_dir/fuzz" --release \
+    "$target" "$corpus" -- -max_len=1000000 >"$work/$target.cmin.log" 2>&1
   find "$corpus" -type f -size +100k -delete
   executions=$(grep -oE 'stat::number_of_executed_units: [0-9]+' "$work/$target.log" | tail -1 | awk '{ print $2 }')
   echo "$target $seconds ${executions:-0} $(find "$corpus" -type f | wc -l) $status" >> "$work/runs.txt"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine too: installs what is missing (Firefox ESR,
 # Chromium, geckodriver, chromedriver, the wasm toolchain, the data, a Python venv with
-# selenium), then runs the native tests, type-checks the non-default backend for wasm32, runs
+# selenium, axe-core), then runs the native tests, type-checks the non-default backend for
+# wasm32, fuzzes the file parsers for a few seconds each (cargo-fuzz, nightly), runs
 # the browser tests in headless Firefox, builds the site and runs the end-to-end tests (real
 # mouse actions through WebDriver) in headless Firefox and Chromium.
 set -euo pipefail
@@ -22,6 +23,9 @@ cargo test --lib --no-default-features
 
 say "type-checking the other tensor backend (burn-ndarray) for wasm32"
 cargo check --quiet --lib --target wasm32-unknown-unknown --no-default-features --features backend-ndarray
+
+say "fuzzing the file parsers briefly, from their committed corpus"
+"$ROOT/pkg-scripts/fuzz.sh" 10
 
 say "browser tests in headless Firefox"
 log=$(mktemp)

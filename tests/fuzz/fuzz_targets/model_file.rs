@@ -12,6 +12,9 @@ fuzz_target!(|bytes: &[u8]| {
     let grey = vec![0.5; 784];
     if let Ok(image) = model.reconstruct(&grey) {
         assert_eq!(image.len(), 784);
-        assert!(image.iter().all(|v| (0.0..=1.0).contains(v)), "not an image");
+        assert!(
+            image.iter().all(|v| (0.0..=1.0).contains(v)),
+            "not an image"
+        );
     }
 });

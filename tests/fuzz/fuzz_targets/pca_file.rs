@@ -13,7 +13,10 @@ fuzz_target!(|bytes: &[u8]| {
     for code_size in [1, baseline.max_code_size()] {
         if let Ok(image) = baseline.reconstruct(&grey, code_size) {
             assert_eq!(image.len(), 784);
-            assert!(image.iter().all(|v| (0.0..=1.0).contains(v)), "not an image");
+            assert!(
+                image.iter().all(|v| (0.0..=1.0).contains(v)),
+                "not an image"
+            );
         }
     }
 });
