@@ -229,6 +229,64 @@ fn the_pca_baseline_has_every_study_size_and_its_recorded_figures() {
     }
 }
 
+/// The autoencoders' test MSE as a multiple of PCA's with as many numbers, at most: issue 15's
+/// targets (a non-linear code should keep much more of a digit than the best linear one), or,
+/// where the shipped model falls short of its target, the ratio it holds today, so that it
+/// cannot get worse unnoticed. Short today (BENCHMARKS.md, "Training the study's models"):
+/// L = 2 (target 0.7), 8 (0.5) and 64 (0.8). The deformed training digits that bring L = 16
+/// and 32 well under their targets cost the narrowest codes a little, and at L = 64 the model
+/// rebuilds its training digits no better than new ones: it is short of capacity, not of data.
+const RATIO_TO_PCA_AT_MOST: [(usize, f64); 6] = [
+    (2, 0.82),
+    (4, 0.7),
+    (8, 0.52),
+    (16, 0.5),
+    (32, 0.5),
+    (64, 0.93),
+];
+/// The convolutional model against PCA with 32 numbers: the target is 0.3; after 60 epochs on
+/// deformed digits it holds 0.36 (train and test error alike, so more epochs, not more data).
+const CONV_RATIO_TO_PCA_AT_MOST: f64 = 0.37;
+
+#[test]
+fn the_autoencoders_beat_pca_by_the_recorded_factors() {
+    let manifest = common::manifest();
+    let pca = manifest.pca_baseline.as_ref().expect("a PCA baseline");
+    let pca_mse = |size: usize| {
+        pca.by_code_size
+            .iter()
+            .find(|p| p.code_size == size)
+            .unwrap_or_else(|| panic!("no PCA figure at L={size}"))
+            .test
+            .mse
+    };
+    let mut above = Vec::new();
+    for entry in manifest.study_models() {
+        let (_, bound) = RATIO_TO_PCA_AT_MOST
+            .iter()
+            .find(|(size, _)| *size == entry.latent_size)
+            .expect("a bound for every study size");
+        let ratio = entry.test.mse / pca_mse(entry.latent_size);
+        if ratio > *bound {
+            above.push(format!(
+                "L={}: {ratio:.3} (at most {bound})",
+                entry.latent_size
+            ));
+        }
+        // Train and test figures are both on record, so overfitting shows.
+        let train = entry.train.as_ref().expect("the study's train MSE");
+        assert!(train.mse > 0.0 && train.mse.is_finite(), "{}", entry.id);
+    }
+    let conv = manifest.models.iter().find(|m| m.id == "conv-l32").unwrap();
+    let ratio = conv.test.mse / pca_mse(32);
+    if ratio > CONV_RATIO_TO_PCA_AT_MOST {
+        above.push(format!(
+            "conv-l32: {ratio:.3} (at most {CONV_RATIO_TO_PCA_AT_MOST})"
+        ));
+    }
+    assert!(above.is_empty(), "test MSE ÷ PCA's: {above:?}");
+}
+
 #[test]
 fn codes_as_features_are_recorded_for_every_study_size() {
     let manifest = common::manifest();
@@ -291,7 +349,7 @@ fn the_denoiser_beats_the_plain_model_on_noisy_test_digits() {
 fn the_conv_model_needs_a_tenth_of_the_parameters_for_a_lower_error() {
     let manifest = common::manifest();
     let find = |id: &str| manifest.models.iter().find(|m| m.id == id).unwrap();
-    let (conv, dense) = (find("conv-l32"), find("tuned-l32"));
+    let (conv, dense) = (find("conv-l32"), find("dense-l32"));
     assert_eq!(conv.architecture, ArchitectureKind::Conv);
     assert!(
         conv.params * 10 < dense.params,

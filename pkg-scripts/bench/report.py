@@ -254,8 +254,16 @@ digits as they are, test MSE on the 1,996 test digits.
     print("""
 Deformation (a random rotation of up to 12°, scaling by up to 10 %, a shift of up to 2 pixels and
 an elastic warp of about 0.8 pixels, `src/synthetic/deform.rs`) shows the network a new version of
-every digit at every epoch, so it cannot learn the 8,004 by heart: the test error stays close to
-the training error, and the longer run keeps lowering both.""")
+every digit at every epoch, so it cannot learn the 8,004 by heart: the test error stays within 2 %
+of the training error. That helps the wide codes most (L = 16 and 32: test MSE down by 37 % and
+44 %). The narrow ones lose a little (L = 2 to 8): two to eight numbers must now hold the
+deformations too. At L = 64 the model rebuilds its training digits no better than new ones:
+the 64-wide layers around the code, not the data, hold it back. The targets (test MSE at most
+0.7 × PCA's at L = 2 and 4, 0.5 × at 8, 16 and 32, 0.8 × at 64) are met at L = 4, 16 and 32;
+`tests/shipped_models.rs` holds the others to today's ratio.
+
+The convolutional model, the same way (60 epochs of deformed digits instead of 20 of the digits
+as they are): test MSE 0.0058 → 0.0055, train MSE 0.0055, 0.36 × PCA's at L = 32 (target 0.3).""")
 print(f"""
 ## Anomaly detection
 
@@ -350,10 +358,17 @@ memory_row("50 model loads", "loads")
 memory_row("10 training runs", "trainingRuns")
 def during(key, unit="ms"):
     values = [soak[name]["whileTraining"][key] for name in ["firefox", "chromium"]]
-    return " | ".join("—" if v is None else f"{v:.0f} {unit}" for v in values)
+    return " | ".join("—" if v is None else "none over 50 ms" if v == 0 else f"{v:.0f} {unit}"
+                      for v in values)
 print(f"| longest gap while the Worker trains and digits are drawn | {during('longestGapMs')} |")
 print(f"| longest task then (Long Tasks API) | {during('longestTaskMs')} |")
 print(f"| digits drawn in those 30 s | " + " | ".join(str(soak[n]["whileTraining"]["digitsDrawn"]) for n in ["firefox", "chromium"]) + " |")
+gaps = [soak[n]["whileTraining"]["longestGapMs"] for n in ["firefox", "chromium"]]
+print(f"""
+The memory is flat. The target for the main thread while the Worker trains is 50 ms at most:
+Chromium's Long Tasks API saw no task over 50 ms, but the ping loop's longest gap, which also
+counts the frames the page renders after each stroke and WebDriver's input, is {gaps[0]:.0f} ms
+in Firefox and {gaps[1]:.0f} ms in Chromium: by that measure the target is not met.""")
 
 if fuzz_results.exists():
     fuzz = json.loads(fuzz_results.read_text())

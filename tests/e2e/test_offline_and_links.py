@@ -55,12 +55,16 @@ def test_a_damaged_link_leaves_the_pad_empty_and_says_so(driver, site, fragment)
     assert shown_mse(driver) is not None
 
 
-def test_a_page_visited_once_works_without_the_network(driver, own_site):
+def test_a_page_visited_once_works_without_the_network_training_included(driver, own_site):
     server, url = own_site
     driver.get(f"{url}/index.html")
     wait_ready(driver)
     offline = driver.find_element("id", "offline-status")
     wait_until(driver, lambda: "Kept for use offline" in offline.text, timeout=60)
+    keep_training = driver.find_element("id", "keep-training")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", keep_training)
+    keep_training.click()
+    wait_until(driver, lambda: "and training" in offline.text, timeout=60)
     server.shutdown()
     server.server_close()
     # Opened again, as a visitor would (Firefox's WebDriver reload bypasses service workers).
@@ -70,6 +74,15 @@ def test_a_page_visited_once_works_without_the_network(driver, own_site):
     draw(driver, SEVEN)
     assert shown_mse(driver) is not None, "not rebuilt offline"
     assert sum(canvas_pixels(driver, "reconstruction")) > 20
+    # Training, whose Worker, module and digits come from the kept copies.
+    Select(driver.find_element("name", "subsetSize")).select_by_value("500")
+    start = driver.find_element("id", "train-start")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", start)
+    wait_until(driver, start.is_enabled)
+    start.click()
+    wait_until(driver, lambda: driver.execute_script(
+        "return Number(document.getElementById('train-progress').value) > 0"), timeout=60)
+    driver.find_element("id", "train-stop").click()
 
 
 def file_with_header(shipped, header):

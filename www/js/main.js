@@ -115,11 +115,11 @@ function currentInput() {
 /** The convolutional model against the dense one it is compared with, from the manifest. */
 function describeConvModel(manifest) {
   const find = (id) => manifest.models.find((m) => m.id === id);
-  const [conv, dense] = [find("conv-l32"), find("tuned-l32")];
+  const [conv, dense] = [find("conv-l32"), find("dense-l32")];
   if (!conv || !dense) return;
   const describe = (m) => `${m.params.toLocaleString("en")} parameters, test MSE ${m.test.mse.toFixed(4)}`;
   $("conv-compare").textContent =
-    `Convolutional (L=${conv.latentSize}): ${describe(conv)}. Dense, tuned (L=${dense.latentSize}): ${describe(dense)}. ` +
+    `Convolutional (L=${conv.latentSize}): ${describe(conv)}. Dense (L=${dense.latentSize}, the latent-size study's): ${describe(dense)}. ` +
     "Sharing small filters across the image needs far fewer weights and rebuilds digits better.";
 }
 
