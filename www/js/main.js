@@ -404,12 +404,12 @@ async function main() {
 const linkableSections = () => [...document.querySelectorAll("main > section[id]")].map((section) => section.id);
 
 /** The link in the address's fragment, or null when there is none or it is damaged (then the
- *  pad says so, and stays empty). */
+ *  pad says so, and the link changes nothing: on a fresh load the pad stays empty). */
 function readLink() {
   try {
     return parseFragment(location.hash, { models: state.manifest.models.map((m) => m.id), sections: linkableSections() });
   } catch (error) {
-    setStatus(`This link's drawing is damaged (${error.message}), so the pad starts empty.`, "error", "pad");
+    setStatus(`This link is damaged (${error.message}) and was ignored.`, "error", "pad");
     return null;
   }
 }
