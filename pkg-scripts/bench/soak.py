@@ -12,17 +12,14 @@ in Chromium the longest task its Long Tasks API saw).
 usage: soak.py WWW_DIR OUT.json   (run with the end-to-end tests' Python, which has selenium)
 """
 
-import functools
-import http.server
 import json
 import pathlib
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[2] / "tests" / "e2e"))
-from conftest import start_chromium, start_firefox  # noqa: E402
+from conftest import serve_www, start_chromium, start_firefox  # noqa: E402
 from drawing import ONE, SEVEN, draw, wait_until  # noqa: E402
 
 WWW, OUT = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
@@ -30,14 +27,6 @@ RECONSTRUCTIONS = 100_000
 LOADS = 50
 TRAINING_RUNS = 10
 TRAINING_SECONDS = 30
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".wasm": "application/wasm", ".js": "text/javascript"}
-
-    def log_message(self, *args):
-        pass
 
 
 # Runs in the page: the page's modules are imported again (the same instances: a module is
@@ -173,10 +162,7 @@ def soak(driver, url):
 
 
 def main():
-    handler = functools.partial(Handler, directory=str(WWW))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
+    server, url = serve_www(WWW)
     results = {}
     for name in ["firefox", "chromium"]:
         with tempfile.TemporaryDirectory() as profile:

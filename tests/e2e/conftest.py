@@ -29,11 +29,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def serve_www():
-    """A server of www/ on a free localhost port, serving: (server, base URL)."""
-    if not (WWW / "pkg" / "autoencoder_playground_bg.wasm").exists():
-        pytest.fail("www/pkg is not built: run pkg-scripts/build.sh first")
-    handler = functools.partial(QuietHandler, directory=str(WWW))
+def serve_www(directory=WWW):
+    """A server of `directory` (the built site, www/) on a free localhost port, serving:
+    (server, base URL)."""
+    if not (directory / "pkg" / "autoencoder_playground_bg.wasm").exists():
+        pytest.fail(f"{directory}/pkg is not built: run pkg-scripts/build.sh first")
+    handler = functools.partial(QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
