@@ -48,6 +48,18 @@ train --id denoiser-l32 --out www/models/denoiser-l32.aepg \
   --description "The tuned dense model trained as a denoiser: its inputs carry Gaussian noise, salt-and-pepper and an erased patch (a random amount per digit), its targets are the clean digits." \
   --denoise --latent 32 --dropout 0 --epochs 60 --schedule cosine --lr 1e-3 --batch-size 64 --seed 1
 
+# The variational autoencoders: the dense trunk with a mean and a log-variance head, trained on
+# BCE plus the KL divergence from N(0, I) (β = 1), so that codes drawn from N(0, I) decode to
+# digits (the page's "Dream up digits"). On the digits as they are: a generator should learn
+# the digits' own distribution, not that of their deformations. L = 2 for the grid over the
+# plane, L = 16 for the dreams.
+for latent in 2 16; do
+  train --id "vae-l$latent" --out "www/models/vae-l$latent.aepg" \
+    --name "VAE L=$latent" \
+    --description "A variational autoencoder: the dense trunk with a mean and a log-variance head, trained on reconstruction BCE plus the KL divergence of each code's distribution from N(0, I) (β = 1), so that codes drawn from N(0, I) decode to digits." \
+    --architecture vae --latent "$latent" --dropout 0 --beta 1 --epochs 150 --schedule cosine --lr 1e-3 --batch-size 64 --seed 1
+done
+
 # What the latent-size study is measured against: PCA of the same training digits,
 # with as many axes as the study's largest L, and k-nearest-neighbour classification with
 # every model's codes, PCA's and the raw pixels; the figures go into the manifest.

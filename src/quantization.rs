@@ -38,8 +38,9 @@ pub struct Shipped {
 }
 
 /// The smallest file of a model (its header and float tensors) whose test MSE on `test`
-/// (n × 784) stays within [`MSE_TOLERANCE`] of the float weights': for a dense model the fewest
-/// bits (4…8) with GPTQ on `calibration`; for others 8-bit rounding per output unit. Returns
+/// (n × 784) stays within [`MSE_TOLERANCE`] of the float weights': for a network of Dense
+/// layers (dense, variational) the fewest bits (4…8) with GPTQ on `calibration`; for the
+/// convolutional one 8-bit rounding per output unit. Returns
 /// the file and the float weights' test figures.
 pub fn ship(
     header: &Header,
@@ -54,7 +55,7 @@ pub fn ship(
         let test = metrics_of_file(&bytes, test)?;
         Ok(Shipped { bytes, bits, test })
     };
-    if !matches!(header.architecture, Architecture::Dense(_)) {
+    if matches!(header.architecture, Architecture::Conv(_)) {
         let shipped = measure(
             model_file::write(header, &tensors, WeightEncoding::INT8)?,
             8,
@@ -92,16 +93,17 @@ pub fn metrics_of_file(file: &[u8], images: &[f32]) -> Result<Metrics> {
 /// (pixels that are never inked have no curvature at all) and the corrections moderate.
 const DAMPING: f64 = 0.01;
 
-/// The dense `model`'s weight matrices as `bits`-bit integers with a scale per output unit,
-/// chosen by GPTQ on `calibration` (n × 784 pixels, training images); its biases as they are.
+/// The weight matrices of a network of Dense layers (dense or variational) as `bits`-bit
+/// integers with a scale per output unit, chosen by GPTQ on `calibration` (n × 784 pixels,
+/// training images); its biases as they are.
 pub fn quantize_dense(
     model: &InferenceModel,
     calibration: &[f32],
     bits: u8,
 ) -> Result<Vec<NamedTensor>> {
-    let dense = model
-        .dense()
-        .ok_or_else(|| Error::InvalidInput("GPTQ here is for the dense model".into()))?;
+    let chain = model
+        .dense_chain()
+        .ok_or_else(|| Error::InvalidInput("GPTQ here is for networks of Dense layers".into()))?;
     if !tensor::BITS.contains(&bits) {
         return Err(Error::InvalidInput(format!(
             "{bits} bits per weight is outside 2…8"
@@ -109,40 +111,51 @@ pub fn quantize_dense(
     }
     let mut inputs = calibration.to_vec();
     let mut tensors = Vec::new();
-    for (path, layer, activated) in dense.layers() {
-        let (in_width, out_width) = layer.shape();
-        let (scales, codes) = gptq(layer.weights(), in_width, out_width, &inputs, bits)?;
-        let values = Values::Quantized {
-            bits,
-            scales,
-            codes,
-        };
-        let quantized = NamedTensor {
-            name: format!("{path}.weight"),
-            dims: vec![in_width, out_width],
-            values,
-        };
+    for (position, (path, layer, activated)) in chain.layers.iter().enumerate() {
+        for (branch_path, branch, _) in chain.branches.iter().filter(|b| b.2 == position) {
+            tensors.extend(quantize_layer(branch_path, branch, &inputs, bits)?.0);
+        }
+        let (quantized, next) = quantize_layer(path, layer, &inputs, bits)?;
+        tensors.extend(quantized);
         // The next layer sees what this quantised layer computes.
-        let bias = layer.bias().to_vec();
-        let next = Dense::new(in_width, out_width, quantized.to_f32(), bias.clone());
+        let in_width = layer.shape().0;
         inputs = inputs
             .chunks_exact(in_width)
             .flat_map(|row| {
                 let mut out = next.forward(row);
-                if activated {
-                    leaky_relu(&mut out, dense.slope());
+                if *activated {
+                    leaky_relu(&mut out, chain.slope);
                 }
                 out
             })
             .collect();
-        tensors.push(quantized);
-        tensors.push(NamedTensor::float(
-            format!("{path}.bias"),
-            vec![out_width],
-            bias,
-        ));
     }
     Ok(tensors)
+}
+
+/// One Dense layer's weight matrix by GPTQ on its `inputs` (rows of its input width), and its
+/// bias as it is: the two tensors, and the layer as quantised.
+fn quantize_layer(
+    path: &str,
+    layer: &Dense,
+    inputs: &[f32],
+    bits: u8,
+) -> Result<([NamedTensor; 2], Dense)> {
+    let (in_width, out_width) = layer.shape();
+    let (scales, codes) = gptq(layer.weights(), in_width, out_width, inputs, bits)?;
+    let quantized = NamedTensor {
+        name: format!("{path}.weight"),
+        dims: vec![in_width, out_width],
+        values: Values::Quantized {
+            bits,
+            scales,
+            codes,
+        },
+    };
+    let bias = layer.bias().to_vec();
+    let as_quantised = Dense::new(in_width, out_width, quantized.to_f32(), bias.clone());
+    let bias = NamedTensor::float(format!("{path}.bias"), vec![out_width], bias);
+    Ok(([quantized, bias], as_quantised))
 }
 
 /// GPTQ for one Dense weight `[inputs][outputs]` given the layer's inputs on real data (rows

@@ -562,3 +562,61 @@ fn the_pca_baseline_rebuilds_test_digits_better_with_more_numbers() {
     );
     assert_js_error(PcaBaseline::load(common::TUNED_MODEL), "magic");
 }
+
+#[wasm_bindgen_test]
+fn the_vae_dreams_the_same_digits_for_a_seed_and_a_plain_model_says_why_it_cannot() {
+    let vae = Autoencoder::load(common::VAE_L16_MODEL).js_ok();
+    assert!(vae.is_variational());
+    assert_eq!(vae.architecture(), "vae");
+    let dreams = vae.sample(3, 7).js_ok();
+    assert_eq!(dreams.len(), 3 * PIXELS);
+    assert_eq!(dreams, vae.sample(3, 7).js_ok());
+    assert_ne!(dreams, vae.sample(3, 8).js_ok());
+    assert!(dreams.iter().all(|p| (0.0..=1.0).contains(p)));
+
+    let dataset = common::dataset();
+    let digit = dataset.image(dataset.indices(Split::Test)[0]);
+    let code = vae.encode_distribution(&digit).js_ok();
+    assert_eq!(code.mean(), vae.encode(&digit).js_ok());
+    assert_eq!(code.log_variance().len(), 16);
+    // A digit's code is confident: its spread is well inside the prior's.
+    assert!(code.log_variance().iter().all(|&v| v < 0.0));
+
+    let plain = tuned();
+    assert!(!plain.is_variational());
+    assert_js_error(plain.sample(3, 7), "needs a variational model");
+    assert_js_error(
+        plain.encode_distribution(&digit),
+        "needs a variational model",
+    );
+    assert_js_error(vae.sample(0, 1), "samples");
+    assert_js_error(vae.encode_distribution(&digit[..100]), "784");
+    // Refusals leave both instances working.
+    assert_eq!(plain.encode(&digit).js_ok().len(), 32);
+    assert_eq!(vae.sample(1, 7).js_ok(), dreams[..PIXELS]);
+}
+
+#[wasm_bindgen_test]
+fn a_vae_trains_in_the_browser() {
+    let json = r#"{"architecture": "vae", "latentSize": 8, "dropout": 0, "beta": 1, "seed": 3}"#;
+    let mut trainer = Trainer::new(options(json)).js_ok();
+    let test = train_batch(7000, 100);
+    let before = trainer.evaluate(&test).js_ok();
+    for i in 0..40 {
+        assert!(trainer.step(&train_batch(i * 64, 64)).js_ok().is_finite());
+    }
+    assert!(trainer.evaluate(&test).js_ok() < before);
+    let model = trainer.model().js_ok();
+    assert!(model.is_variational());
+    assert_eq!(model.sample(2, 1).js_ok().len(), 2 * PIXELS);
+    assert_js_error(
+        Trainer::new(options(
+            r#"{"architecture": "vae", "dropout": 0, "beta": -1}"#,
+        )),
+        "β",
+    );
+    assert_js_error(
+        Trainer::new(options(r#"{"beta": 4}"#)),
+        "variational model only",
+    );
+}

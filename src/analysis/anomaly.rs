@@ -2,6 +2,7 @@
 //! data, so the reconstruction error is an anomaly score. [`AnomalyScale`] places a score
 //! among the scores of real test digits, and flags it above their 99th percentile.
 
+use super::anomaly_score::{AnomalyMeasure, AnomalyScorer};
 use crate::data::{Dataset, Split};
 use crate::drawing::as_drawn;
 use crate::inference::InferenceModel;
@@ -144,6 +145,13 @@ pub struct OperatingPoint {
 /// Calibrates on every other test digit, then counts how many of the other test digits and
 /// of the [`probes`] the threshold flags, all scored by [`anomaly_scores`].
 pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<DetectorReport> {
+    let scorer = AnomalyScorer::new(model, AnomalyMeasure::ReconstructionError, dataset)?;
+    evaluate_scorer(&scorer, dataset)
+}
+
+/// [`evaluate_detector`] with any [`AnomalyMeasure`]: calibrated on every other test digit,
+/// the other test digits and the probes scored by `scorer`.
+pub fn evaluate_scorer(scorer: &AnomalyScorer, dataset: &Dataset) -> Result<DetectorReport> {
     let test = dataset.indices(Split::Test);
     let (calibration, held_out): (Vec<usize>, Vec<usize>) = {
         let (even, odd): (Vec<_>, Vec<_>) = test.iter().enumerate().partition(|(i, _)| i % 2 == 0);
@@ -152,11 +160,11 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
             odd.into_iter().map(|(_, &d)| d).collect(),
         )
     };
-    let scale = AnomalyScale::fit(&anomaly_scores(model, &dataset.images(&calibration))?)?;
-    let held_out_errors = anomaly_scores(model, &dataset.images(&held_out))?;
+    let scale = AnomalyScale::fit(&scorer.scores(&dataset.images(&calibration))?)?;
+    let held_out_errors = scorer.scores(&dataset.images(&held_out))?;
     let probes = probes();
     let probe_images: Vec<f32> = probes.iter().flat_map(|p| p.image.clone()).collect();
-    let probe_errors = anomaly_scores(model, &probe_images)?;
+    let probe_errors = scorer.scores(&probe_images)?;
 
     let operating_points = std::iter::once(FLAG_QUANTILE)
         .chain(LOOSER_QUANTILES)

@@ -3,8 +3,10 @@
 //! inference, data and the synthetic probes.
 
 pub mod anomaly;
+pub mod anomaly_score;
 pub mod baseline;
 pub mod code_bytes;
+pub mod code_density;
 pub mod interpolate;
 pub mod knn;
 pub mod pca;

@@ -9,6 +9,7 @@
 
 pub mod conv;
 pub mod dense;
+pub mod variational;
 
 use std::fmt;
 use std::str::FromStr;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use conv::ConvAutoencoderConfig;
 pub use dense::DenseAutoencoderConfig;
+pub use variational::VariationalAutoencoderConfig;
 
 use crate::util::error::{Error, Result};
 
@@ -42,7 +44,7 @@ fn validate_common(latent_size: usize, leaky_slope: f64) -> Result<()> {
     Ok(())
 }
 
-/// Which network, by name: `"dense"` or `"conv"` wherever it is written (JSON, the CLI, the
+/// Which network, by name: `"dense"`, `"conv"` or `"vae"` wherever it is written (JSON, the CLI, the
 /// page).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -52,17 +54,33 @@ pub enum ArchitectureKind {
     Dense,
     /// The convolutional autoencoder (strided convolutions down, upsampling and convolutions up).
     Conv,
+    /// The variational autoencoder: the dense network with a mean and a log-variance head.
+    Vae,
 }
 
 impl ArchitectureKind {
     /// Every kind, for listing the choices.
-    pub const ALL: [ArchitectureKind; 2] = [Self::Dense, Self::Conv];
+    pub const ALL: [ArchitectureKind; 3] = [Self::Dense, Self::Conv, Self::Vae];
 
     /// The kind's name, as JSON, the CLI and the page write it.
     pub fn name(self) -> &'static str {
         match self {
             Self::Dense => "dense",
             Self::Conv => "conv",
+            Self::Vae => "vae",
+        }
+    }
+}
+
+impl ArchitectureKind {
+    /// A tensor that only this architecture's model files hold, to tell whose weights a file
+    /// has when its header disagrees.
+    pub fn signature_tensor(self) -> &'static str {
+        match self {
+            // The code layer: the variational trunk stops one layer earlier, at encoder.3.
+            Self::Dense => "encoder.4.weight",
+            Self::Conv => "down_14.weight",
+            Self::Vae => "log_variance.weight",
         }
     }
 }
@@ -96,6 +114,8 @@ pub enum Architecture {
     Dense(DenseAutoencoderConfig),
     /// The convolutional autoencoder.
     Conv(ConvAutoencoderConfig),
+    /// The variational autoencoder.
+    Vae(VariationalAutoencoderConfig),
 }
 
 impl Architecture {
@@ -104,7 +124,13 @@ impl Architecture {
         match self {
             Self::Dense(_) => ArchitectureKind::Dense,
             Self::Conv(_) => ArchitectureKind::Conv,
+            Self::Vae(_) => ArchitectureKind::Vae,
         }
+    }
+
+    /// Whether the network is variational: it encodes a distribution and can sample its prior.
+    pub fn is_variational(&self) -> bool {
+        matches!(self, Self::Vae(_))
     }
 
     /// Width of the code.
@@ -112,6 +138,7 @@ impl Architecture {
         match self {
             Self::Dense(config) => config.latent_size,
             Self::Conv(config) => config.latent_size,
+            Self::Vae(config) => config.latent_size,
         }
     }
 
@@ -120,6 +147,7 @@ impl Architecture {
         match self {
             Self::Dense(config) => config.parameter_count(),
             Self::Conv(config) => config.parameter_count(),
+            Self::Vae(config) => config.parameter_count(),
         }
     }
 
@@ -129,6 +157,7 @@ impl Architecture {
         match self {
             Self::Dense(config) => config.stage_sizes(),
             Self::Conv(config) => config.stage_sizes(),
+            Self::Vae(config) => config.stage_sizes(),
         }
     }
 
@@ -137,6 +166,7 @@ impl Architecture {
         match self {
             Self::Dense(config) => config.validate(),
             Self::Conv(config) => config.validate(),
+            Self::Vae(config) => config.validate(),
         }
     }
 }

@@ -28,12 +28,12 @@ mod cli {
     use clap::Parser;
     use indicatif::{ProgressBar, ProgressStyle};
 
-    /// Train an autoencoder (the course note's dense one, or the convolutional one) on the MNIST
-    /// subset.
+    /// Train an autoencoder (the course note's dense one, the convolutional one or the
+    /// variational one) on the MNIST subset.
     #[derive(Parser, Debug)]
     #[command(version)]
     struct Args {
-        /// Which network to train: dense (the course note's) or conv.
+        /// Which network to train: dense (the course note's), conv or vae.
         #[arg(long, default_value_t = ArchitectureKind::Dense)]
         architecture: ArchitectureKind,
         /// Train a denoiser: corrupted inputs (Gaussian noise, salt-and-pepper, an erased
@@ -70,6 +70,9 @@ mod cli {
         /// Dropout after each hidden layer (the course note: 0.5).
         #[arg(long, default_value_t = 0.5)]
         dropout: f64,
+        /// Weight of the KL term, for --architecture vae (1 = the evidence lower bound).
+        #[arg(long, default_value_t = 1.0)]
+        beta: f64,
         /// Shift each training image by up to this many pixels at random (0 = off).
         #[arg(long, default_value_t = 0)]
         augment_shift: usize,
@@ -131,6 +134,7 @@ mod cli {
             learning_rate: args.lr,
             batch_size: args.batch_size,
             dropout: args.dropout,
+            beta: args.beta,
             seed: args.seed,
         };
         let plan = RunPlan {

@@ -4,7 +4,9 @@
 use burn::prelude::*;
 
 use super::*;
-use crate::architecture::{ConvAutoencoderConfig, DenseAutoencoderConfig};
+use crate::architecture::{
+    ConvAutoencoderConfig, DenseAutoencoderConfig, VariationalAutoencoderConfig,
+};
 use crate::model::images_tensor;
 use crate::util::metrics::max_abs_difference;
 
@@ -34,6 +36,8 @@ fn each_inference_copy_computes_what_burn_computes() {
         Architecture::Dense(DenseAutoencoderConfig::new(16)),
         Architecture::Conv(ConvAutoencoderConfig::new(3)),
         Architecture::Conv(ConvAutoencoderConfig::new(8).with_channels_7(5)),
+        Architecture::Vae(VariationalAutoencoderConfig::new(2)),
+        Architecture::Vae(VariationalAutoencoderConfig::new(16)),
     ] {
         let network = architecture.init(&device).valid();
         let header = Header {
@@ -58,6 +62,27 @@ fn each_inference_copy_computes_what_burn_computes() {
             );
         }
     }
+}
+
+#[test]
+fn the_variational_copys_distribution_is_burns() {
+    let device = crate::device();
+    let config = VariationalAutoencoderConfig::new(5);
+    let network = Architecture::Vae(config.clone()).init(&device);
+    let header = Header {
+        architecture: Architecture::Vae(config),
+        provenance: String::new(),
+    };
+    let model =
+        InferenceModel::from_tensors(header, model_file::tensors_of(&network).unwrap()).unwrap();
+    let crate::model::Network::Variational(burn) = network.valid() else {
+        unreachable!("built as the variational network")
+    };
+    let image: Vec<f32> = (0..PIXELS).map(|i| ((i * 5) % 17) as f32 / 17.0).collect();
+    let expected = burn.encode_distribution(images_tensor(&image, 1, &device));
+    let code = model.encode_distribution(&image).unwrap();
+    assert!(max_abs_difference(&code.mean, &to_vec(expected.mean)) < 1e-5);
+    assert!(max_abs_difference(&code.log_variance, &to_vec(expected.log_variance)) < 1e-5);
 }
 
 #[test]

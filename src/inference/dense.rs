@@ -22,54 +22,26 @@ pub struct DenseInference {
 impl DenseInference {
     /// The network `config` describes, with the weights of `file`.
     pub fn read(config: &DenseAutoencoderConfig, file: &ModelFile) -> Result<Self> {
-        let stack = |part: &str, widths: Vec<usize>| -> Result<Vec<Dense>> {
-            widths
-                .windows(2)
-                .enumerate()
-                .map(|(index, pair)| {
-                    Dense::read(file, &format!("{part}.{index}"), pair[0], pair[1])
-                })
-                .collect()
-        };
-        let names: Vec<String> = [
+        let parts = [
             ("encoder", config.encoder_widths()),
             ("decoder", config.decoder_widths()),
-        ]
-        .iter()
-        .flat_map(|(part, widths)| {
-            (0..widths.len() - 1)
-                .flat_map(move |index| Dense::tensor_names(&format!("{part}.{index}")))
-        })
-        .collect();
-        file.check_no_others(&names)?;
+        ];
+        file.check_no_others(&stack_tensor_names(&parts))?;
         Ok(Self {
-            encoder: stack("encoder", config.encoder_widths())?,
-            decoder: stack("decoder", config.decoder_widths())?,
+            encoder: read_stack(file, "encoder", &config.encoder_widths())?,
+            decoder: read_stack(file, "decoder", &config.decoder_widths())?,
             slope: config.leaky_slope as f32,
         })
     }
 
     /// 784 pixels → L code values (inputs are checked by the caller).
     pub fn encode(&self, image: &[f32]) -> Vec<f32> {
-        self.encoder.iter().fold(image.to_vec(), |x, layer| {
-            let mut y = layer.forward(&x);
-            leaky_relu(&mut y, self.slope);
-            y
-        })
+        activated_stack(&self.encoder, self.slope, image)
     }
 
     /// L code values → 784 pixels in 0…1.
     pub fn decode(&self, code: &[f32]) -> Vec<f32> {
-        let last = self.decoder.len() - 1;
-        let mut x = code.to_vec();
-        for (index, layer) in self.decoder.iter().enumerate() {
-            x = layer.forward(&x);
-            if index < last {
-                leaky_relu(&mut x, self.slope);
-            }
-        }
-        sigmoid(&mut x);
-        x
+        decoder_stack(&self.decoder, self.slope, code)
     }
 
     /// Every Dense layer in order, input to output, with its path in the model file and
@@ -97,4 +69,47 @@ impl DenseInference {
     pub(crate) fn slope(&self) -> f32 {
         self.slope
     }
+}
+
+/// The Dense layers `{part}.0`, `{part}.1`, … between consecutive `widths`, from `file`.
+pub(super) fn read_stack(file: &ModelFile, part: &str, widths: &[usize]) -> Result<Vec<Dense>> {
+    widths
+        .windows(2)
+        .enumerate()
+        .map(|(index, pair)| Dense::read(file, &format!("{part}.{index}"), pair[0], pair[1]))
+        .collect()
+}
+
+/// The tensor names of the stacks `(part, widths)` that [`read_stack`] reads.
+pub(super) fn stack_tensor_names(parts: &[(&str, Vec<usize>)]) -> Vec<String> {
+    parts
+        .iter()
+        .flat_map(|(part, widths)| {
+            (0..widths.len() - 1)
+                .flat_map(move |index| Dense::tensor_names(&format!("{part}.{index}")))
+        })
+        .collect()
+}
+
+/// `input` through `layers`, each followed by LeakyReLU (the encoders).
+pub(super) fn activated_stack(layers: &[Dense], slope: f32, input: &[f32]) -> Vec<f32> {
+    layers.iter().fold(input.to_vec(), |x, layer| {
+        let mut y = layer.forward(&x);
+        leaky_relu(&mut y, slope);
+        y
+    })
+}
+
+/// A code through the decoder's `layers`: LeakyReLU after each but the last, then the sigmoid.
+pub(super) fn decoder_stack(layers: &[Dense], slope: f32, code: &[f32]) -> Vec<f32> {
+    let last = layers.len() - 1;
+    let mut x = code.to_vec();
+    for (index, layer) in layers.iter().enumerate() {
+        x = layer.forward(&x);
+        if index < last {
+            leaky_relu(&mut x, slope);
+        }
+    }
+    sigmoid(&mut x);
+    x
 }

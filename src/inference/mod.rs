@@ -1,20 +1,26 @@
 //! A loaded model for one image at a time, on plain arrays: the inference copy of each
-//! architecture ([`DenseInference`], [`ConvInference`]) runs the layers burn defines on the
+//! architecture ([`DenseInference`], [`ConvInference`], [`VariationalInference`]) runs the layers burn defines on the
 //! weights of a model file, without burn, so that the page's inference module can leave burn's
 //! training stack out. The tests check each copy against burn's forward pass.
 
 mod conv;
 mod dense;
 pub(crate) mod layers;
+mod variational;
 
 pub use conv::{ConvInference, ConvStages};
 pub use dense::DenseInference;
+pub use variational::VariationalInference;
 
 use crate::architecture::Architecture;
 use crate::model_file::{self, Header, ModelFile, NamedTensor};
 use crate::util::error::{Error, Result, check_exact, check_image, check_pixel_range, check_rows};
 use crate::util::image::{PIXELS, SIDE};
 use crate::util::metrics::per_image_mse;
+use crate::util::rng::SplitMix64;
+
+/// Most images one call to [`InferenceModel::sample`] draws (a page strip needs a dozen).
+pub const MAX_SAMPLES: usize = 1000;
 
 /// A model loaded from a model file, for encoding and decoding one image at a time.
 pub struct InferenceModel {
@@ -26,6 +32,31 @@ pub struct InferenceModel {
 enum Network {
     Dense(DenseInference),
     Conv(Box<ConvInference>),
+    Variational(VariationalInference),
+}
+
+/// A network of Dense layers as the path an image takes through it, for layer-by-layer tools
+/// (quantisation): each layer with its path in the model file and whether LeakyReLU follows
+/// it, and the layers off that path (a variational network's log-variance head).
+#[cfg(feature = "training")]
+pub(crate) struct DenseChain<'a> {
+    /// Input to output, in order.
+    pub layers: Vec<(String, &'a layers::Dense, bool)>,
+    /// Layers off the path, each with the position in `layers` of the layer whose input it
+    /// shares.
+    pub branches: Vec<(String, &'a layers::Dense, usize)>,
+    /// LeakyReLU's slope.
+    pub slope: f32,
+}
+
+/// A variational model's code for one image: a diagonal Gaussian.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CodeDistribution {
+    /// The mean μ, L values: the code the image is rebuilt from.
+    pub mean: Vec<f32>,
+    /// The log-variance log σ², L values.
+    pub log_variance: Vec<f32>,
 }
 
 /// One stage's feature maps for one image: `channels` maps of `side × side` values, map after
@@ -51,12 +82,8 @@ impl InferenceModel {
     /// The network a model file's header names, with its weights; refuses weights that do not
     /// fit it exactly.
     pub fn from_file(file: ModelFile) -> Result<Self> {
-        let network = match &file.header.architecture {
-            Architecture::Dense(config) => Network::Dense(DenseInference::read(config, &file)?),
-            Architecture::Conv(config) => {
-                Network::Conv(Box::new(ConvInference::read(config, &file)?))
-            }
-        };
+        let network =
+            Self::network_of(&file).map_err(|error| model_file::explain_misfit(&file, error))?;
         let model = Self {
             network,
             header: file.header,
@@ -74,6 +101,19 @@ impl InferenceModel {
         Ok(model)
     }
 
+    /// The inference copy of the network the file's header names, with its weights.
+    fn network_of(file: &ModelFile) -> Result<Network> {
+        Ok(match &file.header.architecture {
+            Architecture::Dense(config) => Network::Dense(DenseInference::read(config, file)?),
+            Architecture::Conv(config) => {
+                Network::Conv(Box::new(ConvInference::read(config, file)?))
+            }
+            Architecture::Vae(config) => {
+                Network::Variational(VariationalInference::read(config, file)?)
+            }
+        })
+    }
+
     /// A model from its header and tensors (a network being trained, say).
     pub fn from_tensors(header: Header, tensors: Vec<NamedTensor>) -> Result<Self> {
         Self::from_file(ModelFile { header, tensors })
@@ -89,13 +129,86 @@ impl InferenceModel {
         self.header.architecture.latent_size()
     }
 
-    /// The dense inference copy, for tools that work layer by layer (none for other
-    /// architectures).
-    pub fn dense(&self) -> Option<&DenseInference> {
+    /// The network as a chain of Dense layers, for tools that work layer by layer (none for
+    /// the convolutional network).
+    #[cfg(feature = "training")]
+    pub(crate) fn dense_chain(&self) -> Option<DenseChain<'_>> {
         match &self.network {
-            Network::Dense(dense) => Some(dense),
+            Network::Dense(dense) => Some(DenseChain {
+                layers: dense.layers(),
+                branches: Vec::new(),
+                slope: dense.slope(),
+            }),
+            Network::Variational(vae) => Some(vae.chain()),
             Network::Conv(_) => None,
         }
+    }
+
+    /// Whether the model is variational: it encodes a distribution and can sample its prior.
+    pub fn is_variational(&self) -> bool {
+        matches!(self.network, Network::Variational(_))
+    }
+
+    /// The variational copy, or an error that says why `what` needs one.
+    fn variational(&self, what: &str) -> Result<&VariationalInference> {
+        match &self.network {
+            Network::Variational(vae) => Ok(vae),
+            _ => Err(Error::InvalidInput(format!(
+                "{what} needs a variational model: this is a plain {} autoencoder, whose codes \
+                 follow no distribution it was trained to match",
+                self.header.architecture.kind()
+            ))),
+        }
+    }
+
+    /// A variational model's code for 784 pixels: its mean and log-variance. A plain model
+    /// has a single point for a code, and says so.
+    pub fn encode_distribution(&self, image: &[f32]) -> Result<CodeDistribution> {
+        let vae = self.variational("a code distribution")?;
+        check_image("image", image)?;
+        let (mean, log_variance) = vae.encode_distribution(image);
+        Ok(CodeDistribution {
+            mean: finite(mean)?,
+            log_variance: finite(log_variance)?,
+        })
+    }
+
+    /// `count` images (count × 784 pixels) decoded from codes drawn from a variational model's
+    /// prior N(0, I): digits dreamt up. The same `seed` draws the same images, natively and in
+    /// the browser.
+    pub fn sample(&self, count: usize, seed: u64) -> Result<Vec<f32>> {
+        let vae = self.variational("drawing from the prior")?;
+        if !(1..=MAX_SAMPLES).contains(&count) {
+            return Err(Error::InvalidInput(format!(
+                "{count} samples is outside 1…{MAX_SAMPLES}"
+            )));
+        }
+        let mut rng = SplitMix64::new(seed);
+        let latent = self.latent_size();
+        finite(
+            (0..count)
+                .flat_map(|_| {
+                    let code: Vec<f32> =
+                        (0..latent).map(|_| rng.standard_normal() as f32).collect();
+                    vae.decode(&code)
+                })
+                .collect(),
+        )
+    }
+
+    /// Each of n images' (n×784) negative evidence lower bound, in nats: the binary
+    /// cross-entropy of its rebuilding from the code's mean, summed over the pixels, plus the
+    /// KL divergence of its code's distribution from the prior. Low for what the model knows
+    /// how to draw; an anomaly score that weighs an unlikely code as well as a poor rebuild.
+    pub fn negative_elbo(&self, images: &[f32]) -> Result<Vec<f32>> {
+        let vae = self.variational("the evidence lower bound")?;
+        check_rows("images", images, PIXELS)?;
+        check_pixel_range("images", images)?;
+        let scores = images
+            .chunks_exact(PIXELS)
+            .map(|image| vae.negative_elbo(image) as f32)
+            .collect();
+        finite(scores)
     }
 
     /// 784 pixels in 0…1 → L code values.
@@ -109,6 +222,7 @@ impl InferenceModel {
         match &self.network {
             Network::Dense(dense) => dense.encode(image),
             Network::Conv(conv) => conv.encode(image),
+            Network::Variational(vae) => vae.encode(image),
         }
     }
 
@@ -134,6 +248,7 @@ impl InferenceModel {
         match &self.network {
             Network::Dense(dense) => dense.decode(code),
             Network::Conv(conv) => conv.decode(code),
+            Network::Variational(vae) => vae.decode(code),
         }
     }
 
@@ -206,235 +321,7 @@ fn finite(values: Vec<f32>) -> Result<Vec<f32>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::architecture::{ConvAutoencoderConfig, DenseAutoencoderConfig};
-
-    /// A network of `architecture` with small deterministic weights, without burn.
-    fn plain_model(architecture: Architecture) -> InferenceModel {
-        let (header, tensors) = plain_tensors(architecture, 1.0);
-        InferenceModel::from_tensors(header, tensors).unwrap()
-    }
-
-    /// The header and tensors of [`plain_model`], every weight times `scale`.
-    fn plain_tensors(architecture: Architecture, scale: f32) -> (Header, Vec<NamedTensor>) {
-        let mut tensors = Vec::new();
-        let mut add = |name: String, dims: Vec<usize>| {
-            let count: usize = dims.iter().product();
-            let values = (0..count)
-                .map(|i| scale * (((i * 7919 + name.len() * 31) % 97) as f32 - 48.0) / 480.0)
-                .collect();
-            tensors.push(NamedTensor::float(name, dims, values));
-        };
-        match &architecture {
-            Architecture::Dense(config) => {
-                for (part, widths) in [
-                    ("encoder", config.encoder_widths()),
-                    ("decoder", config.decoder_widths()),
-                ] {
-                    for (index, pair) in widths.windows(2).enumerate() {
-                        add(format!("{part}.{index}.weight"), vec![pair[0], pair[1]]);
-                        add(format!("{part}.{index}.bias"), vec![pair[1]]);
-                    }
-                }
-            }
-            Architecture::Conv(config) => {
-                let (c1, c2, flat, l) = (
-                    config.channels_14,
-                    config.channels_7,
-                    config.flat_size(),
-                    config.latent_size,
-                );
-                for (path, inputs, outputs) in [
-                    ("down_14", 1, c1),
-                    ("down_7", c1, c2),
-                    ("up_14", c2, c1),
-                    ("up_28", c1, 1),
-                ] {
-                    add(format!("{path}.weight"), vec![outputs, inputs, 3, 3]);
-                    add(format!("{path}.bias"), vec![outputs]);
-                }
-                for (path, inputs, outputs) in [("to_code", flat, l), ("from_code", l, flat)] {
-                    add(format!("{path}.weight"), vec![inputs, outputs]);
-                    add(format!("{path}.bias"), vec![outputs]);
-                }
-            }
-        }
-        let header = Header {
-            architecture,
-            provenance: String::new(),
-        };
-        (header, tensors)
-    }
-
-    /// Found by fuzzing (`pkg-scripts/fuzz.sh`, target model_file): finite weights so large that
-    /// the arithmetic overflows loaded, and rebuilt every image as NaN.
-    #[test]
-    fn weights_that_overflow_are_refused_when_loaded() {
-        for architecture in [
-            Architecture::Dense(DenseAutoencoderConfig::new(3)),
-            Architecture::Conv(ConvAutoencoderConfig::new(4)),
-        ] {
-            let (header, tensors) = plain_tensors(architecture, 1e30);
-            let error = InferenceModel::from_tensors(header, tensors)
-                .err()
-                .expect("overflowing weights loaded")
-                .to_string();
-            assert!(error.contains("too large"), "{error}");
-        }
-    }
-
-    fn tiny_model() -> InferenceModel {
-        plain_model(Architecture::Dense(DenseAutoencoderConfig::new(3)))
-    }
-
-    #[test]
-    fn shapes_and_bad_input() {
-        let model = tiny_model();
-        assert_eq!(model.encode(&[0.2; PIXELS]).unwrap().len(), 3);
-        assert_eq!(model.decode(&[0.1, 0.2, 0.3]).unwrap().len(), PIXELS);
-        assert_eq!(model.reconstruct(&[0.0; PIXELS]).unwrap().len(), PIXELS);
-        assert!(
-            model
-                .encode(&[0.2; 783])
-                .unwrap_err()
-                .to_string()
-                .contains("783")
-        );
-        assert!(
-            model
-                .decode(&[0.1, 0.2])
-                .unwrap_err()
-                .to_string()
-                .contains("exactly 3")
-        );
-        assert!(model.decode(&[0.1, f32::INFINITY, 0.3]).is_err());
-        assert!(
-            model
-                .reconstruct(&[])
-                .unwrap_err()
-                .to_string()
-                .contains("0 numbers")
-        );
-    }
-
-    #[test]
-    fn weights_that_do_not_fit_the_header_are_refused() {
-        let model = tiny_model();
-        let fitting = |mut tensors: Vec<NamedTensor>, edit: &dyn Fn(&mut Vec<NamedTensor>)| {
-            edit(&mut tensors);
-            let header = model.header().clone();
-            match InferenceModel::from_tensors(header, tensors) {
-                Ok(_) => panic!("weights that do not fit were taken"),
-                Err(e) => e.to_string(),
-            }
-        };
-        let tensors = dense_tensors(3);
-        assert!(
-            fitting(tensors.clone(), &|t| {
-                t.remove(0);
-            })
-            .contains("missing tensor encoder.0.weight")
-        );
-        assert!(
-            fitting(tensors.clone(), &|t| t[0].dims = vec![784, 511])
-                .contains("encoder.0.weight is [784, 511]")
-        );
-        assert!(
-            fitting(tensors, &|t| t.push(NamedTensor::float(
-                "extra",
-                vec![1],
-                vec![0.0]
-            )))
-            .contains("unexpected tensors [\"extra\"]")
-        );
-    }
-
-    fn dense_tensors(latent: usize) -> Vec<NamedTensor> {
-        let config = DenseAutoencoderConfig::new(latent);
-        let mut tensors = Vec::new();
-        for (part, widths) in [
-            ("encoder", config.encoder_widths()),
-            ("decoder", config.decoder_widths()),
-        ] {
-            for (index, pair) in widths.windows(2).enumerate() {
-                tensors.push(NamedTensor::float(
-                    format!("{part}.{index}.weight"),
-                    vec![pair[0], pair[1]],
-                    vec![0.01; pair[0] * pair[1]],
-                ));
-                tensors.push(NamedTensor::float(
-                    format!("{part}.{index}.bias"),
-                    vec![pair[1]],
-                    vec![0.0; pair[1]],
-                ));
-            }
-        }
-        tensors
-    }
-
-    #[test]
-    fn encode_many_is_encode_row_by_row() {
-        let model = tiny_model();
-        let first: Vec<f32> = (0..PIXELS).map(|i| (i % 7) as f32 / 7.0).collect();
-        let second: Vec<f32> = (0..PIXELS).map(|i| (i % 3) as f32 / 3.0).collect();
-        let both = model
-            .encode_many(&[first.clone(), second.clone()].concat())
-            .unwrap();
-        let expected = [
-            model.encode(&first).unwrap(),
-            model.encode(&second).unwrap(),
-        ]
-        .concat();
-        assert_eq!(both, expected);
-        assert!(model.encode_many(&first[..700]).is_err());
-        assert!(model.encode_many(&[2.0; PIXELS]).is_err());
-    }
-
-    #[test]
-    fn the_conv_model_gives_its_feature_maps_and_the_dense_one_says_it_has_none() {
-        let conv = plain_model(Architecture::Conv(ConvAutoencoderConfig::new(4)));
-        let image: Vec<f32> = (0..PIXELS).map(|i| (i % 9) as f32 / 9.0).collect();
-        let stages = conv.feature_maps(&image).unwrap();
-        let shapes: Vec<(usize, usize)> = stages.iter().map(|s| (s.channels, s.side)).collect();
-        assert_eq!(
-            shapes,
-            [
-                (1, 28),
-                (16, 14),
-                (32, 7),
-                (1, 0),
-                (32, 7),
-                (16, 14),
-                (1, 28)
-            ]
-        );
-        for stage in &stages {
-            let expected = if stage.side == 0 {
-                4
-            } else {
-                stage.channels * stage.side * stage.side
-            };
-            assert_eq!(stage.values.len(), expected, "{}", stage.name);
-        }
-        assert_eq!(stages[3].values, conv.encode(&image).unwrap());
-        assert_eq!(stages[6].values, conv.reconstruct(&image).unwrap());
-        assert_eq!(conv.decode(&[0.5; 4]).unwrap().len(), PIXELS);
-        assert_eq!(
-            conv.encode_many(&[image.clone(), image.clone()].concat())
-                .unwrap()
-                .len(),
-            8
-        );
-        assert!(
-            tiny_model()
-                .feature_maps(&image)
-                .unwrap_err()
-                .to_string()
-                .contains("convolutional")
-        );
-    }
-}
+mod tests;
 
 #[cfg(all(test, feature = "training"))]
 mod against_burn;

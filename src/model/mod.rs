@@ -7,14 +7,17 @@
 
 pub mod conv;
 pub mod dense;
+pub mod variational;
 
 use burn::prelude::*;
 
 pub use conv::{ConvAutoencoder, ConvStages};
 pub use dense::DenseAutoencoder;
+pub use variational::{CodeDistribution, VariationalAutoencoder};
 
 pub use crate::architecture::{
     Architecture, ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig,
+    VariationalAutoencoderConfig,
 };
 use crate::util::image::PIXELS;
 
@@ -24,6 +27,7 @@ impl Architecture {
         match self {
             Self::Dense(config) => Network::Dense(config.init(device)),
             Self::Conv(config) => Network::Conv(config.init(device)),
+            Self::Vae(config) => Network::Variational(config.init(device)),
         }
     }
 }
@@ -40,6 +44,8 @@ pub enum Network {
     Dense(DenseAutoencoder),
     /// The convolutional autoencoder.
     Conv(ConvAutoencoder),
+    /// The variational autoencoder.
+    Variational(VariationalAutoencoder),
 }
 
 impl Network {
@@ -48,9 +54,12 @@ impl Network {
         match self {
             Self::Dense(model) => model.latent_size(),
             Self::Conv(model) => model.latent_size(),
+            Self::Variational(model) => model.latent_size(),
         }
     }
 
+    /// The code an image is rebuilt from (a variational network's mean).
+    ///
     /// # Shapes
     /// - `images`: `[batch, 784]`, pixels in 0…1, 1 = ink
     /// - returns: `[batch, L]`
@@ -58,6 +67,7 @@ impl Network {
         match self {
             Self::Dense(model) => model.encode(images),
             Self::Conv(model) => model.encode(images),
+            Self::Variational(model) => model.encode(images),
         }
     }
 
@@ -68,6 +78,7 @@ impl Network {
         match self {
             Self::Dense(model) => model.decode(codes),
             Self::Conv(model) => model.decode(codes),
+            Self::Variational(model) => model.decode(codes),
         }
     }
 
@@ -102,6 +113,7 @@ mod tests {
         for architecture in [
             Architecture::Dense(DenseAutoencoderConfig::new(4)),
             Architecture::Conv(ConvAutoencoderConfig::new(4)),
+            Architecture::Vae(VariationalAutoencoderConfig::new(4)),
         ] {
             let network = architecture.init(&device);
             assert_eq!(network.num_params(), architecture.parameter_count());

@@ -232,9 +232,40 @@ fn header_error(header_json: &[u8], error: serde_json::Error) -> Error {
     match kind {
         Some(kind) if kind.parse::<ArchitectureKind>().is_err() => Error::ModelFile(format!(
             "its network is a \"{kind}\" autoencoder, which this build does not know (it knows {})",
-            ArchitectureKind::ALL.map(|k| k.to_string()).join(" and ")
+            names_in_words(&ArchitectureKind::ALL.map(|k| k.to_string()))
         )),
         _ => Error::ModelFile(format!("unreadable header: {error}")),
+    }
+}
+
+/// `["a", "b", "c"]` → `"a, b and c"`.
+fn names_in_words(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [only] => only.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The architecture whose weights `tensors` are, by a tensor only that architecture has.
+fn architecture_of_weights(tensors: &[NamedTensor]) -> Option<ArchitectureKind> {
+    ArchitectureKind::ALL.into_iter().find(|kind| {
+        tensors
+            .iter()
+            .any(|tensor| tensor.name == kind.signature_tensor())
+    })
+}
+
+/// `error` (the weights did not fit the header), saying which architecture the weights are
+/// when it is not the one the header names: a file whose header was edited, or mixed up.
+pub(crate) fn explain_misfit(file: &ModelFile, error: Error) -> Error {
+    let claimed = file.header.architecture.kind();
+    match architecture_of_weights(&file.tensors) {
+        Some(actual) if actual != claimed => Error::ModelFile(format!(
+            "its header says a {claimed} autoencoder, but its weights are a {actual} \
+             autoencoder's; the file was edited or mixed up ({error})"
+        )),
+        _ => error,
     }
 }
 

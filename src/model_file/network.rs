@@ -19,6 +19,9 @@ pub fn save(network: &Network, header: &Header, encoding: WeightEncoding) -> Res
 /// describes it.
 pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
     let file = super::read(bytes)?;
+    // The inference copy's checks first: weights that fit the header exactly (another
+    // architecture's weights named as such) and compute without overflowing.
+    crate::inference::InferenceModel::from_file(file.clone())?;
     let mut network = file.header.architecture.init(device);
     let tensors = file.tensors.into_iter().map(|tensor| {
         let (name, dims) = (tensor.name.clone(), tensor.dims.clone());

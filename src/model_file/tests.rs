@@ -2,7 +2,9 @@
 
 use super::*;
 use crate::model::Network;
-use crate::model::{ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig};
+use crate::model::{
+    ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig, VariationalAutoencoderConfig,
+};
 use crate::util::image::PIXELS;
 use crate::util::metrics::max_abs_difference;
 use burn::prelude::*;
@@ -65,6 +67,46 @@ fn a_conv_model_round_trips_and_says_what_it_is() {
     assert!(matches!(loaded, Network::Conv(_)));
     assert_outputs_survive_half_precision(&model, &loaded);
     assert!(bytes.len() < ConvAutoencoderConfig::new(6).parameter_count() * 2 + 16 * 1024);
+}
+
+#[test]
+fn a_variational_model_round_trips_with_its_beta() {
+    let device = crate::device();
+    let config = VariationalAutoencoderConfig::new(2).with_beta(4.0);
+    let (model, bytes) = saved_as(Architecture::Vae(config.clone()));
+    let (loaded, header) = load(&bytes, &device).unwrap();
+    assert_eq!(header.architecture, Architecture::Vae(config));
+    assert!(matches!(loaded, Network::Variational(_)));
+    assert_outputs_survive_half_precision(&model, &loaded);
+    let inference = crate::inference::InferenceModel::load(&bytes).unwrap();
+    assert!(inference.is_variational());
+    assert_eq!(inference.sample(2, 3).unwrap().len(), 2 * PIXELS);
+}
+
+#[test]
+fn a_variational_file_under_another_header_is_refused_saying_what_it_holds() {
+    let (_, vae) = saved_as(Architecture::Vae(VariationalAutoencoderConfig::new(8)));
+    for claimed in [
+        r#"{"architecture":{"kind":"dense","latent_size":8,"dropout":0.5,"leaky_slope":0.3}}"#,
+        r#"{"architecture":{"kind":"conv","latent_size":8}}"#,
+    ] {
+        let edited = with_header(&vae, claimed);
+        let inference = crate::inference::InferenceModel::load(&edited);
+        for error in [error_of(&edited), inference.err().unwrap().to_string()] {
+            assert!(
+                error.contains("its weights are a vae autoencoder's"),
+                "{error}"
+            );
+        }
+    }
+    // And the other way round: a dense file called variational.
+    let (_, dense) = saved(8);
+    let claimed = r#"{"architecture":{"kind":"vae","latent_size":8}}"#;
+    let error = error_of(&with_header(&dense, claimed));
+    assert!(
+        error.contains("header says a vae autoencoder, but its weights are a dense"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -133,6 +175,7 @@ fn saved_as_version_1(model: &Network, header: &Header) -> Vec<u8> {
     match model {
         Network::Dense(model) => model.save_into(&mut store),
         Network::Conv(model) => model.save_into(&mut store),
+        Network::Variational(model) => model.save_into(&mut store),
     }
     .unwrap();
     let weights = store.get_bytes().unwrap();
@@ -259,7 +302,7 @@ fn rejects_headers_that_do_not_match_the_weights() {
     let unknown = r#"{"architecture":{"kind":"capsule"}}"#;
     let error = error_of(&with_header(&good, unknown));
     assert!(error.contains(r#""capsule" autoencoder"#), "{error}");
-    assert!(error.contains("dense and conv"), "{error}");
+    assert!(error.contains("dense, conv and vae"), "{error}");
     let broken_dense = r#"{"architecture":{"kind":"dense","latent_size":"many"}}"#;
     assert!(error_of(&with_header(&good, broken_dense)).contains("unreadable header"));
     assert!(error_of(&with_header(&good, "not json")).contains("unreadable header"));

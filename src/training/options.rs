@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::architecture::{
     Architecture, ArchitectureKind, ConvAutoencoderConfig, DenseAutoencoderConfig,
+    VariationalAutoencoderConfig,
 };
 use crate::util::error::{Error, Result};
 
@@ -17,7 +18,7 @@ pub const MAX_BATCH_SIZE: usize = 1024;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct TrainingOptions {
-    /// Which network: `"dense"` (the course note's) or `"conv"`.
+    /// Which network: `"dense"` (the course note's), `"conv"` or `"vae"`.
     pub architecture: ArchitectureKind,
     /// Width of the code (L).
     pub latent_size: usize,
@@ -27,6 +28,8 @@ pub struct TrainingOptions {
     pub batch_size: usize,
     /// Dropout rate after each hidden layer (dense only).
     pub dropout: f64,
+    /// Weight of the KL term (variational only; 1 trains on the evidence lower bound).
+    pub beta: f64,
     /// Seed for the initial weights and the dropout masks.
     pub seed: u64,
 }
@@ -40,6 +43,7 @@ impl Default for TrainingOptions {
             learning_rate: 1e-3,
             batch_size: 64,
             dropout: 0.5,
+            beta: 1.0,
             seed: 1,
         }
     }
@@ -55,16 +59,29 @@ impl TrainingOptions {
             ArchitectureKind::Conv => {
                 Architecture::Conv(ConvAutoencoderConfig::new(self.latent_size))
             }
+            ArchitectureKind::Vae => Architecture::Vae(
+                VariationalAutoencoderConfig::new(self.latent_size).with_beta(self.beta),
+            ),
         }
     }
 
     /// Rejects options that cannot train, with a message naming the option.
     pub fn validate(&self) -> Result<()> {
         self.model_config().validate()?;
-        if self.architecture == ArchitectureKind::Conv && self.dropout != 0.0 {
+        if self.architecture != ArchitectureKind::Dense && self.dropout != 0.0 {
             return Err(Error::InvalidOptions(format!(
-                "dropout {} applies to the dense model only: use 0 for the convolutional one",
-                self.dropout
+                "dropout {} applies to the dense model only: use 0 for the {} one",
+                self.dropout,
+                match self.architecture {
+                    ArchitectureKind::Vae => "variational",
+                    _ => "convolutional",
+                }
+            )));
+        }
+        if self.architecture != ArchitectureKind::Vae && self.beta != 1.0 {
+            return Err(Error::InvalidOptions(format!(
+                "β {} weighs the KL term of the variational model only: use 1 for the {} one",
+                self.beta, self.architecture
             )));
         }
         check_learning_rate(self.learning_rate)?;
@@ -110,6 +127,16 @@ mod tests {
         assert!(bad(|o| o.batch_size = 0).contains("batch size"));
         assert!(bad(|o| o.dropout = 1.0).contains("dropout"));
         assert!(bad(|o| o.architecture = ArchitectureKind::Conv).contains("dense model only"));
+        assert!(bad(|o| o.architecture = ArchitectureKind::Vae).contains("variational one"));
+        assert!(bad(|o| o.beta = 4.0).contains("variational model only"));
+        assert!(
+            bad(|o| {
+                o.architecture = ArchitectureKind::Vae;
+                o.dropout = 0.0;
+                o.beta = 0.0;
+            })
+            .contains('β')
+        );
         assert!(TrainingOptions::default().validate().is_ok());
     }
 

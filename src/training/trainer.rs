@@ -4,7 +4,7 @@
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
-use super::loss::{binary_cross_entropy, shortfall_below_margin};
+use super::loss::{binary_cross_entropy, gaussian_kl, shortfall_below_margin};
 use super::options::{TrainingOptions, check_learning_rate};
 use crate::inference::InferenceModel;
 use crate::model::{Network, images_tensor};
@@ -57,7 +57,8 @@ impl Trainer {
         Ok(())
     }
 
-    /// One Adam step on `batch` (n × 784 pixels in 0…1); returns the batch's mean BCE.
+    /// One Adam step on `batch` (n × 784 pixels in 0…1); returns the batch's loss (the mean
+    /// BCE, plus a variational network's β·KL per pixel: see [`Trainer::fitting_loss`]).
     ///
     /// A non-finite loss is reported as [`Error::Diverged`] and the weights stay as they were.
     pub fn step(&mut self, batch: &[f32]) -> Result<f32> {
@@ -65,7 +66,7 @@ impl Trainer {
     }
 
     /// One Adam step that teaches the network to turn `inputs` into `targets` (both n × 784,
-    /// row for row): a denoiser sees corrupted inputs and clean targets. Returns the mean BCE.
+    /// row for row): a denoiser sees corrupted inputs and clean targets. Returns the loss.
     pub fn step_towards(&mut self, inputs: &[f32], targets: &[f32]) -> Result<f32> {
         let rows = check_rows("training batch", inputs, PIXELS)?;
         check_pixel_range("training batch", inputs)?;
@@ -73,7 +74,21 @@ impl Trainer {
         check_pixel_range("training targets", targets)?;
         let inputs = images_tensor(inputs, rows, &self.device);
         let targets = images_tensor(targets, rows, &self.device);
-        self.descend(binary_cross_entropy(self.model.forward(inputs), targets))
+        self.descend(self.fitting_loss(inputs, targets))
+    }
+
+    /// What the network learns to minimise, turning `inputs` into `targets`: the mean BCE per
+    /// pixel. A variational network rebuilds from one draw of each code's distribution and adds
+    /// β times the KL divergence from the prior, per pixel, so that at β = 1 the loss is the
+    /// negative evidence lower bound divided by 784.
+    fn fitting_loss(&self, inputs: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+        let Network::Variational(vae) = &self.model else {
+            return binary_cross_entropy(self.model.forward(inputs), targets);
+        };
+        let code = vae.encode_distribution(inputs);
+        let rebuilt = vae.decode(code.sample());
+        let kl_per_pixel = gaussian_kl(code.mean, code.log_variance) / PIXELS as f64;
+        binary_cross_entropy(rebuilt, targets) + kl_per_pixel * self.options.beta
     }
 
     /// One Adam step for an anomaly detector trained with outlier exposure: the network learns

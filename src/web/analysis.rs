@@ -3,7 +3,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
 use crate::analysis::pca::{PlaneProjection, dimension_spread};
-use crate::analysis::{anomaly, baseline, code_bytes};
+use crate::analysis::{anomaly, baseline, code_bytes, code_density};
 use crate::drawing;
 use crate::synthetic::{noise, probes};
 
@@ -48,6 +48,41 @@ impl PcaBaseline {
     #[wasm_bindgen(js_name = explainedVariance)]
     pub fn explained_variance(&self, code_size: usize) -> f64 {
         self.inner.explained_variance(code_size)
+    }
+}
+
+/// A Gaussian fitted to a plain model's codes: its "prior" after the fact, to draw codes from
+/// (the plain model's dreams) and to say how usual a code is.
+#[wasm_bindgen]
+pub struct CodeGaussian {
+    inner: code_density::CodeGaussian,
+}
+
+#[wasm_bindgen]
+impl CodeGaussian {
+    /// Fits mean and covariance to `codes` (`Float32Array(n·latentSize)`, n > latentSize).
+    pub fn fit(codes: &[f32], latent_size: usize) -> Result<CodeGaussian, JsError> {
+        code_density::CodeGaussian::fit(codes, latent_size)
+            .map(|inner| CodeGaussian { inner })
+            .map_err(to_js)
+    }
+
+    /// `count` codes drawn from it, `Float32Array(count·latentSize)`; the same `seed`, the same
+    /// codes.
+    pub fn sample(&self, count: usize, seed: u32) -> Result<Vec<f32>, JsError> {
+        if !(1..=crate::inference::MAX_SAMPLES).contains(&count) {
+            return Err(JsError::new(&format!(
+                "{count} samples is outside 1…{}",
+                crate::inference::MAX_SAMPLES
+            )));
+        }
+        Ok(self.inner.sample(count, seed as u64))
+    }
+
+    /// The log density of a code (`Float32Array(latentSize)`), in nats.
+    #[wasm_bindgen(js_name = logDensity)]
+    pub fn log_density(&self, code: &[f32]) -> Result<f64, JsError> {
+        self.inner.log_density(code).map_err(to_js)
     }
 }
 

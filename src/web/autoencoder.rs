@@ -1,7 +1,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value, to_named_js};
-use crate::inference::{FeatureMaps, InferenceModel};
+use crate::inference::{CodeDistribution, FeatureMaps, InferenceModel};
 
 /// A trained autoencoder, loaded from a model file.
 #[wasm_bindgen]
@@ -32,10 +32,41 @@ impl Autoencoder {
         to_js_value(self.inner.header())
     }
 
-    /// Which network the file holds: `"dense"` or `"conv"`.
+    /// Which network the file holds: `"dense"`, `"conv"` or `"vae"`.
     #[wasm_bindgen(getter)]
     pub fn architecture(&self) -> String {
         self.inner.header().architecture.kind().name().into()
+    }
+
+    /// Whether the model is variational: it encodes a distribution and can dream up digits.
+    #[wasm_bindgen(getter, js_name = isVariational)]
+    pub fn is_variational(&self) -> bool {
+        self.inner.is_variational()
+    }
+
+    /// A variational model's code for `Float32Array(784)`:
+    /// `{mean: Float32Array(latentSize), logVariance: Float32Array(latentSize)}`. Throws for a
+    /// plain model, whose code is a single point.
+    #[wasm_bindgen(js_name = encodeDistribution)]
+    pub fn encode_distribution(&self, pixels: &[f32]) -> Result<CodeDistributionView, JsError> {
+        self.inner
+            .encode_distribution(pixels)
+            .map(|inner| CodeDistributionView { inner })
+            .map_err(to_js)
+    }
+
+    /// `count` (1…1000) digits dreamt up: codes drawn from the prior N(0, I), decoded, as one
+    /// `Float32Array(count·784)`. The same `seed`, the same images. Throws for a plain model,
+    /// which has no prior to draw from.
+    pub fn sample(&self, count: usize, seed: u32) -> Result<Vec<f32>, JsError> {
+        self.inner.sample(count, seed as u64).map_err(to_js)
+    }
+
+    /// `Float32Array(n·784)` → `Float32Array(n)`: a variational model's negative evidence lower
+    /// bound per image, in nats (rebuilding's cross-entropy plus the code's KL divergence).
+    #[wasm_bindgen(js_name = negativeElbo)]
+    pub fn negative_elbo(&self, images: &[f32]) -> Result<Vec<f32>, JsError> {
+        self.inner.negative_elbo(images).map_err(to_js)
     }
 
     /// Trainable parameters.
@@ -86,6 +117,27 @@ impl Autoencoder {
     /// `Float32Array(784)` → `Float32Array(784)`, through the code.
     pub fn reconstruct(&self, pixels: &[f32]) -> Result<Vec<f32>, JsError> {
         self.inner.reconstruct(pixels).map_err(to_js)
+    }
+}
+
+/// A variational code: a diagonal Gaussian (see `Autoencoder.encodeDistribution`).
+#[wasm_bindgen]
+pub struct CodeDistributionView {
+    inner: CodeDistribution,
+}
+
+#[wasm_bindgen]
+impl CodeDistributionView {
+    /// The mean μ: the code the image is rebuilt from.
+    #[wasm_bindgen(getter)]
+    pub fn mean(&self) -> Vec<f32> {
+        self.inner.mean.clone()
+    }
+
+    /// The log-variance log σ² of each number.
+    #[wasm_bindgen(getter, js_name = logVariance)]
+    pub fn log_variance(&self) -> Vec<f32> {
+        self.inner.log_variance.clone()
     }
 }
 

@@ -13,10 +13,10 @@ mod trainer;
 mod training_run;
 
 pub use analysis::{
-    AnomalyScale, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes, interpolate,
-    latent_spread, non_digit_probes,
+    AnomalyScale, CodeGaussian, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes,
+    interpolate, latent_spread, non_digit_probes,
 };
-pub use autoencoder::{Autoencoder, FeatureMapView};
+pub use autoencoder::{Autoencoder, CodeDistributionView, FeatureMapView};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
 #[cfg(feature = "training")]

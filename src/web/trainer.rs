@@ -13,7 +13,8 @@ pub struct Trainer {
 
 #[wasm_bindgen]
 impl Trainer {
-    /// `options`: `{latentSize, learningRate, batchSize, dropout, seed}`, each optional.
+    /// `options`: `{architecture, latentSize, learningRate, batchSize, dropout, beta, seed}`, each
+    /// optional (`architecture`: `"dense"`, `"conv"` or `"vae"`; `beta` for `"vae"` only).
     /// Throws on options out of range or of the wrong type.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<Trainer, JsError> {

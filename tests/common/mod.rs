@@ -37,6 +37,11 @@ pub const COURSE_NOTE_MODEL: &[u8] = include_bytes!("../../www/models/course-not
 pub const CONV_MODEL: &[u8] = include_bytes!("../../www/models/conv-l32.aepg");
 /// The PCA baseline.
 pub const PCA_BASELINE: &[u8] = include_bytes!("../../www/models/pca-l64.pca");
+/// The latent-size study's L = 16 model.
+pub const DENSE_L16_MODEL: &[u8] = include_bytes!("../../www/models/dense-l16.aepg");
+/// The variational autoencoders.
+pub const VAE_L16_MODEL: &[u8] = include_bytes!("../../www/models/vae-l16.aepg");
+pub const VAE_L2_MODEL: &[u8] = include_bytes!("../../www/models/vae-l2.aepg");
 /// The denoiser.
 pub const DENOISER_MODEL: &[u8] = include_bytes!("../../www/models/denoiser-l32.aepg");
 
