@@ -61,7 +61,11 @@ say "soak: long use in one page, and the main thread while the Worker trains"
 say "anomaly detection with every shipped model (native)"
 cargo run --quiet --bin anomaly-report > "$work/anomaly.md"
 
+say "the variational models' dreams against a plain model's (native)"
+cargo run --quiet --bin dream-report > "$work/dreams.md"
+
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
-  "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" "$work/cold-load.json" "$work/soak.json" > BENCHMARKS.md
+  "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" "$work/cold-load.json" "$work/soak.json" \
+  "$work/dreams.md" > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
 cat BENCHMARKS.md

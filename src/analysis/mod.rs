@@ -7,6 +7,8 @@ pub mod anomaly_score;
 pub mod baseline;
 pub mod code_bytes;
 pub mod code_density;
+pub mod dreams;
 pub mod interpolate;
 pub mod knn;
 pub mod pca;
+pub mod plane_distribution;

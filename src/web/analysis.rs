@@ -3,7 +3,7 @@ use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
 use crate::analysis::pca::{PlaneProjection, dimension_spread};
-use crate::analysis::{anomaly, baseline, code_bytes, code_density};
+use crate::analysis::{anomaly, baseline, code_bytes, code_density, plane_distribution};
 use crate::drawing;
 use crate::synthetic::{noise, probes};
 
@@ -123,6 +123,28 @@ impl LatentPlane {
     /// The code at (x, y) (`Float32Array(latentSize)`), ready for `Autoencoder.decode`.
     pub fn unproject(&self, x: f32, y: f32) -> Result<Vec<f32>, JsError> {
         self.inner.unproject(x, y).map_err(to_js)
+    }
+
+    /// A variational code (`mean`, `logVariance`: `Float32Array(latentSize)` each) on the plane:
+    /// `{cloud: number[] (x, y of draws codes drawn from it), mean: [x, y], covariance: [xx,
+    /// xy, yy]}`. The same `seed`, the same draws.
+    #[wasm_bindgen(js_name = projectDistribution)]
+    pub fn project_distribution(
+        &self,
+        mean: &[f32],
+        log_variance: &[f32],
+        draws: usize,
+        seed: u32,
+    ) -> Result<JsValue, JsError> {
+        let shown = plane_distribution::project_distribution(
+            &self.inner,
+            mean,
+            log_variance,
+            draws,
+            seed as u64,
+        )
+        .map_err(to_js)?;
+        to_js_value(&shown)
     }
 
     /// Share of the codes' variance that the plane shows (1 for two-number codes).

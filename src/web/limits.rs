@@ -12,9 +12,10 @@ struct TrainingLimits {
     max_latent_size: usize,
     max_learning_rate: f64,
     max_batch_size: usize,
+    max_beta: f64,
 }
 
-/// `{minLatentSize, maxLatentSize, maxLearningRate, maxBatchSize}`: what `Trainer` and
+/// `{minLatentSize, maxLatentSize, maxLearningRate, maxBatchSize, maxBeta}`: what `Trainer` and
 /// `TrainingRun` accept, so that a form can refuse the rest before a run starts.
 #[wasm_bindgen(js_name = trainingLimits)]
 pub fn training_limits() -> Result<JsValue, JsError> {
@@ -23,5 +24,6 @@ pub fn training_limits() -> Result<JsValue, JsError> {
         max_latent_size: crate::architecture::MAX_LATENT,
         max_learning_rate: training::MAX_LEARNING_RATE,
         max_batch_size: training::MAX_BATCH_SIZE,
+        max_beta: crate::architecture::variational::MAX_BETA,
     })
 }

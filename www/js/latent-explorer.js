@@ -11,6 +11,8 @@ import { overTestDigits, paintDigit, watchVisibility } from "./views.js";
 const FIRST_SLIDERS = 8;
 const STRIP_FRAMES = 9;
 const MORPH_FRAMES = 48;
+/** Codes drawn from a variational model's code distribution, shown as a cloud on the map. */
+const CLOUD_SIZE = 200;
 /** Ten distinguishable colours, one per digit (Tableau 10). */
 export const LABEL_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
@@ -203,6 +205,9 @@ export class LatentExplorer {
     $("map-caption").textContent = this.plane.isPca
       ? `Each dot is a test digit's ${this.model.latentSize}-number code, projected onto its two principal axes (PCA, computed in Rust): the plane shows ${share}% of the codes' variance. Click anywhere to decode that point (the code on the plane through the mean code).`
       : "Each dot is a test digit's 2-number code, drawn as it is: this map is the whole latent space. Click anywhere to decode that exact code.";
+    if (this.model.isVariational) {
+      $("map-caption").textContent += " This model is variational: each dot is the mean of a test digit's code distribution.";
+    }
     $("latent-map").dataset.points = String(this.points.length / 2);
   }
 
@@ -247,7 +252,10 @@ export class LatentExplorer {
     ctx.scale(scale, scale);
     const marks = [];
     const codeFits = this.code?.length === this.model.latentSize;
-    if (codeFits) marks.push([this.plane.project(this.code), "#16181d", "your digit"]);
+    // A variational model's code is marked by its distribution (drawn below), a plain one's
+    // by a ring.
+    const distribution = this.model.isVariational && this.input ? this.codeDistributionOnPlane() : null;
+    if (codeFits && !distribution) marks.push([this.plane.project(this.code), "#16181d", "your digit"]);
     if (this.clicked) marks.push([this.clicked, "#2f5bea", "decoded point"]);
     for (const [[px, py], colour] of marks) {
       const [x, y] = toCanvas(px, py);
@@ -260,12 +268,84 @@ export class LatentExplorer {
       ctx.lineWidth = 2.5;
       ctx.stroke();
     }
+    this.drawCodeDistribution(ctx, toCanvas, distribution);
     if (codeFits) {
       const [x, y] = this.plane.project(this.code);
       canvas.dataset.marker = `${x.toFixed(3)},${y.toFixed(3)}`;
     } else {
       delete canvas.dataset.marker;
     }
+  }
+
+  /**
+   * A variational model encodes the drawing as a distribution, N(mean, exp(logVariance)), not
+   * a point: drawn on the map as a faint cloud of codes drawn from it, with the rings that hold
+   * about 39 % and 86 % of them (1 and 2 standard deviations on the plane), and said in words
+   * under the map. Plain models have a point, the marker alone.
+   */
+  drawCodeDistribution(ctx, toCanvas, distribution) {
+    const readout = $("map-distribution");
+    if (!distribution) {
+      readout.hidden = true;
+      delete $("latent-map").dataset.cloud;
+      return;
+    }
+    const { cloud, mean, covariance, sigma } = distribution;
+    ctx.fillStyle = "rgb(22 24 29 / 0.45)";
+    for (let i = 0; i < cloud.length; i += 2) {
+      const [x, y] = toCanvas(cloud[i], cloud[i + 1]);
+      ctx.beginPath();
+      ctx.arc(x, y, 1.3, 0, Math.PI * 2);
+      ctx.fill();
+    }
+    ctx.strokeStyle = "#16181d";
+    ctx.lineWidth = 1.5;
+    for (const [k, dash] of [[1, []], [2, [4, 3]]]) {
+      ctx.setLineDash(dash);
+      ctx.beginPath();
+      ellipsePoints(mean, covariance, k).forEach(([px, py], i) => {
+        const [x, y] = toCanvas(px, py);
+        if (i === 0) ctx.moveTo(x, y);
+        else ctx.lineTo(x, y);
+      });
+      ctx.stroke();
+    }
+    ctx.setLineDash([]);
+    // The mean, which the drawing is rebuilt from: a dot with a white rim.
+    const [cx, cy] = toCanvas(...mean);
+    ctx.beginPath();
+    ctx.arc(cx, cy, 3.5, 0, Math.PI * 2);
+    ctx.fillStyle = "#16181d";
+    ctx.fill();
+    ctx.strokeStyle = "white";
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+    $("latent-map").dataset.cloud = String(cloud.length / 2);
+    const [sx, sy] = [Math.sqrt(covariance[0]), Math.sqrt(covariance[2])];
+    // "−1.19 ± 0.10" as one unbreakable piece, with a true minus sign.
+    const spell = (m, s) => `${m < 0 ? "−" : ""}${Math.abs(m).toFixed(2)}\u00a0±\u00a0${s.toFixed(2)}`;
+    const range = `${Math.min(...sigma).toFixed(2)} to ${Math.max(...sigma).toFixed(2)}`;
+    readout.textContent =
+      `Your digit's code is a distribution, not a point: each of its ${sigma.length} numbers has a mean and a spread ` +
+      `(σ from ${range}). On this map: x\u00a0${spell(mean[0], sx)}, y\u00a0${spell(mean[1], sy)} ` +
+      `(mean ± σ). The grey cloud is ${cloud.length / 2} codes drawn from it; the rings hold about 39 % and 86 % of them. ` +
+      "Each would decode to a slightly different digit; the reconstruction decodes the mean.";
+    readout.dataset.spreadX = String(sx);
+    readout.dataset.spreadY = String(sy);
+    readout.hidden = false;
+  }
+
+  /** The drawing's code distribution on the map's plane (Rust's `projectDistribution`):
+   *  `cloud` (CLOUD_SIZE codes drawn from it, projected), its `mean` and `covariance`
+   *  ([xx, xy, yy]) there, and `sigma`, the standard deviation of each latent number. */
+  codeDistributionOnPlane() {
+    const view = this.model.encodeDistribution(this.input);
+    const [mean, logVariance] = [view.mean, view.logVariance];
+    view.free();
+    // A fixed seed: the same standard-normal draws for every drawing, so the cloud moves and
+    // stretches with the distribution while you draw instead of flickering.
+    const onPlane = this.plane.projectDistribution(mean, logVariance, CLOUD_SIZE, 7);
+    return { ...onPlane, sigma: Array.from(logVariance, (v) => Math.exp(0.5 * v)) };
   }
 
   decodeMapPoint(event) {
@@ -306,6 +386,21 @@ export class LatentExplorer {
     hover.style.top = `${Math.max(my - 70, 0)}px`;
     hover.hidden = false;
   }
+}
+
+/** Points of the ellipse `k` standard deviations out from `mean`, for a 2×2 covariance given as
+ *  [xx, xy, yy]: along its principal axes, with radii k·√eigenvalue. */
+function ellipsePoints([mx, my], [a, b, c], k, count = 48) {
+  const half = (a - c) / 2;
+  const root = Math.sqrt(half * half + b * b);
+  const [major, minor] = [Math.sqrt(Math.max((a + c) / 2 + root, 0)), Math.sqrt(Math.max((a + c) / 2 - root, 0))];
+  const angle = 0.5 * Math.atan2(2 * b, a - c);
+  const [cos, sin] = [Math.cos(angle), Math.sin(angle)];
+  return Array.from({ length: count + 1 }, (_, i) => {
+    const t = (2 * Math.PI * i) / count;
+    const [u, v] = [k * major * Math.cos(t), k * minor * Math.sin(t)];
+    return [mx + u * cos - v * sin, my + u * sin + v * cos];
+  });
 }
 
 /** Splits a concatenated Float32Array into `length`-sized rows. */

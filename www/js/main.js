@@ -9,8 +9,8 @@
 //   `selectModel`, of a file in `loadModelFile`, of the trained bytes in `useTrainedModel`; or
 //   it is the training panel's, which loads each set of weights once for its strip and hands
 //   the model over through `onWeights`, where the page takes it or frees it.
-// - The size study and the "what autoencoders are for" panels load their own models and keep
-//   them for the page's lifetime.
+// - The size study, the "what autoencoders are for" panels and "Dream up digits" load their own
+//   models and keep them for the page's lifetime.
 
 import init, { Autoencoder, MnistSubset, PcaBaseline, backendName, checkModelFileSize, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
 import { DrawingPad } from "./draw.js";
@@ -35,6 +35,12 @@ const state = {
   pending: false,
 };
 
+/** The test digits, once they are in: for the sections that load later (see below). */
+let testDigitsArrived;
+let testDigitsFailed;
+const testDigitsReady = new Promise((resolve, reject) => [testDigitsArrived, testDigitsFailed] = [resolve, reject]);
+testDigitsReady.catch(() => {}); // the page says so under the pad; a section waiting on it says so too
+
 const latentView = new LatentView($("latent"));
 const explorer = new LatentExplorer();
 const uses = new UsesSection({ loadModel: loadManifestModel, showImage, loadPca: loadPcaBaseline });
@@ -42,6 +48,15 @@ const study = new SizeStudy((id) => {
   $("model-select").value = id;
   selectModel(id).catch(showError);
 }, loadPcaBaseline);
+// "Dream up digits" is no part of the first view: its module and its four models load when
+// the section first comes into view.
+new IntersectionObserver((seen, observer) => {
+  if (!seen.some((s) => s.isIntersecting)) return;
+  observer.disconnect();
+  import("./dreams-panel.js")
+    .then(({ DreamsPanel }) => new DreamsPanel({ manifest: loadManifest(), loadModel: loadManifestModel, testDigits: testDigitsReady }))
+    .catch((error) => ($("dream-status").textContent = `This section did not load: ${error.message}`));
+}).observe($("dream"));
 // For the benchmark of a cold visit (pkg-scripts/bench/cold_load.py): when the first stroke
 // reached the page, which WebDriver's latency decides, and (in `update`) when it was first rebuilt.
 $("draw-canvas").addEventListener("pointerdown", () => performance.mark("first-stroke"), { once: true });
@@ -188,10 +203,16 @@ function useModel(id, model, name, description) {
   if (!sameSize) latentView.reset(model.latentSize);
   calibrateLatentScale();
   study.setCurrentModel(id);
-  drawNetwork($("network-diagram"), model.stageSizes);
+  const variational = model.isVariational;
+  drawNetwork($("network-diagram"), model.stageSizes, { variational });
   $("network-caption").textContent =
-    `${name}: numbers per image at each layer, ${model.stageSizes.join(" → ")}.`;
-  $("latent-caption").textContent = `${model.latentSize} numbers`;
+    `${name}: numbers per image at each layer, ${model.stageSizes.join(" → ")}.` +
+    (variational
+      ? ` Variational: the encoder ends in two heads of ${model.latentSize} numbers, a mean and a spread (log-variance) for each number of the code. In training the decoder rebuilds the image from a code drawn from that distribution; here it decodes the mean.`
+      : "");
+  $("latent-caption").textContent = variational
+    ? `${model.latentSize} numbers: the means of the code's distribution`
+    : `${model.latentSize} numbers`;
   $("compression").textContent = `${PIXELS} pixels → ${model.latentSize} numbers: ${(PIXELS / model.latentSize).toFixed(1)}× smaller.`;
   $("model-description").textContent = description;
   setStatus(`${name} ready: draw a digit.`);
@@ -355,8 +376,8 @@ async function main() {
 
   const training = new TrainingPanel({
     dataset: () => state.dataset,
-    onWeights: (model, bytes, { step, latentSize }) => {
-      state.trained = { bytes, step, latentSize };
+    onWeights: (model, bytes, { step, latentSize, variational }) => {
+      state.trained = { bytes, step, latentSize, variational };
       // Drawing with the trained model follows it as it learns; otherwise this copy has no use.
       if ($("model-select").value === "trained") useTrainedModel(model);
       else model.free();
@@ -390,9 +411,11 @@ async function main() {
       // ?digit=N opens the page on test digit N (for screenshots), as a link's #digit=N does.
       const requested = new URLSearchParams(location.search).get("digit") ?? state.linkedDigit;
       if (requested != null) showDigit(Number(requested));
+      testDigitsArrived(state.dataset);
       offerOffline();
     })
     .catch((error) => {
+      testDigitsFailed(new Error(`test digits unavailable (${error.message})`));
       state.dataset = null;
       $("random-digit").disabled = true;
       setStatus(`Test digits unavailable: ${error.message}`, "error", "pad");
@@ -474,9 +497,10 @@ function sectionInView() {
  *  of them, or else a load of their bytes. */
 function useTrainedModel(model) {
   try {
-    const { bytes, step, latentSize } = state.trained;
-    addCustomModel("trained", `Your model (L=${latentSize})`,
-      `The model you are training here, as of step ${step}.`, bytes, model ?? Autoencoder.load(bytes));
+    const { bytes, step, latentSize, variational } = state.trained;
+    // A VAE gets a name of its own: a new name makes the views refit (see useModel).
+    addCustomModel("trained", `Your ${variational ? "VAE" : "model"} (L=${latentSize})`,
+      `The ${variational ? "variational " : ""}model you are training here, as of step ${step}.`, bytes, model ?? Autoencoder.load(bytes));
   } catch (error) {
     showError(error);
   }

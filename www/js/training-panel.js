@@ -1,4 +1,5 @@
-// The training panel: reads the settings (the form's ranges come from Rust's trainingLimits),
+// The training panel: reads the settings (the form's ranges come from Rust's trainingLimits;
+// the network, dense or variational, decides which of β and dropout apply),
 // drives the training Worker through TrainerClient, and shows progress, the loss charts and a
 // strip of test digits rebuilt by the model as it learns. Each set of weights it receives is
 // loaded once, painted on the strip, and handed to the page through `onWeights`.
@@ -7,6 +8,12 @@ import { Autoencoder, trainingLimits } from "../pkg/autoencoder_playground_infer
 import { $, SIDE } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 import { drawLineChart, paintDigit } from "./views.js";
+
+/** What the loss chart plots, by network (the Worker's step loss, src/training/loss.rs). */
+const LOSS_CAPTIONS = {
+  dense: "BCE per step, smoothed",
+  vae: "BCE per pixel + β·KL/784 per step, smoothed: rebuilding error plus β times the code's distance from N(0, I)",
+};
 
 /** Weight of the newest step in the smoothed loss curve. */
 const SMOOTHING = 0.1;
@@ -24,6 +31,7 @@ export class TrainingPanel {
     this.dataset = dataset;
     this.onWeights = onWeights;
     fitFormToLimits($("training-form"), trainingLimits());
+    $("training-form").elements.architecture.addEventListener("change", () => this.syncNetworkFields());
     this.client = new TrainerClient();
     this.state = "idle"; // idle | running | paused | done
     this.weights = null;
@@ -63,12 +71,17 @@ export class TrainingPanel {
   settings() {
     const form = $("training-form");
     const number = (name) => Number(form.elements[name].value);
+    const architecture = form.elements.architecture.value;
+    const variational = architecture === "vae";
     return {
       options: {
+        architecture,
         latentSize: number("latentSize"),
         learningRate: number("learningRate"),
         batchSize: number("batchSize"),
-        dropout: number("dropout"),
+        // Rust refuses dropout for a VAE, and a β other than 1 for the dense network.
+        dropout: variational ? 0 : number("dropout"),
+        beta: variational ? number("beta") : 1,
         seed: number("seed"),
       },
       plan: {
@@ -86,6 +99,7 @@ export class TrainingPanel {
     const { options, plan } = this.settings();
     this.reset();
     this.runOptions = options;
+    $("loss-caption").textContent = LOSS_CAPTIONS[options.architecture];
     this.client.start(options, plan);
     this.setState("running", "Starting (the first run fetches the training digits)…");
   }
@@ -148,7 +162,7 @@ export class TrainingPanel {
     $("use-trained").disabled = false;
     $("download-trained").disabled = false;
     // The one load of these weights: from here on `model` is the page's (see main.js).
-    this.onWeights(model, bytes, { step, latentSize: this.runOptions.latentSize });
+    this.onWeights(model, bytes, { step, latentSize: this.runOptions.latentSize, variational: model.isVariational });
   }
 
   finished({ reason, message }) {
@@ -175,6 +189,27 @@ export class TrainingPanel {
     $("train-pause").textContent = state === "paused" ? "Resume" : "Pause";
     $("train-stop").disabled = !active;
     for (const element of $("training-form").elements) element.disabled = active;
+    if (!active) this.syncNetworkFields();
+  }
+
+  /** β applies to the variational network only, dropout to the dense one only: the field
+   *  that does not apply is disabled (dropout showing 0, what the VAE trains with), and the
+   *  loss chart's caption says what it will plot. Dropout comes back when dense is chosen. */
+  syncNetworkFields() {
+    const { architecture, beta, dropout } = $("training-form").elements;
+    const variational = architecture.value === "vae";
+    if (variational && this.denseDropout === undefined) {
+      this.denseDropout = dropout.value;
+      dropout.value = "0";
+    } else if (!variational && this.denseDropout !== undefined) {
+      dropout.value = this.denseDropout;
+      this.denseDropout = undefined;
+    }
+    beta.disabled = !variational;
+    dropout.disabled = variational;
+    if (this.state !== "running" && this.state !== "paused") {
+      $("loss-caption").textContent = LOSS_CAPTIONS[architecture.value];
+    }
   }
 
   /** Repaints the charts at most once per animation frame. */
@@ -221,10 +256,10 @@ export class TrainingPanel {
 
   download() {
     if (!this.weights) return;
-    const { latentSize } = this.runOptions;
+    const { latentSize, architecture } = this.runOptions;
     const link = document.createElement("a");
     link.href = URL.createObjectURL(new Blob([this.weights], { type: "application/octet-stream" }));
-    link.download = `my-autoencoder-l${latentSize}.aepg`;
+    link.download = `my-${architecture === "vae" ? "vae" : "autoencoder"}-l${latentSize}.aepg`;
     link.click();
     setTimeout(() => URL.revokeObjectURL(link.href), 1000);
   }
@@ -232,8 +267,9 @@ export class TrainingPanel {
 
 /** Sets the form's ranges to those Rust accepts, so they have one source: the learning rate's
  *  `max`, and only the latent and batch sizes within range are offered. */
-function fitFormToLimits(form, { minLatentSize, maxLatentSize, maxLearningRate, maxBatchSize }) {
+function fitFormToLimits(form, { minLatentSize, maxLatentSize, maxLearningRate, maxBatchSize, maxBeta }) {
   form.elements.learningRate.max = String(maxLearningRate);
+  form.elements.beta.max = String(maxBeta);
   keepOptionsWithin(form.elements.latentSize, minLatentSize, maxLatentSize);
   keepOptionsWithin(form.elements.batchSize, 1, maxBatchSize);
 }

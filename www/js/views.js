@@ -35,9 +35,10 @@ export function paintDifference(canvas, input, output) {
 
 /**
  * Draws the network as an hourglass: one bar per stage, its height growing with the square
- * root of the stage's size (an area-like scale), so the bottleneck stands out at any L.
+ * root of the stage's size (an area-like scale), so the bottleneck stands out at any L. With
+ * `variational`, the code is two bars side by side: the encoder's mean and spread heads.
  */
-export function drawNetwork(svg, sizes) {
+export function drawNetwork(svg, sizes, { variational = false } = {}) {
   const width = 640;
   const height = 150;
   const columnWidth = width / sizes.length;
@@ -56,13 +57,20 @@ export function drawNetwork(svg, sizes) {
     const h = barHeight(size);
     const x = i * columnWidth + columnWidth * 0.22;
     const role = i === middle ? "code" : i < middle ? "encoder" : "decoder";
+    if (i === middle && variational) {
+      for (const offset of [-0.05, 0.33]) {
+        add("rect", { x: i * columnWidth + columnWidth * (0.22 + offset + 0.05), y: 62 - h / 2, width: columnWidth * 0.24, height: h, rx: 3, class: `stage-bar ${role}` });
+      }
+      add("text", { x: x + columnWidth * 0.28, y: 134, class: "stage-size" }, `${size}+${size}`);
+      return;
+    }
     add("rect", { x, y: 62 - h / 2, width: columnWidth * 0.56, height: h, rx: 4, class: `stage-bar ${role}` });
     add("text", { x: x + columnWidth * 0.28, y: 134, class: "stage-size" }, String(size));
   });
   const label = (text, from, to) =>
     add("text", { x: ((from + to + 1) / 2) * columnWidth, y: 148, class: "stage-label" }, text);
   label("encoder", 0, middle - 1);
-  label(`latent (L=${sizes[middle]})`, middle, middle);
+  label(variational ? `code distribution (L=${sizes[middle]})` : `latent (L=${sizes[middle]})`, middle, middle);
   label("decoder", middle + 1, sizes.length - 1);
 }
 
