@@ -114,7 +114,7 @@ fn a_bolder_stroke_does_not_make_a_digit_an_anomaly() {
 }
 
 /// The two scores that add how usual the code is, on the same probes and calibration. Measured
-/// on 2026-11-30 (BENCHMARKS.md): the VAE L=16's negative ELBO flags 51 % of the probes and its
+/// on 2026-11-30 (BENCHMARKS.md): the VAE L=16's negative ELBO flags 50 % of the probes and its
 /// reconstruction error 56 %; the default model's error with its code's density under the
 /// training codes' Gaussian 57 %, against 63 % for its error alone. Neither beats the error
 /// alone, so the page keeps it; these floors catch a score that gets worse.

@@ -287,7 +287,7 @@ Targets: at least 90 % of probes flagged, at most 2 % of test digits. Every mode
 second; none meets the first.
 
 Weighing the code does not help. The default model's error with its code's density flags 57 %
-(its error alone 63 %); vae-l16's negative ELBO 51 % (its error alone 56 %). The probes' codes
+(its error alone 63 %); vae-l16's negative ELBO 50 % (its error alone 56 %). The probes' codes
 are not unusual: under the Gaussian of tuned-l32's training codes, the letters and noise have
 negative log densities of 44–73 nats (one letter, H, 113), inside the training digits' own
 range (median 44, 99th percentile 93). An encoder maps what it does not know onto codes it
