@@ -91,14 +91,16 @@ impl DenseAutoencoderConfig {
 
     /// Number of trainable parameters (weights and biases).
     pub fn parameter_count(&self) -> usize {
-        let count = |widths: Vec<usize>| -> usize {
-            widths
-                .windows(2)
-                .map(|pair| pair[0] * pair[1] + pair[1])
-                .sum()
-        };
-        count(self.encoder_widths()) + count(self.decoder_widths())
+        stack_parameters(&self.encoder_widths()) + stack_parameters(&self.decoder_widths())
     }
+}
+
+/// Weights and biases of Dense layers between consecutive `widths`.
+pub(super) fn stack_parameters(widths: &[usize]) -> usize {
+    widths
+        .windows(2)
+        .map(|pair| pair[0] * pair[1] + pair[1])
+        .sum()
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::KERAS_LEAKY_SLOPE;
-use super::dense::{HIDDEN_WIDTHS, keras_leaky_slope};
+use super::dense::{HIDDEN_WIDTHS, keras_leaky_slope, stack_parameters};
 use crate::util::error::{Error, Result};
 use crate::util::image::PIXELS;
 
@@ -96,14 +96,8 @@ impl VariationalAutoencoderConfig {
 
     /// Number of trainable parameters (weights and biases): the trunk, both heads, the decoder.
     pub fn parameter_count(&self) -> usize {
-        let count = |widths: Vec<usize>| -> usize {
-            widths
-                .windows(2)
-                .map(|pair| pair[0] * pair[1] + pair[1])
-                .sum()
-        };
-        let head = self.trunk_width() * self.latent_size + self.latent_size;
-        count(self.trunk_widths()) + 2 * head + count(self.decoder_widths())
+        let head = stack_parameters(&[self.trunk_width(), self.latent_size]);
+        stack_parameters(&self.trunk_widths()) + 2 * head + stack_parameters(&self.decoder_widths())
     }
 }
 

@@ -73,20 +73,7 @@ impl DenseAutoencoder {
     /// - `codes`: `[batch, L]`
     /// - returns: `[batch, 784]`, pixels in 0…1
     pub fn decode(&self, codes: Tensor<2>) -> Tensor<2> {
-        let last = self.decoder.len() - 1;
-        let logits = self
-            .decoder
-            .iter()
-            .enumerate()
-            .fold(codes, |x, (index, layer)| {
-                let x = layer.forward(x);
-                if index < last {
-                    self.dropout.forward(self.activation.forward(x))
-                } else {
-                    x
-                }
-            });
-        sigmoid(logits)
+        decode_through(&self.decoder, &self.activation, Some(&self.dropout), codes)
     }
 
     /// # Shapes
@@ -95,6 +82,33 @@ impl DenseAutoencoder {
     pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
         self.decode(self.encode(images))
     }
+}
+
+/// `codes` through a decoder's `layers`: LeakyReLU (then `dropout`, if any) after each but
+/// the last, then the sigmoid. The dense and the variational decoders are this.
+///
+/// # Shapes
+/// - `codes`: `[batch, L]`
+/// - returns: `[batch, 784]`, pixels in 0…1
+pub(super) fn decode_through(
+    layers: &[Linear],
+    activation: &LeakyRelu,
+    dropout: Option<&Dropout>,
+    codes: Tensor<2>,
+) -> Tensor<2> {
+    let last = layers.len() - 1;
+    let logits = layers.iter().enumerate().fold(codes, |x, (index, layer)| {
+        let x = layer.forward(x);
+        if index == last {
+            return x;
+        }
+        let x = activation.forward(x);
+        match dropout {
+            Some(dropout) => dropout.forward(x),
+            None => x,
+        }
+    });
+    sigmoid(logits)
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@
 use burn::nn::{LeakyRelu, LeakyReluConfig, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::Distribution;
-use burn::tensor::activation::sigmoid;
 
+use super::dense::decode_through;
 use crate::architecture::VariationalAutoencoderConfig;
 
 impl VariationalAutoencoderConfig {
@@ -97,20 +97,7 @@ impl VariationalAutoencoder {
     /// - `codes`: `[batch, L]`
     /// - returns: `[batch, 784]`, pixels in 0…1
     pub fn decode(&self, codes: Tensor<2>) -> Tensor<2> {
-        let last = self.decoder.len() - 1;
-        let logits = self
-            .decoder
-            .iter()
-            .enumerate()
-            .fold(codes, |x, (index, layer)| {
-                let x = layer.forward(x);
-                if index < last {
-                    self.activation.forward(x)
-                } else {
-                    x
-                }
-            });
-        sigmoid(logits)
+        decode_through(&self.decoder, &self.activation, None, codes)
     }
 }
 
