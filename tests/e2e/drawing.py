@@ -109,3 +109,11 @@ def mean_abs_difference(a, b):
 
 def wait_until(driver, predicate, timeout=30):
     return WebDriverWait(driver, timeout).until(lambda d: predicate())
+
+
+def scroll_to(driver, element_id):
+    """Scrolls the element with `element_id` to the middle of the view (sections load their
+    models when they come into view) and returns it."""
+    element = driver.find_element("id", element_id)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    return element

@@ -7,15 +7,9 @@ import re
 
 from selenium.webdriver.support.ui import Select
 
-from drawing import SEVEN, draw, mean_abs_difference, wait_for_update, wait_until
+from drawing import SEVEN, draw, mean_abs_difference, scroll_to, wait_for_update, wait_until
 
 GRID = 15  # cells per side of each plane's grid (dreams-panel.js)
-
-
-def scroll_to(page, element_id):
-    element = page.find_element("id", element_id)
-    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    return element
 
 
 def fetched(page):

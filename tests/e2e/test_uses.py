@@ -4,19 +4,13 @@ tests' non-digit probes scored on the page."""
 
 from selenium.webdriver.common.keys import Keys
 
-from drawing import ONE, SEVEN, ZERO, canvas_pixels, draw, mean_abs_difference, polyline, wait_until
+from drawing import ONE, SEVEN, ZERO, canvas_pixels, draw, mean_abs_difference, polyline, scroll_to, wait_until
 
 LETTER_H = [
     [(0.25, 0.12), (0.25, 0.88)],
     [(0.75, 0.12), (0.75, 0.88)],
     [(0.25, 0.5), (0.75, 0.5)],
 ]
-
-def scroll_to(page, element_id):
-    element = page.find_element("id", element_id)
-    page.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    return element
-
 
 def verdict(page):
     return page.execute_script(
