@@ -120,7 +120,8 @@ fn cholesky(matrix: &[f64], n: usize) -> Option<Vec<f64>> {
             let dot: f64 = (0..j).map(|k| factor[i * n + k] * factor[j * n + k]).sum();
             let value = matrix[i * n + j] - dot;
             if i == j {
-                if !(value > 0.0) {
+                // Not positive (or NaN): the matrix is not positive definite.
+                if value.is_nan() || value <= 0.0 {
                     return None;
                 }
                 factor[i * n + i] = value.sqrt();
