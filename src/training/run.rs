@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::batches::{Augmentation, corrupted, negatives};
 use super::plan::{Objective, RunPlan};
 use super::{Trainer, TrainingOptions};
+use crate::architecture::ArchitectureKind;
 use crate::data::{Dataset, Split};
 use crate::inference::InferenceModel;
 use crate::model_file::WeightEncoding;
@@ -61,6 +62,10 @@ impl TrainingRun {
     /// A fresh model and a run over `plan`'s share of `dataset`'s train split.
     pub fn new(dataset: Dataset, options: TrainingOptions, plan: RunPlan) -> Result<Self> {
         plan.validate()?;
+        let variational = options.architecture == ArchitectureKind::Vae;
+        if variational && matches!(plan.objective, Objective::OutlierExposure { .. }) {
+            return Err(super::trainer::outlier_exposure_needs_a_plain_model());
+        }
         let mut rng = SplitMix64::new(options.seed);
         let mut train = dataset.indices(Split::Train);
         if train.is_empty() {
@@ -309,6 +314,37 @@ mod tests {
             assert!(run.step().unwrap().loss.is_finite(), "{objective:?}");
             assert_eq!(run.trainer().steps(), 1, "{objective:?}");
         }
+    }
+
+    #[test]
+    fn a_variational_run_denoises_but_takes_no_outlier_exposure() {
+        let variational = TrainingOptions {
+            architecture: ArchitectureKind::Vae,
+            ..options(20)
+        };
+        let plan = |objective| RunPlan {
+            epochs: 1,
+            objective,
+            ..Default::default()
+        };
+        let mut run = TrainingRun::new(
+            synthetic_dataset(),
+            variational.clone(),
+            plan(Objective::Denoise),
+        )
+        .unwrap();
+        assert!(run.step().unwrap().loss.is_finite());
+        let exposure = Objective::OutlierExposure {
+            rate: 0.5,
+            margin: 0.08,
+        };
+        let error = TrainingRun::new(synthetic_dataset(), variational, plan(exposure))
+            .err()
+            .unwrap();
+        assert!(
+            error.to_string().contains("not the variational one"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -103,6 +103,9 @@ impl Trainer {
         negatives: &[f32],
         margin: f32,
     ) -> Result<f32> {
+        if matches!(self.model, Network::Variational(_)) {
+            return Err(outlier_exposure_needs_a_plain_model());
+        }
         let rows = check_rows("training batch", digits, PIXELS)?;
         check_pixel_range("training batch", digits)?;
         let negative_rows = check_rows("negatives", negatives, PIXELS)?;
@@ -172,6 +175,15 @@ impl Trainer {
         let tensors = model_file::tensors_of(&self.inference_model())?;
         InferenceModel::from_tensors(self.header(provenance), tensors)
     }
+}
+
+/// Outlier exposure's hinge is written for a network rebuilt deterministically: a variational
+/// one would train without its KL term, and stop being a generator.
+pub(super) fn outlier_exposure_needs_a_plain_model() -> Error {
+    Error::InvalidOptions(
+        "outlier exposure trains the dense or convolutional network, not the variational one"
+            .into(),
+    )
 }
 
 /// Reconstructions of `images` (whole 784-pixel images) by `model` (dropout off), in chunks to
@@ -262,5 +274,21 @@ mod tests {
         assert_eq!(trainer.steps(), 0);
         trainer.step_with_negatives(&digits, &digits, 0.1).unwrap();
         assert_eq!(trainer.steps(), 1);
+
+        let mut vae = Trainer::new(TrainingOptions {
+            architecture: crate::architecture::ArchitectureKind::Vae,
+            latent_size: 4,
+            dropout: 0.0,
+            ..Default::default()
+        })
+        .unwrap();
+        let error = vae.step_with_negatives(&digits, &digits, 0.1).unwrap_err();
+        assert!(
+            error.to_string().contains("not the variational one"),
+            "{error}"
+        );
+        assert_eq!(vae.steps(), 0);
+        vae.step(&digits).unwrap();
+        assert_eq!(vae.steps(), 1);
     }
 }
