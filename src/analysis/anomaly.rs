@@ -215,12 +215,18 @@ pub fn evaluate_scorer(scorer: &AnomalyScorer, dataset: &Dataset) -> Result<Dete
 /// well as in shape, and a model could rank a drawing by its stroke alone. Converting every
 /// image first leaves only the shape (a drawing, already converted, barely changes).
 pub fn anomaly_scores(model: &InferenceModel, images: &[f32]) -> Result<Vec<f32>> {
+    model.reconstruction_errors(&drawn_images(images)?)
+}
+
+/// Images (n × 784) as the drawing pad would give them ([`as_drawn`]: stroke width
+/// normalised), what every anomaly score is measured on.
+pub fn drawn_images(images: &[f32]) -> Result<Vec<f32>> {
     check_rows("images", images, PIXELS)?;
     let mut drawn = Vec::with_capacity(images.len());
     for image in images.chunks_exact(PIXELS) {
         drawn.extend(as_drawn(image)?);
     }
-    model.reconstruction_errors(&drawn)
+    Ok(drawn)
 }
 
 #[cfg(test)]

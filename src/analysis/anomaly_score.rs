@@ -11,11 +11,11 @@
 
 use std::fmt;
 
+use super::anomaly::drawn_images;
 use super::code_density::CodeGaussian;
 use crate::data::{Dataset, Split};
-use crate::drawing::as_drawn;
 use crate::inference::InferenceModel;
-use crate::util::error::{Error, Result, check_rows};
+use crate::util::error::{Error, Result};
 use crate::util::image::PIXELS;
 
 /// Which anomaly score.
@@ -62,8 +62,15 @@ impl fmt::Display for AnomalyMeasure {
 /// A model with one anomaly measure, ready to score images.
 pub struct AnomalyScorer<'m> {
     model: &'m InferenceModel,
-    measure: AnomalyMeasure,
-    density: Option<CodeGaussian>,
+    scoring: Scoring,
+}
+
+/// A measure with what it was fitted to.
+enum Scoring {
+    Error,
+    NegativeElbo,
+    /// With the Gaussian of the training digits' codes.
+    ErrorAndCodeDensity(CodeGaussian),
 }
 
 impl<'m> AnomalyScorer<'m> {
@@ -80,50 +87,38 @@ impl<'m> AnomalyScorer<'m> {
                 model.header().architecture.kind()
             )));
         }
-        let density = match measure {
+        let scoring = match measure {
+            AnomalyMeasure::ReconstructionError => Scoring::Error,
+            AnomalyMeasure::NegativeElbo => Scoring::NegativeElbo,
             AnomalyMeasure::ErrorAndCodeDensity => {
-                let train = drawn(&dataset.images(&dataset.indices(Split::Train)))?;
+                let train = drawn_images(&dataset.images(&dataset.indices(Split::Train)))?;
                 let codes = model.encode_many(&train)?;
-                Some(CodeGaussian::fit(&codes, model.latent_size())?)
+                Scoring::ErrorAndCodeDensity(CodeGaussian::fit(&codes, model.latent_size())?)
             }
-            _ => None,
         };
-        Ok(Self {
-            model,
-            measure,
-            density,
-        })
+        Ok(Self { model, scoring })
     }
 
     /// The measure it scores with.
     pub fn measure(&self) -> AnomalyMeasure {
-        self.measure
+        match self.scoring {
+            Scoring::Error => AnomalyMeasure::ReconstructionError,
+            Scoring::NegativeElbo => AnomalyMeasure::NegativeElbo,
+            Scoring::ErrorAndCodeDensity(_) => AnomalyMeasure::ErrorAndCodeDensity,
+        }
     }
 
     /// The score of each of n images (n × 784), each taken as drawn: higher is more anomalous.
     pub fn scores(&self, images: &[f32]) -> Result<Vec<f32>> {
-        let images = drawn(images)?;
-        match (&self.measure, &self.density) {
-            (AnomalyMeasure::ReconstructionError, _) => self.model.reconstruction_errors(&images),
-            (AnomalyMeasure::NegativeElbo, _) => self.model.negative_elbo(&images),
-            (AnomalyMeasure::ErrorAndCodeDensity, Some(gaussian)) => {
+        let images = drawn_images(images)?;
+        match &self.scoring {
+            Scoring::Error => self.model.reconstruction_errors(&images),
+            Scoring::NegativeElbo => self.model.negative_elbo(&images),
+            Scoring::ErrorAndCodeDensity(gaussian) => {
                 negative_log_likelihood(self.model, gaussian, &images)
-            }
-            (AnomalyMeasure::ErrorAndCodeDensity, None) => {
-                unreachable!("the code-density measure is fitted when it is made")
             }
         }
     }
-}
-
-/// Images (n × 784) as the drawing pad would give them: stroke width normalised.
-fn drawn(images: &[f32]) -> Result<Vec<f32>> {
-    check_rows("images", images, PIXELS)?;
-    let mut out = Vec::with_capacity(images.len());
-    for image in images.chunks_exact(PIXELS) {
-        out.extend(as_drawn(image)?);
-    }
-    Ok(out)
 }
 
 /// Each image's negative log-likelihood, in nats up to a constant, under the plain model read

@@ -82,8 +82,8 @@ pub fn recognised(dataset: &Dataset, images: &[f32]) -> Result<usize> {
 /// The mean squared difference over every pair of `images` (n × 784, n ≥ 2): how much they
 /// differ from each other.
 pub fn mean_pairwise_mse(images: &[f32]) -> Result<f64> {
-    let rows: Vec<&[f32]> = images.chunks_exact(PIXELS).collect();
     check_rows("images", images, PIXELS)?;
+    let rows: Vec<&[f32]> = images.chunks_exact(PIXELS).collect();
     let (mut sum, mut pairs) = (0.0, 0usize);
     for (i, a) in rows.iter().enumerate() {
         for b in &rows[i + 1..] {

@@ -6,7 +6,7 @@ use super::layers::Dense;
 use crate::architecture::VariationalAutoencoderConfig;
 use crate::model_file::ModelFile;
 use crate::util::error::Result;
-use crate::util::metrics::BCE_EPSILON;
+use crate::util::metrics::Metrics;
 
 /// The inference copy of the variational autoencoder.
 #[derive(Debug, Clone)]
@@ -64,15 +64,8 @@ impl VariationalInference {
     pub fn negative_elbo(&self, image: &[f32]) -> f64 {
         let (mean, log_variance) = self.encode_distribution(image);
         let rebuilt = self.decode(&mean);
-        let cross_entropy: f64 = rebuilt
-            .iter()
-            .zip(image)
-            .map(|(&p, &t)| {
-                let p = p.clamp(BCE_EPSILON, 1.0 - BCE_EPSILON) as f64;
-                let t = t as f64;
-                -(t * p.ln() + (1.0 - t) * (1.0 - p).ln())
-            })
-            .sum();
+        // The same clamped cross-entropy as training and evaluation, summed over the pixels.
+        let cross_entropy = Metrics::between(&rebuilt, image).bce * image.len() as f64;
         let kl: f64 = mean
             .iter()
             .zip(&log_variance)
