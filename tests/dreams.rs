@@ -44,7 +44,7 @@ fn the_vaes_dreams_are_recognised_more_often_than_a_plain_models_of_the_same_siz
     // A plain model has no prior; the page fits a Gaussian to its test codes and draws from
     // that. Its dreams pass the reconstruction-error detector too (a decoder's output is easy
     // for an autoencoder to rebuild), but more of them are malformed: measured on 2026-11-30,
-    // 72 of the VAE's 100 against 50 of dense-l16's (test digits: 99).
+    // 72 of the VAE's 100 against 49 of dense-l16's (test digits: 99).
     let dataset = common::dataset();
     let vae = InferenceModel::load(common::VAE_L16_MODEL).unwrap();
     let plain = InferenceModel::load(common::DENSE_L16_MODEL).unwrap();

@@ -80,6 +80,10 @@ mod cli {
         /// elastic (affine and an elastic warp).
         #[arg(long, default_value_t = Deformation::None)]
         deform: Deformation,
+        /// Deform only in this many first epochs and train the rest on the digits as they are
+        /// (a clean finish); every epoch without.
+        #[arg(long)]
+        deform_epochs: Option<usize>,
         /// Seed for weights, shuffles, dropout and augmentation.
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -143,6 +147,7 @@ mod cli {
             schedule: args.schedule,
             augment_shift: args.augment_shift,
             deformation: args.deform,
+            deform_epochs: args.deform_epochs,
             validation_fraction: args.validation,
             evaluation_size: None,
             objective: match (args.denoise, args.outlier_exposure) {

@@ -49,9 +49,9 @@ impl Objective {
 }
 
 /// A run's plan. In JSON (the page's Worker, the manifest) it is a flat object of optional
-/// camelCase fields: `{epochs, subsetSize, schedule, augmentShift, deform, validationFraction,
-/// evaluationSize, denoise, outlierExposure, outlierMargin, drawnShare}`; the objective is
-/// `denoise: true` or `outlierExposure > 0`, never both.
+/// camelCase fields: `{epochs, subsetSize, schedule, augmentShift, deform, deformEpochs,
+/// validationFraction, evaluationSize, denoise, outlierExposure, outlierMargin, drawnShare}`;
+/// the objective is `denoise: true` or `outlierExposure > 0`, never both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "PlanFields", into = "PlanFields")]
 pub struct RunPlan {
@@ -66,6 +66,10 @@ pub struct RunPlan {
     pub augment_shift: usize,
     /// How each training image is deformed at random (augmentation; JSON `deform`).
     pub deformation: Deformation,
+    /// Deform only in this many first epochs, and show the digits as they are in the rest (a
+    /// clean finish: the network ends on the distribution it is tested on); `None` deforms in
+    /// every epoch.
+    pub deform_epochs: Option<usize>,
     /// Digits of the train split held out (after the subset is drawn) for choosing settings.
     pub validation_fraction: f64,
     /// Test digits evaluated after each epoch; `None` for the whole test split.
@@ -86,6 +90,7 @@ impl Default for RunPlan {
             schedule: Schedule::Constant,
             augment_shift: 0,
             deformation: Deformation::None,
+            deform_epochs: None,
             validation_fraction: 0.0,
             evaluation_size: None,
             objective: Objective::Reconstruct,
@@ -116,6 +121,17 @@ impl RunPlan {
                 self.augment_shift
             ));
         }
+        if let Some(deform_epochs) = self.deform_epochs {
+            if self.deformation == Deformation::None {
+                return invalid("deformEpochs needs a deformation (deform)".into());
+            }
+            if deform_epochs > self.epochs {
+                return invalid(format!(
+                    "deformEpochs {deform_epochs} is more than the run's {} epochs",
+                    self.epochs
+                ));
+            }
+        }
         if !(0.0..0.9).contains(&self.validation_fraction) {
             return invalid(format!(
                 "validationFraction {} is outside [0, 0.9)",
@@ -126,6 +142,14 @@ impl RunPlan {
             return invalid(format!("drawnShare {} is outside [0, 1]", self.drawn_share));
         }
         self.objective.validate()
+    }
+
+    /// How the training digits are deformed in `epoch` (counted from 1).
+    pub fn deformation_in_epoch(&self, epoch: usize) -> Deformation {
+        match self.deform_epochs {
+            Some(deform_epochs) if epoch > deform_epochs => Deformation::None,
+            _ => self.deformation,
+        }
     }
 }
 
@@ -138,6 +162,7 @@ struct PlanFields {
     schedule: Schedule,
     augment_shift: usize,
     deform: Deformation,
+    deform_epochs: Option<usize>,
     validation_fraction: f64,
     evaluation_size: Option<usize>,
     denoise: bool,
@@ -165,6 +190,7 @@ impl From<RunPlan> for PlanFields {
             schedule: plan.schedule,
             augment_shift: plan.augment_shift,
             deform: plan.deformation,
+            deform_epochs: plan.deform_epochs,
             validation_fraction: plan.validation_fraction,
             evaluation_size: plan.evaluation_size,
             denoise,
@@ -201,6 +227,7 @@ impl TryFrom<PlanFields> for RunPlan {
             schedule: fields.schedule,
             augment_shift: fields.augment_shift,
             deformation: fields.deform,
+            deform_epochs: fields.deform_epochs,
             validation_fraction: fields.validation_fraction,
             evaluation_size: fields.evaluation_size,
             objective,
@@ -278,6 +305,7 @@ mod tests {
                 objective,
                 drawn_share: 0.5,
                 deformation: Deformation::Affine,
+                deform_epochs: Some(3),
                 ..Default::default()
             };
             let json = serde_json::to_string(&plan).unwrap();
@@ -347,6 +375,22 @@ mod tests {
             ),
             (
                 RunPlan {
+                    deform_epochs: Some(5),
+                    ..Default::default()
+                },
+                "deformEpochs needs a deformation",
+            ),
+            (
+                RunPlan {
+                    epochs: 4,
+                    deformation: Deformation::Elastic,
+                    deform_epochs: Some(5),
+                    ..Default::default()
+                },
+                "deformEpochs 5 is more than the run's 4 epochs",
+            ),
+            (
+                RunPlan {
                     drawn_share: -0.5,
                     ..Default::default()
                 },
@@ -357,5 +401,23 @@ mod tests {
             assert!(error.contains(message), "{error}");
         }
         assert!(RunPlan::default().validate().is_ok());
+    }
+
+    #[test]
+    fn a_clean_finish_stops_deforming_after_its_epochs() {
+        let plan = RunPlan {
+            epochs: 4,
+            deformation: Deformation::Elastic,
+            deform_epochs: Some(3),
+            ..Default::default()
+        };
+        let by_epoch: Vec<_> = (1..=4).map(|e| plan.deformation_in_epoch(e)).collect();
+        use Deformation::{Elastic, None};
+        assert_eq!(by_epoch, [Elastic, Elastic, Elastic, None]);
+        let always = RunPlan {
+            deform_epochs: Option::None,
+            ..plan
+        };
+        assert_eq!(always.deformation_in_epoch(4), Elastic);
     }
 }

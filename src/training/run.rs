@@ -151,6 +151,7 @@ impl TrainingRun {
         if self.next == 0 {
             self.rng.shuffle(&mut self.train);
             self.epoch += 1;
+            self.augmentation.deformation = self.plan.deformation_in_epoch(self.epoch);
         }
         let learning_rate = self.plan.schedule.learning_rate(
             self.trainer.options().learning_rate,
@@ -277,6 +278,26 @@ mod tests {
         let rates: Vec<f64> = (0..4).map(|_| run.step().unwrap().learning_rate).collect();
         assert_eq!(rates[0], 1e-3);
         assert!(rates.windows(2).all(|pair| pair[1] < pair[0]), "{rates:?}");
+    }
+
+    #[test]
+    fn a_clean_finish_shows_the_digits_as_they_are_after_its_deformed_epochs() {
+        use crate::synthetic::deform::Deformation;
+        let plan = RunPlan {
+            epochs: 3,
+            subset_size: Some(8),
+            deformation: Deformation::Elastic,
+            deform_epochs: Some(2),
+            ..Default::default()
+        };
+        let mut run = TrainingRun::new(synthetic_dataset(), options(8), plan).unwrap();
+        let mut by_epoch = Vec::new();
+        while !run.is_finished() {
+            run.step().unwrap();
+            by_epoch.push(run.augmentation.deformation);
+        }
+        use Deformation::{Elastic, None};
+        assert_eq!(by_epoch, [Elastic, Elastic, None]);
     }
 
     #[test]

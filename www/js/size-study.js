@@ -6,6 +6,16 @@ import { Autoencoder, compareImages } from "../pkg/autoencoder_playground_infere
 import { $, SIDE, fetchBytes } from "./shared.js";
 import { drawLineChart, paintDigit, watchVisibility } from "./views.js";
 
+/** How the study's models were kept from learning their digits by heart, from their plan. */
+function recipeInWords(plan) {
+  if (!plan || plan.deform === "none") return "";
+  const deformed = plan.deformEpochs ?? plan.epochs;
+  const plain = plan.epochs - deformed;
+  return `These models saw every training digit turned, scaled, shifted${plan.deform === "elastic" ? " and warped" : ""} ` +
+    `afresh in each of their first ${deformed} epochs` +
+    (plain ? `, and the digits as they are only in the last ${plain}, at a small learning rate. ` : ". ");
+}
+
 export class SizeStudy {
   /**
    * @param {(id: string) => void} selectModel switches the page's model
@@ -110,9 +120,8 @@ export class SizeStudy {
     const gaps = both.map((e) => `${(e.test.mse / e.train.mse).toFixed(2)}× at L=${e.latentSize}`);
     return `Test error as a multiple of the error on the training digits: ${gaps.join(", ")}. ` +
       "A model that rebuilds its own digits much better than new ones has learnt those digits, " +
-      "not digits, and the wider the code, the more it can memorise. These models saw every " +
-      "training digit turned, scaled, shifted and warped afresh at each epoch, so they could not: " +
-      "train one below on 500 digits without deforming them, and its training loss keeps " +
+      "not digits, and the wider the code, the more it can memorise. " + recipeInWords(both[0].training?.plan) +
+      "Train one below on 500 digits without deforming them, and its training loss keeps " +
       "falling while its test error stalls.";
   }
 

@@ -15,6 +15,18 @@ const LOSS_CAPTIONS = {
   vae: "BCE per pixel + β·KL/784 per step, smoothed: rebuilding error plus β times the code's distance from N(0, I)",
 };
 
+/**
+ * The Deform choices as the Worker's plan spells them. A clean finish deforms in the first
+ * three quarters of the epochs and shows the digits as they are in the rest (the study's recipe).
+ */
+const DEFORMATIONS = {
+  none: { deform: "none" },
+  affine: { deform: "affine" },
+  elastic: { deform: "elastic" },
+  "elastic-then-clean": { deform: "elastic", cleanFinish: true },
+};
+const DEFORMED_SHARE_OF_A_CLEAN_FINISH = 0.75;
+
 /** Weight of the newest step in the smoothed loss curve. */
 const SMOOTHING = 0.1;
 const STRIP_SIZE = 8;
@@ -73,6 +85,8 @@ export class TrainingPanel {
     const number = (name) => Number(form.elements[name].value);
     const architecture = form.elements.architecture.value;
     const variational = architecture === "vae";
+    const epochs = number("epochs");
+    const { deform, cleanFinish } = DEFORMATIONS[form.elements.deform.value];
     return {
       options: {
         architecture,
@@ -85,10 +99,11 @@ export class TrainingPanel {
         seed: number("seed"),
       },
       plan: {
-        epochs: number("epochs"),
+        epochs,
         subsetSize: number("subsetSize"),
         schedule: form.elements.schedule.value,
-        deform: form.elements.deform.value,
+        deform,
+        ...(cleanFinish && { deformEpochs: Math.round(DEFORMED_SHARE_OF_A_CLEAN_FINISH * epochs) }),
         evaluationSize: 500,
       },
     };
