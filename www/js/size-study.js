@@ -13,7 +13,9 @@ function recipeInWords(plan) {
   const plain = plan.epochs - deformed;
   return `These models saw every training digit turned, scaled, shifted${plan.deform === "elastic" ? " and warped" : ""} ` +
     `afresh in each of their first ${deformed} epochs` +
-    (plain ? `, and the digits as they are only in the last ${plain}, at a small learning rate. ` : ". ");
+    (plain ? `, and the digits as they are only in the last ${plain}` : "") +
+    // Only cosine decay makes the last epochs small steps (little room to memorise the plain digits).
+    (plain && plan.schedule === "cosine" ? ", at a small learning rate. " : ". ");
 }
 
 export class SizeStudy {
