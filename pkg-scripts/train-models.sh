@@ -12,12 +12,13 @@ cd "$ROOT"
 # of burn that takes longer than the training and changes nothing but link-time inlining.
 train() { cargo run --quiet --bin train -- "$@"; }
 
-train --id course-note-l32 --out www/models/course-note-l32.aepg \
+train --id course-note-l32 --out www/models/course-note-l32.aepg --role courseNote \
   --name "Course note" \
   --description "Exactly the course note's network: Dense 784-512-256-128-64-32 and its mirror, LeakyReLU (slope 0.3), Dropout 0.5 after every hidden layer. Dropout that strong on every layer blurs its reconstructions." \
   --latent 32 --dropout 0.5 --epochs 40 --schedule cosine --lr 1e-3 --batch-size 64 --seed 1
 
-train --id tuned-l32 --out www/models/tuned-l32.aepg --default \
+# What the denoiser is compared with: the same recipe on clean digits.
+train --id tuned-l32 --out www/models/tuned-l32.aepg --role denoiserBaseline \
   --name "Tuned" \
   --description "The same layers, trained without dropout and with a cosine-decaying learning rate for longer: dropout helps classifiers generalise, but an autoencoder needs every unit to carry detail through the bottleneck." \
   --latent 32 --dropout 0 --epochs 60 --schedule cosine --lr 1e-3 --batch-size 64 --seed 1
@@ -28,8 +29,13 @@ train --id tuned-l32 --out www/models/tuned-l32.aepg --default \
 # random rotation, scaling and shift, and an elastic warp), so that 8,004 digits teach more than
 # themselves, then 50 on the digits as they are, so that the network ends on the distribution
 # it is tested on. Chosen on validation digits at L = 2 and 64 (BENCHMARKS.md, "what helped").
+# The best of them at L = 32 is the model the page draws with (and compares the conv model
+# with); L = 2's codes are the plane "Dream up digits" decodes.
 for latent in 2 4 8 16 32 64; do
-  train --id "dense-l$latent" --out "www/models/dense-l$latent.aepg" --latent-size-study \
+  roles=()
+  [ "$latent" = 32 ] && roles=(--role drawing --role convBaseline)
+  [ "$latent" = 2 ] && roles=(--role codePlane)
+  train --id "dense-l$latent" --out "www/models/dense-l$latent.aepg" --latent-size-study "${roles[@]}" \
     --name "Dense L=$latent" \
     --description "Latent-size study: the tuned layers with a $latent-number bottleneck, trained 200 epochs: 150 on randomly deformed digits, then 50 on the digits as they are." \
     --latent "$latent" --dropout 0 --epochs 200 --deform elastic --deform-epochs 150 --schedule cosine --lr 2e-3 --batch-size 64 --seed 1
@@ -40,13 +46,13 @@ done
 # stayed on the mean-digit plateau (training BCE flat) while batch 32 at lr 2e-3 left it at once.
 # 80 epochs, the study's way: 60 on deformed digits, then 20 on the digits as they are (60 epochs,
 # 45 deformed, reached 0.31 × PCA's test MSE at L = 32; the target is 0.3).
-train --id conv-l32 --out www/models/conv-l32.aepg \
+train --id conv-l32 --out www/models/conv-l32.aepg --role conv \
   --name "Convolutional" \
   --description "Strided 3×3 convolutions downsample 28×28 → 14×14 → 7×7, a Dense layer makes the 32-number code; the decoder upsamples back with nearest-neighbour resizing and 3×3 convolutions. A tenth of the dense model's parameters." \
   --architecture conv --latent 32 --dropout 0 --epochs 80 --deform elastic --deform-epochs 60 --schedule cosine --lr 2e-3 --batch-size 32 --seed 1
 
 # The denoiser: the tuned dense recipe, trained on corrupted inputs with clean targets.
-train --id denoiser-l32 --out www/models/denoiser-l32.aepg \
+train --id denoiser-l32 --out www/models/denoiser-l32.aepg --role denoiser \
   --name "Denoiser" \
   --description "The tuned dense model trained as a denoiser: its inputs carry Gaussian noise, salt-and-pepper and an erased patch (a random amount per digit), its targets are the clean digits." \
   --denoise --latent 32 --dropout 0 --epochs 60 --schedule cosine --lr 1e-3 --batch-size 64 --seed 1
@@ -57,7 +63,9 @@ train --id denoiser-l32 --out www/models/denoiser-l32.aepg \
 # the digits' own distribution, not that of their deformations. L = 2 for the grid over the
 # plane, L = 16 for the dreams.
 for latent in 2 16; do
-  train --id "vae-l$latent" --out "www/models/vae-l$latent.aepg" \
+  role=generator
+  [ "$latent" = 2 ] && role=generatorPlane
+  train --id "vae-l$latent" --out "www/models/vae-l$latent.aepg" --role "$role" \
     --name "VAE L=$latent" \
     --description "A variational autoencoder: the dense trunk with a mean and a log-variance head, trained on reconstruction BCE plus the KL divergence of each code's distribution from N(0, I) (β = 1), so that codes drawn from N(0, I) decode to digits." \
     --architecture vae --latent "$latent" --dropout 0 --beta 1 --epochs 150 --schedule cosine --lr 1e-3 --batch-size 64 --seed 1

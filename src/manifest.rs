@@ -3,6 +3,8 @@
 //! Its summary of each model (architecture, L, parameters) is checked against the model file's
 //! own header by that test; how the model was trained is the trainer's own options and plan.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::architecture::ArchitectureKind;
@@ -65,12 +67,65 @@ pub struct TrainingRecord {
     pub train_samples: usize,
 }
 
+/// What a shipped model is for. The page, the tests and the tools ask for a model by its role,
+/// never by its id, so that a better model can take a role by changing the manifest alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Role {
+    /// The model the page opens with and draws with: the best dense model at L = 32.
+    Drawing,
+    /// The model whose reconstruction error the anomaly panel scores (`anomaly-report` picks it).
+    Detector,
+    /// The convolutional model whose feature maps the page shows.
+    Conv,
+    /// The dense model the convolutional one is compared with (same L).
+    ConvBaseline,
+    /// The model trained to rebuild clean digits from corrupted ones.
+    Denoiser,
+    /// The same recipe trained on clean digits, which the denoiser is compared with.
+    DenoiserBaseline,
+    /// The variational model whose prior the page samples ("Dream up digits").
+    Generator,
+    /// The variational model with a 2-number code, decoded over its prior's plane.
+    GeneratorPlane,
+    /// The plain model with a 2-number code, decoded over its codes' plane.
+    CodePlane,
+    /// The course note's network exactly (Dropout 0.5).
+    CourseNote,
+}
+
+impl Role {
+    /// Every role, in declaration order.
+    pub const ALL: [Role; 10] = [
+        Role::Drawing,
+        Role::Detector,
+        Role::Conv,
+        Role::ConvBaseline,
+        Role::Denoiser,
+        Role::DenoiserBaseline,
+        Role::Generator,
+        Role::GeneratorPlane,
+        Role::CodePlane,
+        Role::CourseNote,
+    ];
+}
+
+/// A role by its manifest name (`drawing`, `convBaseline`, …), as the tools' flags take it.
+impl std::str::FromStr for Role {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        serde_json::from_value(serde_json::Value::String(name.into()))
+            .map_err(|_| Error::InvalidInput(format!("no role is called \"{name}\"")))
+    }
+}
+
 /// The whole manifest.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Manifest {
-    /// The model the page opens with.
-    pub default_model: String,
+    /// The model id that fills each role.
+    pub roles: BTreeMap<Role, String>,
     /// Every shipped model.
     pub models: Vec<ModelEntry>,
     /// Ids of the models that differ only in their latent size, for the page's study.
@@ -193,6 +248,24 @@ impl Manifest {
         self.study_models().iter().map(|m| m.latent_size).collect()
     }
 
+    /// The model that fills `role`, or an error naming the role when none does.
+    pub fn role(&self, role: Role) -> Result<&ModelEntry> {
+        let id = self.roles.get(&role).ok_or_else(|| {
+            Error::InvalidInput(format!(
+                "models/manifest.json: no model has the role {role:?}"
+            ))
+        })?;
+        self.entry(id)
+    }
+
+    /// The entry with `id`, or an error naming it.
+    pub fn entry(&self, id: &str) -> Result<&ModelEntry> {
+        self.models
+            .iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| Error::InvalidInput(format!("models/manifest.json: no model \"{id}\"")))
+    }
+
     /// Adds `entry`, replacing an entry with the same id in place.
     pub fn upsert(&mut self, entry: ModelEntry) {
         match self.models.iter_mut().find(|m| m.id == entry.id) {
@@ -247,7 +320,33 @@ mod tests {
         assert_eq!(manifest.latent_size_study, ["l2", "l8", "l32"]);
         assert_eq!(Manifest::parse(&manifest.to_json()).unwrap(), manifest);
         // Manifests written before the study existed still parse.
-        let old = r#"{"defaultModel": "", "models": []}"#;
+        let old = r#"{"roles": {}, "models": []}"#;
         assert!(Manifest::parse(old).unwrap().latent_size_study.is_empty());
+    }
+
+    #[test]
+    fn a_role_names_its_model_and_a_missing_role_or_model_is_an_error() {
+        let mut manifest = Manifest::default();
+        manifest.upsert(entry("a", 32));
+        manifest.roles.insert(Role::Drawing, "a".into());
+        manifest.roles.insert(Role::Conv, "gone".into());
+        assert_eq!(manifest.role(Role::Drawing).unwrap().id, "a");
+        assert!(
+            manifest
+                .role(Role::Detector)
+                .unwrap_err()
+                .to_string()
+                .contains("Detector")
+        );
+        assert!(
+            manifest
+                .role(Role::Conv)
+                .unwrap_err()
+                .to_string()
+                .contains("gone")
+        );
+        let json = manifest.to_json();
+        assert!(json.contains(r#""drawing": "a""#), "{json}");
+        assert_eq!(Manifest::parse(&json).unwrap(), manifest);
     }
 }

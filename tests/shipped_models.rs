@@ -10,7 +10,7 @@ use autoencoder_playground::analysis::knn::LabelledSet;
 use autoencoder_playground::architecture::{Architecture, ArchitectureKind};
 use autoencoder_playground::data::Split;
 use autoencoder_playground::inference::InferenceModel;
-use autoencoder_playground::manifest::ModelEntry;
+use autoencoder_playground::manifest::{ModelEntry, Role};
 use autoencoder_playground::model::images_tensor;
 use autoencoder_playground::model_file;
 use autoencoder_playground::synthetic::noise::corrupt_seeded;
@@ -49,12 +49,9 @@ fn every_manifest_model_loads_and_matches_its_entry() {
     let manifest = common::manifest();
     let dataset = common::dataset();
     let images = dataset.images(&dataset.indices(Split::Test));
-    assert!(
-        manifest
-            .models
-            .iter()
-            .any(|m| m.id == manifest.default_model)
-    );
+    for role in Role::ALL {
+        manifest.role(role).unwrap();
+    }
     for (entry, bytes, model) in shipped_models() {
         assert_eq!(
             bytes.len(),
@@ -112,11 +109,7 @@ fn the_default_model_is_small_enough_for_a_quick_first_view() {
     // The page fetches it before the first reconstruction: fewer than 8 bits per weight (GPTQ)
     // keep it within the first view's budget.
     let manifest = common::manifest();
-    let default = manifest
-        .models
-        .iter()
-        .find(|entry| entry.id == manifest.default_model)
-        .expect("the default model is listed");
+    let default = manifest.role(Role::Drawing).unwrap();
     let bits = default
         .weight_bits
         .expect("the manifest records its bits per weight");
@@ -272,11 +265,12 @@ fn the_autoencoders_beat_pca_by_the_recorded_factors() {
         let train = entry.train.as_ref().expect("the study's train MSE");
         assert!(train.mse > 0.0 && train.mse.is_finite(), "{}", entry.id);
     }
-    let conv = manifest.models.iter().find(|m| m.id == "conv-l32").unwrap();
-    let ratio = conv.test.mse / pca_mse(32);
+    let conv = manifest.role(Role::Conv).unwrap();
+    let ratio = conv.test.mse / pca_mse(conv.latent_size);
     if ratio > CONV_RATIO_TO_PCA_AT_MOST {
         above.push(format!(
-            "conv-l32: {ratio:.3} (at most {CONV_RATIO_TO_PCA_AT_MOST})"
+            "{}: {ratio:.3} (at most {CONV_RATIO_TO_PCA_AT_MOST})",
+            conv.id
         ));
     }
     assert!(above.is_empty(), "test MSE ÷ PCA's: {above:?}");
@@ -343,8 +337,9 @@ fn the_denoiser_beats_the_plain_model_on_noisy_test_digits() {
 #[test]
 fn the_conv_model_needs_a_tenth_of_the_parameters_for_a_lower_error() {
     let manifest = common::manifest();
-    let find = |id: &str| manifest.models.iter().find(|m| m.id == id).unwrap();
-    let (conv, dense) = (find("conv-l32"), find("dense-l32"));
+    let conv = manifest.role(Role::Conv).unwrap();
+    let dense = manifest.role(Role::ConvBaseline).unwrap();
+    assert_eq!(conv.latent_size, dense.latent_size);
     assert_eq!(conv.architecture, ArchitectureKind::Conv);
     assert!(
         conv.params * 10 < dense.params,

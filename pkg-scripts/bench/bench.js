@@ -31,7 +31,7 @@ function time(work) {
 
 async function run() {
   const manifest = await (await fetch("../models/manifest.json")).json();
-  const entry = manifest.models.find((m) => m.id === manifest.defaultModel);
+  const entry = manifest.models.find((m) => m.id === manifest.roles.drawing);
   const modelBytes = await fetchBytes(`../models/${entry.file}`);
   const dataBytes = await fetchBytes("../data/mnist-subset.bin");
 

@@ -37,7 +37,7 @@ const done = arguments[0];
   const inference = await import("./pkg/autoencoder_playground_inference.js");
   const memory = (await inference.default()).memory;
   const manifest = await (await fetch("models/manifest.json")).json();
-  const entry = manifest.models.find((m) => m.id === manifest.defaultModel);
+  const entry = manifest.models.find((m) => m.id === manifest.roles.drawing);
   const bytes = new Uint8Array(await (await fetch(`models/${entry.file}`)).arrayBuffer());
   const image = new Float32Array(784).map((_, i) => ((i * 7919) %% 97) / 96);
   const size = () => memory.buffer.byteLength;

@@ -13,7 +13,7 @@ fn main() -> Result<(), String> {
     use autoencoder_playground::architecture::ArchitectureKind;
     use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
     use autoencoder_playground::inference::InferenceModel;
-    use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest};
+    use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest, Role};
     use std::path::Path;
 
     const DRAWS: usize = 100;
@@ -36,13 +36,14 @@ fn main() -> Result<(), String> {
         let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         InferenceModel::load(&bytes).map_err(fail)
     };
-    let judge = load(&manifest.default_model)?;
+    let detector = &manifest.role(Role::Detector).map_err(fail)?.id;
+    let judge = load(detector)?;
     let test = dataset.images(&dataset.indices(Split::Test)[..DRAWS]);
     let test_spread = mean_pairwise_mse(&test).map_err(fail)?;
 
     println!(
         "| dreams ({DRAWS}, seed {SEED}) | pass {}'s detector | recognised ({AGREEING} of {VOTERS} nearest training digits agree) | spread ÷ test digits' |",
-        manifest.default_model
+        detector
     );
     println!("|---|---:|---:|---:|");
     let row = |name: String, images: &[f32]| -> Result<(), String> {

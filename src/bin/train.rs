@@ -17,7 +17,9 @@ mod cli {
 
     use autoencoder_playground::architecture::ArchitectureKind;
     use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
-    use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest, ModelEntry, TrainingRecord};
+    use autoencoder_playground::manifest::{
+        MANIFEST_PATH, Manifest, ModelEntry, Role, TrainingRecord,
+    };
     use autoencoder_playground::model_file;
     use autoencoder_playground::quantization;
     use autoencoder_playground::synthetic::deform::Deformation;
@@ -112,9 +114,9 @@ mod cli {
         /// Manifest description, shown on the page.
         #[arg(long, default_value = "")]
         description: String,
-        /// Make this the page's default model.
-        #[arg(long)]
-        default: bool,
+        /// Give this model a role in the manifest (`drawing`, `detector`, …); repeatable.
+        #[arg(long = "role")]
+        roles: Vec<Role>,
         /// List this model in the manifest's latent-size study (models that differ only in L).
         #[arg(long)]
         latent_size_study: bool,
@@ -276,8 +278,8 @@ mod cli {
         if args.latent_size_study {
             manifest.add_to_latent_size_study(id);
         }
-        if args.default || manifest.default_model.is_empty() {
-            manifest.default_model = id.clone();
+        for role in &args.roles {
+            manifest.roles.insert(*role, id.clone());
         }
         std::fs::write(&args.manifest, manifest.to_json())
             .map_err(|e| format!("{}: {e}", args.manifest.display()))?;

@@ -18,7 +18,7 @@ DRAWN_DIGIT_MSE = 0.06
 
 def default_latent_size(driver):
     models = manifest(driver)
-    return next(m["latentSize"] for m in models["models"] if m["id"] == models["defaultModel"])
+    return next(m["latentSize"] for m in models["models"] if m["id"] == models["roles"]["drawing"])
 
 
 def test_two_drawn_digits_are_encoded_and_rebuilt(page):
@@ -132,7 +132,7 @@ def test_every_script_of_the_first_view_is_preloaded_and_nothing_else(page):
 
 def test_the_preloaded_model_is_the_default_one(page):
     models = manifest(page)
-    default = next(m for m in models["models"] if m["id"] == models["defaultModel"])
+    default = next(m for m in models["models"] if m["id"] == models["roles"]["drawing"])
     preloaded = page.execute_script(
         "return [...document.querySelectorAll('link[rel=preload]')].map((l) => l.href)"
         ".filter((href) => href.includes('/models/') && !href.endsWith('.json'))")

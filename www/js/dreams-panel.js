@@ -54,7 +54,7 @@ export class DreamsPanel {
   async load(manifestPromise) {
     const manifest = await manifestPromise;
     const has = (id) => manifest.models.some((m) => m.id === id);
-    const plainEntry = manifest.models.find((m) => m.id === manifest.defaultModel);
+    const plainEntry = manifest.models.find((m) => m.id === manifest.roles.drawing);
     $("dream-plain-name").textContent = `${plainEntry.name} (L=${plainEntry.latentSize})`;
     // Each part shows as soon as its own model is in; one that is missing or fails says so
     // and leaves the others be.

@@ -326,7 +326,7 @@ function showImage(pixels, description) {
 async function main() {
   // The manifest, then the default model, download while the module compiles.
   const manifest = fetchOk("models/manifest.json").then((response) => response.json());
-  const defaultModel = manifest.then((m) => fetchBytes(`models/${manifestEntry(m, m.defaultModel).file}`));
+  const defaultModel = manifest.then((m) => fetchBytes(`models/${manifestEntry(m, m.roles.drawing).file}`));
   defaultModel.catch(() => {}); // awaited below, after the module; not an unhandled rejection meanwhile
   await init();
   $("about").textContent += ` Drawing runs on ${backendName()}; training on burn, in a Worker.`;
@@ -336,7 +336,7 @@ async function main() {
     select.add(new Option(`${entry.name} (L=${entry.latentSize})`, entry.id));
   }
   const link = readLink();
-  select.value = link?.model ?? state.manifest.defaultModel;
+  select.value = link?.model ?? state.manifest.roles.drawing;
   study.setManifest(state.manifest);
   describeConvModel(state.manifest);
   $("map-legend").replaceChildren(...LABEL_COLOURS.map((colour, digit) => {
@@ -349,7 +349,7 @@ async function main() {
   }));
   select.disabled = false;
   select.addEventListener("change", () => selectModel(select.value).catch(showError));
-  await selectModel(select.value, select.value === state.manifest.defaultModel ? defaultModel : null);
+  await selectModel(select.value, select.value === state.manifest.roles.drawing ? defaultModel : null);
   // From here a stroke is rebuilt on the next frame (the benchmark's "model ready").
   performance.mark("model-ready");
   if (link) showLink(link);
@@ -472,7 +472,7 @@ async function copyLink() {
     model: shareable ? model : null,
     section: sectionInView(),
   })}`);
-  const caveat = shareable ? "" : ` Your own model cannot travel in a link: it opens with ${manifestEntry(state.manifest, state.manifest.defaultModel).name}.`;
+  const caveat = shareable ? "" : ` Your own model cannot travel in a link: it opens with ${manifestEntry(state.manifest, state.manifest.roles.drawing).name}.`;
   try {
     await navigator.clipboard.writeText(location.href);
     setStatus(`Link copied: it opens this drawing as you see it now.${caveat}`, "info", "pad");
