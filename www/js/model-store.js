@@ -1,0 +1,156 @@
+// The one owner of the page's models. A panel asks for a model by its role in the manifest
+// ("drawing", "conv", …), by a manifest id the visitor chose, or by the key of a model that is
+// not in the manifest (a file, the weights being trained), and gets a handle; it gives the handle
+// back with `release()` when it is done with the model. Each model is loaded once however many
+// panels use it, and freed when its last handle is released. No other module calls
+// `Autoencoder.load` or a model's `free()`.
+
+import { Autoencoder } from "../pkg/autoencoder_playground_inference.js";
+import { fetchBytes } from "./shared.js";
+
+/** Models this page has loaded, and those not yet freed: what the leak test reads. */
+const counts = { loads: 0, live: 0 };
+
+/** `{loads, live}`: models loaded since the page opened, and models loaded and not yet freed. */
+export function modelCounts() {
+  return { ...counts };
+}
+
+/** A model of the manifest (`{id}` or a role name) or one added with `adopt` (`{key}`). */
+const refKey = (ref) => (typeof ref === "string" ? `role:${ref}` : ref.key ? `key:${ref.key}` : `id:${ref.id}`);
+
+export class ModelStore {
+  /** @param {object} manifest the models' manifest (models/manifest.json) */
+  constructor(manifest) {
+    this.manifest = manifest;
+    /** Loaded (or loading) models by what they are: `id:…` for the manifest's, `key:…` for the rest. */
+    this.records = new Map();
+    /** The bytes and description of each model that is not in the manifest, by key, kept so that
+     *  it can be loaded again after its last handle let go. */
+    this.adopted = new Map();
+  }
+
+  /** The manifest entry that fills `role`, or of id `{id}`. Throws when there is none. */
+  entry(ref) {
+    const id = typeof ref === "string" ? this.manifest.roles?.[ref] : ref.id;
+    if (id === undefined) throw new Error(`no model has the role "${ref}" in the manifest`);
+    const entry = this.manifest.models.find((m) => m.id === id);
+    if (!entry) throw new Error(`no model "${id}" in the manifest`);
+    return entry;
+  }
+
+  /** A handle on the model filling `role` (a role name), of id `{id}`, or adopted as `{key}`.
+   *  `fetching`, the file's bytes already on their way, saves a second download. */
+  async acquire(ref, fetching = null) {
+    if (ref.key !== undefined) return this.handleOn(`key:${ref.key}`, () => this.loadAdopted(ref.key));
+    const entry = this.entry(ref);
+    const info = { ...entry, kind: "manifest" };
+    return this.handleOn(`id:${entry.id}`, async () => ({
+      model: load(await (fetching ?? fetchBytes(`models/${entry.file}`))),
+      info,
+    }));
+  }
+
+  /** Keeps `bytes`, a model file that is not in the manifest, as `{key}` (replacing what was
+   *  kept under `key`: handles on the earlier model stay valid until released), and returns a
+   *  handle on it. Throws, keeping nothing, when the bytes are not a model. */
+  adopt(key, bytes, { name, description }) {
+    const model = load(bytes); // first: a bad file changes nothing
+    const info = { id: key, name, description, latentSize: model.latentSize, kind: "adopted" };
+    this.adopted.set(key, { bytes, info });
+    const record = { loaded: Promise.resolve({ model, info }), refs: 0 };
+    this.records.set(`key:${key}`, record);
+    return new ModelHandle(this, record, model, info);
+  }
+
+  /** Whether a model is kept under `key`. */
+  has(key) {
+    return this.adopted.has(key);
+  }
+
+  async loadAdopted(key) {
+    const adopted = this.adopted.get(key);
+    if (!adopted) throw new Error(`no model "${key}" on this page`);
+    return { model: load(adopted.bytes), info: adopted.info };
+  }
+
+  /** A handle on the record under `name`, loading it with `loader` when nobody holds it. */
+  async handleOn(name, loader) {
+    let record = this.records.get(name);
+    if (!record) {
+      record = { loaded: loader(), refs: 0 };
+      this.records.set(name, record);
+      // A load that fails is forgotten, so that the next request tries again.
+      record.loaded.catch(() => this.records.get(name) === record && this.records.delete(name));
+    }
+    record.refs += 1; // before the await: a release meanwhile must not free it under us
+    let loaded;
+    try {
+      loaded = await record.loaded;
+    } catch (error) {
+      record.refs -= 1;
+      throw error;
+    }
+    return new ModelHandle(this, record, loaded.model, loaded.info, { counted: true });
+  }
+
+  /** One holder of `record` let go: the last one frees its model. */
+  drop(record) {
+    record.refs -= 1;
+    if (record.refs > 0) return;
+    for (const [name, held] of this.records) if (held === record) this.records.delete(name);
+    record.loaded.then(({ model }) => free(model), () => {});
+  }
+}
+
+/** One holder's claim on a model. `model` is valid until `release()`; `share()` makes another
+ *  claim on the same model for a second holder, which releases it in its own time. */
+class ModelHandle {
+  #store;
+  #record;
+  #model;
+  #released = false;
+
+  constructor(store, record, model, info, { counted = false } = {}) {
+    this.#store = store;
+    this.#record = record;
+    this.#model = model;
+    if (!counted) record.refs += 1;
+    /** What the model is: its manifest entry (`kind: "manifest"`), or `{id, name, description,
+     *  latentSize, kind: "adopted"}`. */
+    this.info = info;
+  }
+
+  get model() {
+    if (this.#released) throw new Error(`${this.info.name}: used after its handle was released`);
+    return this.#model;
+  }
+
+  get released() {
+    return this.#released;
+  }
+
+  share() {
+    if (this.#released) throw new Error(`${this.info.name}: shared after its handle was released`);
+    return new ModelHandle(this.#store, this.#record, this.#model, this.info);
+  }
+
+  /** Gives the model back; releasing twice is harmless. */
+  release() {
+    if (this.#released) return;
+    this.#released = true;
+    this.#store.drop(this.#record);
+  }
+}
+
+function load(bytes) {
+  const model = Autoencoder.load(bytes);
+  counts.loads += 1;
+  counts.live += 1;
+  return model;
+}
+
+function free(model) {
+  model.free();
+  counts.live -= 1;
+}
