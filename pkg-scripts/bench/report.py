@@ -283,7 +283,7 @@ split plays no part), at the two ends of the study:
 The two 2e-3 runs at each L are the same run up to epoch 150 (same seed, same held-out digits),
 so the gap after it is the plain digits' doing: 6 and 16 epochs on them take L = 64 from 0.0069
 to 0.0061 and L = 2 from 0.0447 to 0.0386, beyond what 50 more deformed epochs reach.""")
-    conv = next((m for m in manifest["models"] if m["id"] == "conv-l32"), None)
+    conv = next((m for m in manifest["models"] if m["id"] == manifest["roles"].get("conv")), None)
     if conv and "train" in conv and 32 in pca_test:
         conv_plan = conv["training"]["plan"]
         print(f"""

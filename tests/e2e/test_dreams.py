@@ -7,7 +7,7 @@ import re
 
 from selenium.webdriver.support.ui import Select
 
-from drawing import SEVEN, draw, mean_abs_difference, scroll_to, wait_for_update, wait_until
+from drawing import SEVEN, draw, manifest, mean_abs_difference, scroll_to, wait_for_update, wait_until
 
 GRID = 15  # cells per side of each plane's grid (dreams-panel.js)
 
@@ -44,12 +44,18 @@ def grid_cells(page, canvas_id):
         "return cells;", canvas_id, GRID)
 
 
+def role_file(page, role):
+    models = manifest(page)
+    return next(m["file"] for m in models["models"] if m["id"] == models["roles"][role])
+
+
 def test_the_dream_section_loads_only_once_it_is_seen(page):
     first_view = fetched(page)
-    for name in ["dreams-panel.js", "vae-l16.aepg", "vae-l2.aepg", "dense-l2.aepg"]:
+    section_files = {"dreams-panel.js", *(role_file(page, r) for r in ["generator", "generatorPlane", "codePlane"])}
+    for name in section_files:
         assert name not in first_view, f"{name} is fetched in the first view"
     scroll_to(page, "dream")
-    wait_until(page, lambda: {"dreams-panel.js", "vae-l16.aepg", "vae-l2.aepg", "dense-l2.aepg"} <= set(fetched(page)), timeout=60)
+    wait_until(page, lambda: section_files <= set(fetched(page)), timeout=60)
 
 
 def test_dream_up_digits_draws_new_strips(page):
@@ -94,7 +100,7 @@ def select_model(page, model_id):
 
 
 def test_a_variational_drawing_model_shows_the_code_as_a_distribution(page):
-    select_model(page, "vae-l16")
+    select_model(page, manifest(page)["roles"]["generator"])
     wait_until(page, lambda: page.find_element("id", "latent-map").get_attribute("data-points") == "1996", timeout=60)
     draw(page, SEVEN)
     scroll_to(page, "latent-map")
@@ -105,7 +111,7 @@ def test_a_variational_drawing_model_shows_the_code_as_a_distribution(page):
     spread = float(readout.get_attribute("data-spread-x"))
     assert 0 < spread < 10
     # A plain model has a point, not a distribution.
-    select_model(page, "tuned-l32")
+    select_model(page, manifest(page)["roles"]["drawing"])
     draw(page, SEVEN)
     scroll_to(page, "latent-map")
     wait_until(page, lambda: page.find_element("id", "latent-map").get_attribute("data-cloud") is None)

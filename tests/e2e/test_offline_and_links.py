@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.support.ui import Select
 
-from drawing import SEVEN, canvas_pixels, draw, latent_values, shown_mse, wait_until
+from drawing import SEVEN, canvas_pixels, draw, latent_values, manifest, shown_mse, wait_until
 
 MODELS = Path(__file__).resolve().parents[2] / "www" / "models"
 
@@ -19,7 +19,10 @@ def wait_ready(driver):
 
 
 def test_a_copied_link_opens_the_same_drawing_with_the_same_model_elsewhere(page, fresh_browser):
-    Select(page.find_element("id", "model-select")).select_by_value("dense-l8")
+    # A shipped model other than the one the page opens with: the link must carry it.
+    models = manifest(page)
+    chosen = next(m["id"] for m in models["models"] if m["id"] != models["roles"]["drawing"])
+    Select(page.find_element("id", "model-select")).select_by_value(chosen)
     wait_ready(page)
     draw(page, SEVEN)
     model_input = canvas_pixels(page, "model-input")
@@ -28,13 +31,13 @@ def test_a_copied_link_opens_the_same_drawing_with_the_same_model_elsewhere(page
     status = page.find_element("id", "pad-status")
     wait_until(page, lambda: "link" in status.text.lower())
     link = page.current_url
-    assert "#drawing=" in link and "model=dense-l8" in link, link
+    assert "#drawing=" in link and f"model={chosen}" in link, link
 
     fresh_browser.set_window_size(*page.get_window_size().values())
     fresh_browser.get(link)
     wait_ready(fresh_browser)
     wait_until(fresh_browser, lambda: shown_mse(fresh_browser) is not None)
-    assert fresh_browser.find_element("id", "model-select").get_attribute("value") == "dense-l8"
+    assert fresh_browser.find_element("id", "model-select").get_attribute("value") == chosen
     assert canvas_pixels(fresh_browser, "model-input") == model_input, "the model input differs"
     assert latent_values(fresh_browser) == pytest.approx(code, abs=1e-3)
 
@@ -119,7 +122,8 @@ def test_a_model_file_that_is_not_for_this_page_is_refused_with_the_reason(page,
     draw(page, SEVEN)
     before = latent_values(page)
     bad = tmp_path / "model.aepg"
-    bad.write_bytes(make((MODELS / "dense-l2.aepg").read_bytes()))
+    shipped = json.loads((MODELS / "manifest.json").read_text())["models"][0]["file"]
+    bad.write_bytes(make((MODELS / shipped).read_bytes()))
     page.find_element("id", "model-file").send_keys(str(bad))
     status = page.find_element("id", "model-status")
     wait_until(page, lambda: "model.aepg is not a model" in status.text)

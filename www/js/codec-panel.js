@@ -24,7 +24,7 @@ export class CodecPanel {
     this.loadPca = loadPca;
     this.pca = null;
     this.pcaError = ""; // why the PCA rows stay empty, if its file did not load
-    this.model = null;
+    this.drawing = null; // this panel's handle on the drawing model
     this.input = null;
     this.busy = false;
     this.stale = false;
@@ -51,10 +51,18 @@ export class CodecPanel {
     });
   }
 
-  /** The drawing model, whose code is the compressed file. */
-  setModel(model) {
-    this.model = model;
+  /** The drawing model, whose code is the compressed file: the panel owns `handle` and
+   *  releases it when the next one comes. */
+  setModel(handle) {
+    this.drawing?.release();
+    this.drawing = handle;
     if (this.visible()) this.refresh();
+  }
+
+  /** The drawing model; `show` uses it only before its first await, so a model replaced while
+   *  the image codecs run is never touched after its release. */
+  get model() {
+    return this.drawing?.model ?? null;
   }
 
   /** The drawing view's current input, or null. */

@@ -4,8 +4,8 @@
 // for the two models with a 2-number code, a grid of digits decoded over the whole plane.
 //
 // main.js imports this module only when the section first comes into view, and the panel then
-// loads its four models: none of it is part of the first view. The models stay for the page's
-// lifetime. Sampling, fitting and decoding happen in Rust; this module lays out and paints.
+// acquires its four models from the store by role: none of it is part of the first view. It
+// holds them for the page's lifetime. Sampling, fitting and decoding happen in Rust; this module lays out and paints.
 
 import { CodeGaussian } from "../pkg/autoencoder_playground_inference.js";
 import { $, PIXELS, SIDE } from "./shared.js";
@@ -21,26 +21,20 @@ const HIGH_PERCENTILE = 99;
 /** The VAE's grid spans this much of its prior per axis: evenly spaced probabilities from
  *  2.5 % to 97.5 %, which the normal's inverse CDF maps to about ±1.96 σ. */
 const PRIOR_TAIL = 0.025;
-/** The shipped models this section uses, by manifest id (the plain one is the default model). */
-const VAE_ID = "vae-l16";
-const VAE_PLANE_ID = "vae-l2";
-const PLAIN_PLANE_ID = "dense-l2";
 
 export class DreamsPanel {
   /**
    * @param {object} page
-   * @param {() => Promise<object>} page.manifest the models' manifest
-   * @param {(id: string) => Promise<import("../pkg/autoencoder_playground_inference.js").Autoencoder>} page.loadModel
-   *   loads a manifest model by id
+   * @param {import("./model-store.js").ModelStore} page.store
    * @param {Promise<import("../pkg/autoencoder_playground_inference.js").MnistSubset>} page.testDigits
    *   the test digits, once the page has them
    */
-  constructor({ manifest, loadModel, testDigits }) {
-    this.loadModel = loadModel;
+  constructor({ store, testDigits }) {
+    this.store = store;
     this.testDigits = testDigits;
     this.seed = 1; // the first strip is always the same; each click draws a new seed
     this.vae = null;
-    this.plain = null; // {model, gaussian}: the default model and the Gaussian fitted to its codes
+    this.plain = null; // {model, gaussian}: the drawing model and the Gaussian fitted to its codes
     this.problems = [];
     $("dream-button").addEventListener("click", () => {
       this.seed = 1 + Math.floor(Math.random() * 999999);
@@ -48,49 +42,52 @@ export class DreamsPanel {
     });
     paintBlankStrip($("dream-vae"));
     paintBlankStrip($("dream-plain"));
-    this.load(manifest).catch((error) => this.report(`The section's models did not load: ${error.message}`));
+    this.load().catch((error) => this.report(`The section's models did not load: ${error.message}`));
   }
 
-  async load(manifestPromise) {
-    const manifest = await manifestPromise;
-    const has = (id) => manifest.models.some((m) => m.id === id);
-    const plainEntry = manifest.models.find((m) => m.id === manifest.roles.drawing);
+  /** Acquires the section's models by role (held for the page's lifetime); each part shows as
+   *  soon as its own model is in, and one that is missing or fails says so and leaves the
+   *  others be. */
+  async load() {
+    const plainEntry = this.store.entry("drawing");
     $("dream-plain-name").textContent = `${plainEntry.name} (L=${plainEntry.latentSize})`;
-    // Each part shows as soon as its own model is in; one that is missing or fails says so
-    // and leaves the others be.
+    const model = async (role) => (await this.store.acquire(role)).model;
     await Promise.all([
-      this.part(has(VAE_ID), `variational model "${VAE_ID}"`, async () => {
-        this.vae = await this.loadModel(VAE_ID);
+      this.part("generator", async () => {
+        this.vae = await model("generator");
         $("dream-button").disabled = false;
         this.showDreams();
       }),
-      this.part(true, plainEntry.name, async () => {
-        const model = await this.loadModel(plainEntry.id);
-        const codes = await encodeTestDigits(model, await this.testDigits);
-        this.plain = { model, gaussian: CodeGaussian.fit(codes, model.latentSize) };
+      this.part("drawing", async () => {
+        const drawing = await model("drawing");
+        const codes = await encodeTestDigits(drawing, await this.testDigits);
+        this.plain = { model: drawing, gaussian: CodeGaussian.fit(codes, drawing.latentSize) };
         $("dream-button").disabled = false;
         this.showDreams();
       }),
-      this.part(has(VAE_PLANE_ID), `variational model "${VAE_PLANE_ID}"`, async () => {
-        const model = await this.loadModel(VAE_PLANE_ID);
+      this.part("generatorPlane", async () => {
+        const plane = await model("generatorPlane");
         const axis = priorAxis(GRID);
-        await paintPlane($("dream-grid-vae"), model, axis, axis);
+        await paintPlane($("dream-grid-vae"), plane, axis, axis);
         labelAxes("dream-grid-vae", axis, axis, "σ");
       }),
-      this.part(has(PLAIN_PLANE_ID), `plain model "${PLAIN_PLANE_ID}"`, async () => {
-        const model = await this.loadModel(PLAIN_PLANE_ID);
-        const codes = await encodeTestDigits(model, await this.testDigits);
+      this.part("codePlane", async () => {
+        const plane = await model("codePlane");
+        const codes = await encodeTestDigits(plane, await this.testDigits);
         const [xs, ys] = percentileAxes(codes, GRID);
-        await paintPlane($("dream-grid-plain"), model, xs, ys);
+        await paintPlane($("dream-grid-plain"), plane, xs, ys);
         labelAxes("dream-grid-plain", xs, ys, "");
       }),
     ]);
   }
 
-  /** Runs one part of the section, or says why it cannot. */
-  async part(available, name, run) {
-    if (!available) {
-      this.report(`This build ships no ${name}.`);
+  /** Runs the part of the section that shows the model of `role`, or says why it cannot. */
+  async part(role, run) {
+    let name;
+    try {
+      name = this.store.entry(role).name;
+    } catch {
+      this.report(`This build ships no model for "${role}".`);
       return;
     }
     try {

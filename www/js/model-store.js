@@ -5,10 +5,10 @@
 // panels use it, and freed when its last handle is released. No other module calls
 // `Autoencoder.load` or a model's `free()`.
 
-import { Autoencoder } from "../pkg/autoencoder_playground_inference.js";
+import { Autoencoder, PcaBaseline } from "../pkg/autoencoder_playground_inference.js";
 import { fetchBytes } from "./shared.js";
 
-/** Models this page has loaded, and those not yet freed: what the leak test reads. */
+/** Models this page has loaded, and those not yet freed. */
 const counts = { loads: 0, live: 0 };
 
 /** `{loads, live}`: models loaded since the page opened, and models loaded and not yet freed. */
@@ -16,8 +16,22 @@ export function modelCounts() {
   return { ...counts };
 }
 
-/** A model of the manifest (`{id}` or a role name) or one added with `adopt` (`{key}`). */
-const refKey = (ref) => (typeof ref === "string" ? `role:${ref}` : ref.key ? `key:${ref.key}` : `id:${ref.id}`);
+/** The counts on the page's root element (`data-models-loaded`, `data-models-live`), where the
+ *  end-to-end tests and a curious visitor's inspector read them. */
+function publishCounts() {
+  document.documentElement.dataset.modelsLoaded = String(counts.loads);
+  document.documentElement.dataset.modelsLive = String(counts.live);
+}
+
+/** The entry of `manifest` that fills `role` (a role name), or of id `{id}`. Throws when there is
+ *  none. */
+export function manifestEntry(manifest, ref) {
+  const id = typeof ref === "string" ? manifest.roles?.[ref] : ref.id;
+  if (id === undefined) throw new Error(`no model has the role "${ref}" in the manifest`);
+  const entry = manifest.models.find((m) => m.id === id);
+  if (!entry) throw new Error(`no model "${id}" in the manifest`);
+  return entry;
+}
 
 export class ModelStore {
   /** @param {object} manifest the models' manifest (models/manifest.json) */
@@ -28,15 +42,25 @@ export class ModelStore {
     /** The bytes and description of each model that is not in the manifest, by key, kept so that
      *  it can be loaded again after its last handle let go. */
     this.adopted = new Map();
+    this.pcaBaseline = null;
+  }
+
+  /** The PCA baseline the manifest names (the linear codec the study and the codec table
+   *  compare with), loaded once and kept for the page's lifetime. */
+  pca() {
+    this.pcaBaseline ??= (async () => {
+      const entry = this.manifest.pcaBaseline;
+      if (!entry) throw new Error("the manifest names no PCA baseline");
+      return PcaBaseline.load(await fetchBytes(`models/${entry.file}`));
+    })();
+    // A failed load is tried again by the next caller.
+    this.pcaBaseline.catch(() => (this.pcaBaseline = null));
+    return this.pcaBaseline;
   }
 
   /** The manifest entry that fills `role`, or of id `{id}`. Throws when there is none. */
   entry(ref) {
-    const id = typeof ref === "string" ? this.manifest.roles?.[ref] : ref.id;
-    if (id === undefined) throw new Error(`no model has the role "${ref}" in the manifest`);
-    const entry = this.manifest.models.find((m) => m.id === id);
-    if (!entry) throw new Error(`no model "${id}" in the manifest`);
-    return entry;
+    return manifestEntry(this.manifest, ref);
   }
 
   /** A handle on the model filling `role` (a role name), of id `{id}`, or adopted as `{key}`.
@@ -53,10 +77,11 @@ export class ModelStore {
 
   /** Keeps `bytes`, a model file that is not in the manifest, as `{key}` (replacing what was
    *  kept under `key`: handles on the earlier model stay valid until released), and returns a
-   *  handle on it. Throws, keeping nothing, when the bytes are not a model. */
-  adopt(key, bytes, { name, description }) {
+   *  handle on it. `describe(model)` gives its `{name, description}`. Throws, keeping nothing,
+   *  when the bytes are not a model. */
+  adopt(key, bytes, describe) {
     const model = load(bytes); // first: a bad file changes nothing
-    const info = { id: key, name, description, latentSize: model.latentSize, kind: "adopted" };
+    const info = { ...describe(model), id: key, latentSize: model.latentSize, kind: "adopted" };
     this.adopted.set(key, { bytes, info });
     const record = { loaded: Promise.resolve({ model, info }), refs: 0 };
     this.records.set(`key:${key}`, record);
@@ -147,10 +172,12 @@ function load(bytes) {
   const model = Autoencoder.load(bytes);
   counts.loads += 1;
   counts.live += 1;
+  publishCounts();
   return model;
 }
 
 function free(model) {
   model.free();
   counts.live -= 1;
+  publishCounts();
 }

@@ -2,8 +2,8 @@
 // against L beside the linear baseline's (PCA of the training digits, at the same L), and the
 // current input rebuilt by each of them and by PCA, side by side.
 
-import { Autoencoder, compareImages } from "../pkg/autoencoder_playground_inference.js";
-import { $, SIDE, fetchBytes } from "./shared.js";
+import { compareImages } from "../pkg/autoencoder_playground_inference.js";
+import { $, SIDE } from "./shared.js";
 import { drawLineChart, paintDigit, watchVisibility } from "./views.js";
 
 /** How the study's models were kept from learning their digits by heart, from their plan. */
@@ -20,15 +20,15 @@ function recipeInWords(plan) {
 
 export class SizeStudy {
   /**
-   * @param {(id: string) => void} selectModel switches the page's model
-   * @param {() => Promise<import("../pkg/autoencoder_playground_inference.js").PcaBaseline>} loadPca
-   *   the PCA baseline, loaded once for the page
+   * @param {object} page
+   * @param {import("./model-store.js").ModelStore} page.store
+   * @param {(id: string) => void} page.selectModel switches the page's model
    */
-  constructor(selectModel, loadPca) {
+  constructor({ store, selectModel }) {
+    this.store = store;
     this.selectModel = selectModel;
-    this.loadPca = loadPca;
     this.entries = [];
-    this.models = new Map(); // id → the study's own Autoencoder, loaded when the section first shows
+    this.models = new Map(); // id → the study's model, acquired when the section first shows
     this.pcaEntry = null; // the manifest's `pcaBaseline`
     this.pca = null; // its PcaBaseline, loaded with the models
     this.input = null;
@@ -37,6 +37,7 @@ export class SizeStudy {
     new ResizeObserver(() => this.drawChart()).observe($("size-chart"));
     new ResizeObserver(() => this.drawFeatureChart()).observe($("knn-chart"));
     this.visible = watchVisibility($("size-row"), () => this.showReconstructions());
+    this.setManifest(store.manifest);
   }
 
   /** The study's models from the manifest (`latentSizeStudy`, smallest L first). */
@@ -73,13 +74,15 @@ export class SizeStudy {
     this.drawFeatureChart();
   }
 
+  /** The PCA baseline and the study's models, held for the page's lifetime (the drawing model,
+   *  when it is one of them, is the same model: the store loads each once). */
   async loadModels() {
     if (this.pcaEntry) {
-      this.pca = await this.loadPca();
+      this.pca = await this.store.pca();
       this.showReconstructions();
     }
     for (const entry of this.entries) {
-      this.models.set(entry.id, Autoencoder.load(await fetchBytes(`models/${entry.file}`)));
+      this.models.set(entry.id, (await this.store.acquire({ id: entry.id })).model);
       this.showReconstructions();
     }
   }

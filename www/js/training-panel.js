@@ -2,9 +2,11 @@
 // the network, dense or variational, decides which of β and dropout apply),
 // drives the training Worker through TrainerClient, and shows progress, the loss charts and a
 // strip of test digits rebuilt by the model as it learns. Each set of weights it receives is
-// loaded once, painted on the strip, and handed to the page through `onWeights`.
+// given to the model store (once), painted on the strip, and handed to the page through
+// `onWeights`.
 
-import { Autoencoder, trainingLimits } from "../pkg/autoencoder_playground_inference.js";
+import { trainingLimits } from "../pkg/autoencoder_playground_inference.js";
+import { TRAINED_KEY } from "./model-picker.js";
 import { $, SIDE } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 import { drawLineChart, paintDigit } from "./views.js";
@@ -34,12 +36,14 @@ const STRIP_SIZE = 8;
 export class TrainingPanel {
   /**
    * @param {object} page
+   * @param {import("./model-store.js").ModelStore} page.store
    * @param {() => import("../pkg/autoencoder_playground_inference.js").MnistSubset | null} page.dataset
-   * @param {(model: Autoencoder, bytes: Uint8Array, info: {step: number, latentSize: number}) => void} page.onWeights
-   *   new weights from the run, loaded as `model`, which the page owns from then on: it draws
-   *   with it or frees it
+   * @param {(handle: object) => void} page.onWeights new weights from the run, kept by the store
+   *   as the "trained" model: the page owns the handle from then on (it draws with the model or
+   *   releases it)
    */
-  constructor({ dataset, onWeights }) {
+  constructor({ store, dataset, onWeights }) {
+    this.store = store;
     this.dataset = dataset;
     this.onWeights = onWeights;
     fitFormToLimits($("training-form"), trainingLimits());
@@ -166,18 +170,21 @@ export class TrainingPanel {
 
   received({ bytes, step }) {
     this.weights = bytes;
-    let model;
+    let handle;
     try {
-      model = Autoencoder.load(bytes);
+      handle = this.store.adopt(TRAINED_KEY, bytes, (model) => {
+        const what = model.isVariational ? ["VAE", "variational model"] : ["model", "model"];
+        // A VAE gets a name of its own: a new name makes the views refit (see main.js's useModel).
+        return { name: `Your ${what[0]} (L=${model.latentSize})`, description: `The ${what[1]} you are training here, as of step ${step}.` };
+      });
     } catch (error) {
       this.setState(this.state, `The trained weights could not be read: ${error.message}`, "error");
       return;
     }
-    this.paintStrip(model);
+    this.paintStrip(handle.model);
     $("use-trained").disabled = false;
     $("download-trained").disabled = false;
-    // The one load of these weights: from here on `model` is the page's (see main.js).
-    this.onWeights(model, bytes, { step, latentSize: this.runOptions.latentSize, variational: model.isVariational });
+    this.onWeights(handle);
   }
 
   finished({ reason, message }) {

@@ -1,6 +1,6 @@
 // "What autoencoders are for": creates the section's panels (feature maps, denoising, anomaly
-// detection and its probe sheet, the codec comparison), loads their own models when the section
-// first comes into view, and passes them the page's input and drawing model.
+// detection and its probe sheet, the codec comparison), acquires their own models from the store
+// when the section first comes into view, and passes them the page's input and drawing model.
 
 import { $ } from "./shared.js";
 import { AnomalyPanel } from "./anomaly-panel.js";
@@ -12,34 +12,32 @@ import { ProbeSheet } from "./probe-sheet.js";
 export class UsesSection {
   /**
    * @param {object} page
-   * @param {(id: string) => Promise<import("../pkg/autoencoder_playground_inference.js").Autoencoder>} page.loadModel
-   *   loads a manifest model by id
+   * @param {import("./model-store.js").ModelStore} page.store
    * @param {(pixels: Float32Array, description: string) => void} page.showImage puts a 28×28
    *   image on the drawing pad as the current input
-   * @param {() => Promise<import("../pkg/autoencoder_playground_inference.js").PcaBaseline>} page.loadPca
-   *   the PCA baseline, loaded once for the page
    */
-  constructor({ loadModel, showImage, loadPca }) {
-    this.codec = new CodecPanel(loadPca);
+  constructor({ store, showImage }) {
+    this.codec = new CodecPanel(() => store.pca());
     this.featureMaps = new FeatureMapsPanel();
     this.denoising = new DenoisingPanel();
     const probeSheet = new ProbeSheet(
       (probe) => showImage(probe.image, `Probe "${probe.name}", a non-digit from the anomaly tests`));
-    this.anomaly = new AnomalyPanel(probeSheet);
-    // These models add a few megabytes: load them when the section first shows.
+    this.anomaly = new AnomalyPanel({ store, probeSheet });
+    describeConvModel(store);
+    // These models add a few megabytes: acquire them when the section first shows.
     new IntersectionObserver((seen, observer) => {
       if (seen.some((s) => s.isIntersecting)) {
         observer.disconnect();
-        this.loadModels(loadModel).catch((error) => ($("uses-status").textContent = `Models did not load: ${error.message}`));
+        this.acquireModels(store).catch((error) => ($("uses-status").textContent = `Models did not load: ${error.message}`));
       }
     }).observe($("uses"));
   }
 
-  /** The section's own models, kept by their panels for the page's lifetime. */
-  async loadModels(loadModel) {
-    const [conv, denoiser, plain] = await Promise.all(["conv-l32", "denoiser-l32", "tuned-l32"].map((id) => loadModel(id)));
-    this.featureMaps.setModel(conv);
-    this.denoising.setModels(denoiser, plain);
+  /** The section's own models, held for the page's lifetime. */
+  async acquireModels(store) {
+    const [conv, denoiser, plain] = await Promise.all(["conv", "denoiser", "denoiserBaseline"].map((role) => store.acquire(role)));
+    this.featureMaps.setModel(conv.model);
+    this.denoising.setModels(denoiser.model, plain.model);
   }
 
   /** The drawing view's current input, or null. */
@@ -50,15 +48,30 @@ export class UsesSection {
     this.codec.setInput(input);
   }
 
-  /** A new drawing model (see AnomalyPanel.setModel); the codec panel lets go of the old one. */
-  setModel(model, dataset) {
-    this.codec.setModel(model);
-    return this.anomaly.setModel(model, dataset);
+  /** A new drawing model (and the test digits, or null): the section owns `handle`. */
+  setDrawingModel(handle, dataset) {
+    this.codec.setModel(handle.share());
+    this.anomaly.setDrawingModel(handle, dataset);
   }
 
-  /** New weights for the drawing model (see AnomalyPanel.retarget). */
-  retarget(model) {
-    this.codec.setModel(model);
-    return this.anomaly.retarget(model);
+  /** New weights for the drawing model, one being trained: the section owns `handle`. */
+  retargetDrawingModel(handle) {
+    this.codec.setModel(handle.share());
+    this.anomaly.retargetDrawingModel(handle);
   }
+}
+
+/** The convolutional model against the dense one of the same L, from the manifest. */
+function describeConvModel(store) {
+  let conv;
+  let dense;
+  try {
+    [conv, dense] = [store.entry("conv"), store.entry("convBaseline")];
+  } catch {
+    return; // a build without them: the panel says so when its model does not load
+  }
+  const describe = (m) => `${m.params.toLocaleString("en")} parameters, test MSE ${m.test.mse.toFixed(4)}`;
+  $("conv-compare").textContent =
+    `Convolutional (L=${conv.latentSize}): ${describe(conv)}. Dense (L=${dense.latentSize}, ${dense.name}): ${describe(dense)}. ` +
+    "Sharing small filters across the image needs far fewer weights and rebuilds digits better.";
 }
