@@ -14,7 +14,9 @@
 
 import init, { Autoencoder, MnistSubset, PcaBaseline, backendName, checkModelFileSize, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
 import { DrawingPad } from "./draw.js";
-import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
+import { LatentExplorer } from "./latent-explorer.js";
+import { LABEL_COLOURS } from "./latent-map.js";
+import { ModelStore } from "./model-store.js";
 import { offerOffline } from "./offline.js";
 import { $, PIXELS, SIDE, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from "./shared.js";
 import { linkFragment, parseFragment } from "./share-link.js";
@@ -43,7 +45,13 @@ testDigitsReady.catch(() => {}); // the page says so under the pad; a section wa
 
 const latentView = new LatentView($("latent"));
 const explorer = new LatentExplorer();
-const uses = new UsesSection({ loadModel: loadManifestModel, showImage, loadPca: loadPcaBaseline });
+// [glue] until the page hands out the store's handles: a store for the anomaly panel's
+// detector role, and handles that do not free the page's drawing model.
+let storeArrived;
+const storeReady = new Promise((resolve) => (storeArrived = resolve));
+const store = { acquire: async (ref) => (await storeReady).acquire(ref) };
+const glueHandle = (model) => ({ model, info: { id: state.modelId, name: state.modelName }, release() {}, share() { return this; } });
+const uses = new UsesSection({ loadModel: loadManifestModel, showImage, loadPca: loadPcaBaseline, store });
 const study = new SizeStudy((id) => {
   $("model-select").value = id;
   selectModel(id).catch(showError);
@@ -190,14 +198,15 @@ function useModel(id, model, name, description) {
   const refit = !sameSize || state.modelName !== name || now - state.lastRefit > REFIT_EVERY_MS;
   state.model = model;
   state.modelName = name;
+  state.modelId = id;
   // The views let go of the previous model here, synchronously, before it is freed below.
   if (refit) {
     state.lastRefit = now;
-    explorer.setModel(model, state.dataset).catch(showError);
-    uses.setModel(model, state.dataset).catch(showError);
+    explorer.setModel(glueHandle(model), state.dataset).catch(showError);
+    uses.setModel(glueHandle(model), state.dataset);
   } else {
-    explorer.retarget(model).catch(showError);
-    uses.retarget(model).catch(showError);
+    explorer.retarget(glueHandle(model)).catch(showError);
+    uses.retarget(glueHandle(model));
   }
   previous?.free();
   if (!sameSize) latentView.reset(model.latentSize);
@@ -331,6 +340,7 @@ async function main() {
   await init();
   $("about").textContent += ` Drawing runs on ${backendName()}; training on burn, in a Worker.`;
   state.manifest = await manifest;
+  storeArrived(new ModelStore(state.manifest));
   const select = $("model-select");
   for (const entry of state.manifest.models) {
     select.add(new Option(`${entry.name} (L=${entry.latentSize})`, entry.id));
@@ -405,8 +415,8 @@ async function main() {
       $("random-digit").disabled = false;
       buildGallery();
       calibrateLatentScale();
-      explorer.setModel(state.model, state.dataset).catch(showError);
-      uses.setModel(state.model, state.dataset).catch(showError);
+      explorer.setModel(glueHandle(state.model), state.dataset).catch(showError);
+      uses.setModel(glueHandle(state.model), state.dataset);
       training.paintStrip(null);
       // ?digit=N opens the page on test digit N (for screenshots), as a link's #digit=N does.
       const requested = new URLSearchParams(location.search).get("digit") ?? state.linkedDigit;

@@ -19,13 +19,13 @@ export class UsesSection {
    * @param {() => Promise<import("../pkg/autoencoder_playground_inference.js").PcaBaseline>} page.loadPca
    *   the PCA baseline, loaded once for the page
    */
-  constructor({ loadModel, showImage, loadPca }) {
+  constructor({ loadModel, showImage, loadPca, store }) {
     this.codec = new CodecPanel(loadPca);
     this.featureMaps = new FeatureMapsPanel();
     this.denoising = new DenoisingPanel();
     const probeSheet = new ProbeSheet(
       (probe) => showImage(probe.image, `Probe "${probe.name}", a non-digit from the anomaly tests`));
-    this.anomaly = new AnomalyPanel(probeSheet);
+    this.anomaly = new AnomalyPanel({ store, probeSheet });
     // These models add a few megabytes: load them when the section first shows.
     new IntersectionObserver((seen, observer) => {
       if (seen.some((s) => s.isIntersecting)) {
@@ -50,15 +50,15 @@ export class UsesSection {
     this.codec.setInput(input);
   }
 
-  /** A new drawing model (see AnomalyPanel.setModel); the codec panel lets go of the old one. */
-  setModel(model, dataset) {
-    this.codec.setModel(model);
-    return this.anomaly.setModel(model, dataset);
+  /** A new drawing model (see AnomalyPanel.setDrawingModel); the codec panel lets go of the old one. */
+  setModel(handle, dataset) {
+    this.codec.setModel(handle.model);
+    this.anomaly.setDrawingModel(handle, dataset);
   }
 
-  /** New weights for the drawing model (see AnomalyPanel.retarget). */
-  retarget(model) {
-    this.codec.setModel(model);
-    return this.anomaly.retarget(model);
+  /** New weights for the drawing model (see AnomalyPanel.retargetDrawingModel). */
+  retarget(handle) {
+    this.codec.setModel(handle.model);
+    this.anomaly.retargetDrawingModel(handle);
   }
 }
