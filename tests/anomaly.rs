@@ -154,3 +154,69 @@ fn scores_that_weigh_the_code_flag_probes_without_more_false_alarms() {
             .contains("not a measure of a dense model")
     );
 }
+
+/// The detector the page calls (`web::AnomalyDetector` wraps this one) scores what the analysis
+/// path scores: the same numbers as `anomaly_scores` on the same images as drawn, ranked on the
+/// scale of the test digits' scores whether the references came in slices or at once.
+#[test]
+fn the_detector_scores_as_the_analysis_path_does() {
+    use autoencoder_playground::analysis::anomaly::drawn_images;
+    use autoencoder_playground::analysis::anomaly_detector::AnomalyDetector;
+    use autoencoder_playground::synthetic::probes::probes;
+
+    let dataset = common::dataset();
+    let model = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let test = dataset.indices(Split::Test);
+    let references = dataset.images(&test[..300]);
+    let scorer = || AnomalyScorer::new(&model, AnomalyMeasure::ReconstructionError, &dataset);
+    let at_once = AnomalyDetector::fit(scorer().unwrap(), &references).unwrap();
+    let mut sliced = AnomalyDetector::new(scorer().unwrap(), 300).unwrap();
+    assert!(
+        sliced.score(&references[..PIXELS]).is_err(),
+        "scored before the fit"
+    );
+    let drawn = drawn_images(&references).unwrap();
+    for slice in drawn.chunks(7 * PIXELS) {
+        assert!(!sliced.is_fitted());
+        sliced.add_references(slice).unwrap();
+    }
+    assert!(sliced.is_fitted() && sliced.references_scored() == 300);
+    assert!(
+        sliced.add_references(&drawn[..PIXELS]).is_err(),
+        "more references than made for"
+    );
+
+    let scale = AnomalyScale::fit(&anomaly_scores(&model, &references).unwrap()).unwrap();
+    let letter_h = probes()
+        .into_iter()
+        .find(|p| p.name == "letter H")
+        .unwrap()
+        .image;
+    let digit = dataset.image(test[500]);
+    for image in [&letter_h, &digit] {
+        let error = anomaly_scores(&model, image).unwrap()[0];
+        for detector in [&at_once, &sliced] {
+            let score = detector.score(image).unwrap();
+            assert_eq!(score.error, error);
+            assert_eq!(score.percentile, scale.percentile(error));
+            assert_eq!(score.flagged, scale.is_anomalous(error));
+            assert_eq!(score.threshold, scale.threshold());
+            assert_eq!(score.scored, drawn_images(image).unwrap());
+            assert_eq!(score.rebuilt, model.reconstruct(&score.scored).unwrap());
+        }
+    }
+    // Scored as drawn, not as stored: a stored digit's own error differs.
+    assert_ne!(
+        at_once.score(&digit).unwrap().error,
+        model.reconstruction_errors(&digit).unwrap()[0]
+    );
+    assert!(at_once.score(&letter_h).unwrap().flagged);
+    // The flag percentile moves the threshold as the scale's does, and a bad one is refused.
+    let mut moved = at_once;
+    moved.set_flag_quantile(0.9).unwrap();
+    let mut scale_at_90 = scale.clone();
+    scale_at_90.set_flag_quantile(0.9).unwrap();
+    assert_eq!(moved.scale().unwrap().threshold(), scale_at_90.threshold());
+    assert!(moved.set_flag_quantile(0.2).is_err());
+    assert_eq!(moved.flag_quantile(), 0.9);
+}

@@ -13,6 +13,16 @@ use crate::util::image::PIXELS;
 /// Scores above this share of the reference digits' scores are flagged.
 pub const FLAG_QUANTILE: f64 = 0.99;
 
+/// Refuses a flag quantile outside 0.5…1 (or NaN).
+pub fn check_flag_quantile(quantile: f64) -> Result<()> {
+    if !(0.5..=1.0).contains(&quantile) {
+        return Err(Error::InvalidInput(format!(
+            "the flag quantile must be between 0.5 and 1, got {quantile}"
+        )));
+    }
+    Ok(())
+}
+
 /// The reconstruction errors of reference digits, sorted, to rank new errors against, and the
 /// quantile of them above which an error is flagged.
 #[derive(Debug, Clone)]
@@ -62,11 +72,7 @@ impl AnomalyScale {
     /// Moves the flag threshold to `quantile` (0.5…1) of the references: a lower one catches
     /// more non-digits and flags more real digits.
     pub fn set_flag_quantile(&mut self, quantile: f64) -> Result<()> {
-        if !(0.5..=1.0).contains(&quantile) {
-            return Err(Error::InvalidInput(format!(
-                "the flag quantile must be between 0.5 and 1, got {quantile}"
-            )));
-        }
+        check_flag_quantile(quantile)?;
         self.flag_quantile = quantile;
         Ok(())
     }
@@ -151,7 +157,10 @@ pub fn evaluate_detector(model: &InferenceModel, dataset: &Dataset) -> Result<De
 
 /// [`evaluate_detector`] with any [`AnomalyMeasure`]: calibrated on every other test digit,
 /// the other test digits and the probes scored by `scorer`.
-pub fn evaluate_scorer(scorer: &AnomalyScorer, dataset: &Dataset) -> Result<DetectorReport> {
+pub fn evaluate_scorer(
+    scorer: &AnomalyScorer<impl std::ops::Deref<Target = InferenceModel>>,
+    dataset: &Dataset,
+) -> Result<DetectorReport> {
     let test = dataset.indices(Split::Test);
     let (calibration, held_out): (Vec<usize>, Vec<usize>) = {
         let (even, odd): (Vec<_>, Vec<_>) = test.iter().enumerate().partition(|(i, _)| i % 2 == 0);

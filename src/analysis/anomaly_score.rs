@@ -10,6 +10,7 @@
 //!   likelihood combines them (see [`negative_log_likelihood`]).
 
 use std::fmt;
+use std::ops::Deref;
 
 use super::anomaly::drawn_images;
 use super::code_density::CodeGaussian;
@@ -49,6 +50,49 @@ impl AnomalyMeasure {
     }
 }
 
+impl AnomalyMeasure {
+    /// The measure's name in the page's API (`"reconstructionError"`, `"negativeElbo"`,
+    /// `"errorAndCodeDensity"`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::ReconstructionError => "reconstructionError",
+            Self::NegativeElbo => "negativeElbo",
+            Self::ErrorAndCodeDensity => "errorAndCodeDensity",
+        }
+    }
+
+    /// The measure called `key` (see [`AnomalyMeasure::key`]).
+    pub fn from_key(key: &str) -> Result<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|measure| measure.key() == key)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Self::ALL.iter().map(|m| m.key()).collect();
+                Error::InvalidInput(format!(
+                    "no anomaly measure is called {key:?} (known: {})",
+                    known.join(", ")
+                ))
+            })
+    }
+
+    /// What the measure scores, in a sentence for the page.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::ReconstructionError => {
+                "the mean squared error of the model's reconstruction of the image as drawn"
+            }
+            Self::NegativeElbo => {
+                "the variational model's negative ELBO of the image as drawn: the \
+                 reconstruction's cross-entropy plus the code's divergence from the prior, in nats"
+            }
+            Self::ErrorAndCodeDensity => {
+                "the reconstruction error of the image as drawn with its code's density under a \
+                 Gaussian fitted to the training digits' codes, as a negative log-likelihood"
+            }
+        }
+    }
+}
+
 impl fmt::Display for AnomalyMeasure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -59,9 +103,10 @@ impl fmt::Display for AnomalyMeasure {
     }
 }
 
-/// A model with one anomaly measure, ready to score images.
-pub struct AnomalyScorer<'m> {
-    model: &'m InferenceModel,
+/// A model with one anomaly measure, ready to score images. `M` holds the model: a borrow
+/// (`&InferenceModel`) or a shared owner (`Rc<InferenceModel>`, the page's detector).
+pub struct AnomalyScorer<M> {
+    model: M,
     scoring: Scoring,
 }
 
@@ -73,15 +118,11 @@ enum Scoring {
     ErrorAndCodeDensity(CodeGaussian),
 }
 
-impl<'m> AnomalyScorer<'m> {
+impl<M: Deref<Target = InferenceModel>> AnomalyScorer<M> {
     /// `model` scoring with `measure`; the code-density measure is fitted to the train split of
     /// `dataset`, as drawn.
-    pub fn new(
-        model: &'m InferenceModel,
-        measure: AnomalyMeasure,
-        dataset: &Dataset,
-    ) -> Result<Self> {
-        if !measure.applies_to(model) {
+    pub fn new(model: M, measure: AnomalyMeasure, dataset: &Dataset) -> Result<Self> {
+        if !measure.applies_to(&model) {
             return Err(Error::InvalidInput(format!(
                 "the {measure} is not a measure of a {} model",
                 model.header().architecture.kind()
@@ -108,14 +149,26 @@ impl<'m> AnomalyScorer<'m> {
         }
     }
 
+    /// The model it scores with.
+    pub fn model(&self) -> &InferenceModel {
+        &self.model
+    }
+
     /// The score of each of n images (n × 784), each taken as drawn: higher is more anomalous.
     pub fn scores(&self, images: &[f32]) -> Result<Vec<f32>> {
-        let images = drawn_images(images)?;
+        self.scores_as_drawn(&drawn_images(images)?)
+    }
+
+    /// [`AnomalyScorer::scores`] of images already as drawn (through
+    /// [`super::anomaly::drawn_images`] or a cache of it): the same numbers, without converting
+    /// twice.
+    pub fn scores_as_drawn(&self, drawn: &[f32]) -> Result<Vec<f32>> {
+        let model: &InferenceModel = &self.model;
         match &self.scoring {
-            Scoring::Error => self.model.reconstruction_errors(&images),
-            Scoring::NegativeElbo => self.model.negative_elbo(&images),
+            Scoring::Error => model.reconstruction_errors(drawn),
+            Scoring::NegativeElbo => model.negative_elbo(drawn),
             Scoring::ErrorAndCodeDensity(gaussian) => {
-                negative_log_likelihood(self.model, gaussian, &images)
+                negative_log_likelihood(model, gaussian, drawn)
             }
         }
     }

@@ -3,6 +3,7 @@
 //! inference, data and the synthetic probes.
 
 pub mod anomaly;
+pub mod anomaly_detector;
 pub mod anomaly_score;
 pub mod baseline;
 pub mod code_bytes;

@@ -3,9 +3,8 @@ use wasm_bindgen::prelude::*;
 
 use super::{to_js, to_js_value};
 use crate::analysis::pca::{PlaneProjection, dimension_spread};
-use crate::analysis::{anomaly, baseline, code_bytes, code_density, plane_distribution};
-use crate::drawing;
-use crate::synthetic::{noise, probes};
+use crate::analysis::{baseline, code_bytes, code_density, plane_distribution};
+use crate::synthetic::noise;
 
 /// The linear baseline: principal component analysis of the training digits as a codec of
 /// 1 to `maxCodeSize` numbers (a shipped `models/pca-l64.pca`).
@@ -188,100 +187,4 @@ pub fn interpolate(from: &[f32], to: &[f32], steps: usize) -> Result<Vec<f32>, J
 #[wasm_bindgen(js_name = addNoise)]
 pub fn add_noise(pixels: &[f32], amount: f32, seed: u32) -> Result<Vec<f32>, JsError> {
     noise::corrupt_seeded(pixels, amount, seed as u64).map_err(to_js)
-}
-
-/// `pixels` (`Float32Array(784)`, a digit as MNIST stored it or a drawing) as a drawing would
-/// reach the model, stroke width normalised: what anomaly scores are measured on.
-#[wasm_bindgen(js_name = asDrawn)]
-pub fn as_drawn(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
-    drawing::as_drawn(pixels).map_err(to_js)
-}
-
-/// Where a reconstruction error falls among those of real test digits.
-#[wasm_bindgen]
-pub struct AnomalyScale {
-    inner: anomaly::AnomalyScale,
-}
-
-#[wasm_bindgen]
-impl AnomalyScale {
-    /// A scale from the reference digits' errors (`Float32Array`, at least two).
-    pub fn fit(errors: &[f32]) -> Result<AnomalyScale, JsError> {
-        anomaly::AnomalyScale::fit(errors)
-            .map(|inner| AnomalyScale { inner })
-            .map_err(to_js)
-    }
-
-    /// Share (0…100) of the reference digits with a lower error.
-    pub fn percentile(&self, error: f32) -> f64 {
-        self.inner.percentile(error)
-    }
-
-    /// The error above which a drawing is flagged: the references' 99th percentile unless
-    /// moved by `setFlagPercentile`.
-    #[wasm_bindgen(getter)]
-    pub fn threshold(&self) -> f32 {
-        self.inner.threshold()
-    }
-
-    /// The percentile (50…100) of the references above which errors are flagged.
-    #[wasm_bindgen(getter, js_name = flagPercentile)]
-    pub fn flag_percentile(&self) -> f64 {
-        100.0 * self.inner.flag_quantile()
-    }
-
-    /// Moves the flag threshold to `percentile` (50…100) of the references; anything else
-    /// throws and keeps the current one.
-    #[wasm_bindgen(js_name = setFlagPercentile)]
-    pub fn set_flag_percentile(&mut self, percentile: f64) -> Result<(), JsError> {
-        // The core speaks quantiles (0.5…1); say what was wrong in the caller's units.
-        self.inner
-            .set_flag_quantile(percentile / 100.0)
-            .map_err(|_| {
-                JsError::new(&format!(
-                    "the flag percentile must be between 50 and 100, got {percentile}"
-                ))
-            })
-    }
-
-    /// Share (0…1) of the references above the threshold: its false alarms among them.
-    #[wasm_bindgen(getter, js_name = referencesFlagged)]
-    pub fn references_flagged(&self) -> f64 {
-        self.inner.references_flagged()
-    }
-
-    /// Whether `error` is above the threshold.
-    #[wasm_bindgen(js_name = isAnomalous)]
-    pub fn is_anomalous(&self, error: f32) -> bool {
-        self.inner.is_anomalous(error)
-    }
-}
-
-/// One non-digit probe for the page: `image` as drawn on the pad, `scored` as anomaly scores
-/// see it (the image as drawn, [`crate::drawing::as_drawn`]).
-#[derive(Serialize)]
-struct ProbeView {
-    kind: probes::ProbeKind,
-    name: String,
-    image: Vec<f32>,
-    scored: Vec<f32>,
-}
-
-/// The non-digit probes that the anomaly tests and benchmarks score (letters, scribbles, noise):
-/// `[{kind: "letter" | "strokes" | "noise", name, image: number[784], scored: number[784]}]`.
-#[wasm_bindgen(js_name = nonDigitProbes)]
-pub fn non_digit_probes() -> Result<JsValue, JsError> {
-    let probes = probes::probes()
-        .into_iter()
-        .map(|probe| {
-            Ok(ProbeView {
-                kind: probe.kind,
-                name: probe.name,
-                scored: drawing::as_drawn(&probe.image)?,
-                image: probe.image,
-            })
-        })
-        .collect::<crate::Result<Vec<_>>>()
-        .map_err(to_js)?;
-    to_js_value(&probes)
 }

@@ -1,12 +1,38 @@
+use std::cell::Cell;
+use std::rc::Rc;
+
 use wasm_bindgen::prelude::*;
 
-use super::{to_js, to_js_value, to_named_js};
-use crate::inference::{CodeDistribution, FeatureMaps, InferenceModel};
+use serde::Serialize;
+
+use super::{Float32Values, to_js, to_js_value, to_named_js};
+use crate::inference::InferenceModel;
 
 /// A trained autoencoder, loaded from a model file.
+///
+/// The model is shared (`Rc`) with the `AnomalyDetector`s made from it, which keep its weights
+/// until they are freed themselves; `liveModels()` counts `Autoencoder`s.
 #[wasm_bindgen]
 pub struct Autoencoder {
-    inner: InferenceModel,
+    inner: Rc<InferenceModel>,
+}
+
+thread_local! {
+    /// `Autoencoder`s created and not yet dropped (freed from JavaScript).
+    static LIVE_MODELS: Cell<usize> = const { Cell::new(0) };
+}
+
+/// How many `Autoencoder`s exist in this module now: created (`load`, a trainer's `model()`)
+/// and not yet freed. What a leak test reads.
+#[wasm_bindgen(js_name = liveModels)]
+pub fn live_models() -> usize {
+    LIVE_MODELS.with(Cell::get)
+}
+
+impl Drop for Autoencoder {
+    fn drop(&mut self) {
+        LIVE_MODELS.with(|live| live.set(live.get() - 1));
+    }
 }
 
 #[wasm_bindgen]
@@ -16,7 +42,7 @@ impl Autoencoder {
     /// which the training module reads.
     pub fn load(bytes: &[u8]) -> Result<Autoencoder, JsValue> {
         InferenceModel::load(bytes)
-            .map(|inner| Autoencoder { inner })
+            .map(Autoencoder::from_inner)
             .map_err(to_named_js)
     }
 
@@ -44,15 +70,16 @@ impl Autoencoder {
         self.inner.is_variational()
     }
 
-    /// A variational model's code for `Float32Array(784)`:
+    /// A variational model's code for `Float32Array(784)`, a plain object:
     /// `{mean: Float32Array(latentSize), logVariance: Float32Array(latentSize)}`. Throws for a
     /// plain model, whose code is a single point.
     #[wasm_bindgen(js_name = encodeDistribution)]
-    pub fn encode_distribution(&self, pixels: &[f32]) -> Result<CodeDistributionView, JsError> {
-        self.inner
-            .encode_distribution(pixels)
-            .map(|inner| CodeDistributionView { inner })
-            .map_err(to_js)
+    pub fn encode_distribution(&self, pixels: &[f32]) -> Result<JsValue, JsError> {
+        let code = self.inner.encode_distribution(pixels).map_err(to_js)?;
+        to_js_value(&CodeDistributionView {
+            mean: Float32Values(code.mean),
+            log_variance: Float32Values(code.log_variance),
+        })
     }
 
     /// `count` (1…1000) digits dreamt up: codes drawn from the prior N(0, I), decoded, as one
@@ -76,12 +103,22 @@ impl Autoencoder {
     }
 
     /// Every stage of the convolutional network for one image (`Float32Array(784)`), input to
-    /// output: `[{name, channels, side, values: Float32Array}]`. Throws for the dense network,
-    /// which has no spatial feature maps.
+    /// output, as plain objects: `[{name, channels, side, values: Float32Array}]` (`values`:
+    /// `channels × side²` numbers, map after map; the code's numbers for the code, whose `side`
+    /// is 0). Throws for the dense network, which has no spatial feature maps.
     #[wasm_bindgen(js_name = featureMaps)]
-    pub fn feature_maps(&self, pixels: &[f32]) -> Result<Vec<FeatureMapView>, JsError> {
+    pub fn feature_maps(&self, pixels: &[f32]) -> Result<JsValue, JsError> {
         let stages = self.inner.feature_maps(pixels).map_err(to_js)?;
-        Ok(stages.into_iter().map(FeatureMapView::from).collect())
+        let views: Vec<FeatureMapView> = stages
+            .into_iter()
+            .map(|stage| FeatureMapView {
+                name: stage.name,
+                channels: stage.channels,
+                side: stage.side,
+                values: Float32Values(stage.values),
+            })
+            .collect();
+        to_js_value(&views)
     }
 
     /// `Float32Array(n*784)` → `Float32Array(n)`: each image's mean squared reconstruction
@@ -120,69 +157,34 @@ impl Autoencoder {
     }
 }
 
-/// A variational code: a diagonal Gaussian (see `Autoencoder.encodeDistribution`).
-#[wasm_bindgen]
-pub struct CodeDistributionView {
-    inner: CodeDistribution,
+/// A variational code, `Autoencoder.encodeDistribution`'s result.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeDistributionView {
+    mean: Float32Values,
+    log_variance: Float32Values,
 }
 
-#[wasm_bindgen]
-impl CodeDistributionView {
-    /// The mean μ: the code the image is rebuilt from.
-    #[wasm_bindgen(getter)]
-    pub fn mean(&self) -> Vec<f32> {
-        self.inner.mean.clone()
-    }
-
-    /// The log-variance log σ² of each number.
-    #[wasm_bindgen(getter, js_name = logVariance)]
-    pub fn log_variance(&self) -> Vec<f32> {
-        self.inner.log_variance.clone()
-    }
-}
-
-/// One stage's feature maps (see `Autoencoder.featureMaps`).
-#[wasm_bindgen]
-pub struct FeatureMapView {
-    inner: FeatureMaps,
-}
-
-#[wasm_bindgen]
-impl FeatureMapView {
-    /// What the stage is ("encoder 14×14", "code (32)", …).
-    #[wasm_bindgen(getter)]
-    pub fn name(&self) -> String {
-        self.inner.name.clone()
-    }
-
-    /// Number of maps.
-    #[wasm_bindgen(getter)]
-    pub fn channels(&self) -> usize {
-        self.inner.channels
-    }
-
-    /// Side of each square map (0 for the code).
-    #[wasm_bindgen(getter)]
-    pub fn side(&self) -> usize {
-        self.inner.side
-    }
-
-    /// `channels × side²` values, map after map (the code's values for the code).
-    #[wasm_bindgen(getter)]
-    pub fn values(&self) -> Vec<f32> {
-        self.inner.values.clone()
-    }
-}
-
-impl From<FeatureMaps> for FeatureMapView {
-    fn from(inner: FeatureMaps) -> Self {
-        Self { inner }
-    }
+/// One stage's feature maps, an element of `Autoencoder.featureMaps`'s result.
+#[derive(Serialize)]
+struct FeatureMapView {
+    name: String,
+    channels: usize,
+    side: usize,
+    values: Float32Values,
 }
 
 impl Autoencoder {
     /// Wraps a core model (for other boundary types, such as a trainer's current model).
     pub fn from_inner(inner: InferenceModel) -> Self {
-        Self { inner }
+        LIVE_MODELS.with(|live| live.set(live.get() + 1));
+        Self {
+            inner: Rc::new(inner),
+        }
+    }
+
+    /// The model, shared (for an `AnomalyDetector`, which keeps it while it lives).
+    pub(crate) fn shared(&self) -> Rc<InferenceModel> {
+        Rc::clone(&self.inner)
     }
 }

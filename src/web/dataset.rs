@@ -87,8 +87,7 @@ impl MnistSubset {
 }
 
 impl MnistSubset {
-    /// The parsed file, for the training types.
-    #[cfg(feature = "training")]
+    /// The parsed file, for the training types and the anomaly detector.
     pub(crate) fn dataset(&self) -> &Dataset {
         &self.inner
     }

@@ -2,8 +2,15 @@
 //!
 //! Each exported type holds a core value (`inner`), converts typed arrays, and turns every
 //! core error into a JS `Error`; nothing here does arithmetic of its own.
+//!
+//! How results cross: a result is a plain JavaScript object (serde, [`to_js_value`]), never a
+//! wasm class, so the page has nothing to free after reading it; numbers per pixel or per
+//! code dimension inside it are `Float32Array`s ([`Float32Values`]). A class is exported only
+//! for what keeps state between calls (a model, a fitted plane, scale or detector, a data file,
+//! a trainer), and its owner frees it.
 
 mod analysis;
+mod anomaly;
 mod autoencoder;
 mod dataset;
 mod limits;
@@ -13,10 +20,11 @@ mod trainer;
 mod training_run;
 
 pub use analysis::{
-    AnomalyScale, CodeGaussian, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes,
-    interpolate, latent_spread, non_digit_probes,
+    CodeGaussian, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes, interpolate,
+    latent_spread,
 };
-pub use autoencoder::{Autoencoder, CodeDistributionView, FeatureMapView};
+pub use anomaly::{AnomalyDetector, AnomalyScale, as_drawn, non_digit_probes};
+pub use autoencoder::{Autoencoder, live_models};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
 #[cfg(feature = "training")]
@@ -107,6 +115,17 @@ pub(crate) fn from_js<T: serde::de::DeserializeOwned + Default>(
 /// A plain JavaScript object from a serialisable core value.
 pub(crate) fn to_js_value(value: &impl serde::Serialize) -> Result<JsValue, JsError> {
     serde_wasm_bindgen::to_value(value).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Numbers that reach JavaScript as one `Float32Array` inside a result object (serialised by
+/// [`to_js_value`] only; serde_wasm_bindgen would otherwise make a plain array of numbers).
+pub(crate) struct Float32Values(pub Vec<f32>);
+
+impl serde::Serialize for Float32Values {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let array = js_sys::Float32Array::from(&self.0[..]);
+        serde_wasm_bindgen::preserve::serialize(&array, serializer)
+    }
 }
 
 /// Converts a drawing (RGBA pixels of a canvas, ink in the alpha channel) into the 28×28

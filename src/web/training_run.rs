@@ -16,9 +16,11 @@ pub struct TrainingRun {
 #[wasm_bindgen]
 impl TrainingRun {
     /// `options`: the `Trainer`'s options; `plan`: `{epochs, subsetSize, schedule
-    /// ("constant" | "cosine"), augmentShift, validationFraction, evaluationSize, denoise,
-    /// outlierExposure, outlierMargin, drawnShare}`, each optional (denoise and outlier exposure
-    /// are two objectives: at most one). Throws on options out of range.
+    /// ("constant" | "cosine"), augmentShift, deform ("none" | "affine" | "elastic"),
+    /// deformEpochs (deform only in that many first epochs), validationFraction,
+    /// evaluationSize, denoise, outlierExposure, outlierMargin, drawnShare}`, each optional
+    /// (`RunPlan`'s JSON; denoise and outlier exposure are two objectives: at most one). Throws
+    /// on options out of range or a field it does not know.
     #[wasm_bindgen(constructor)]
     pub fn new(
         data: &MnistSubset,

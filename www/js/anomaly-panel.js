@@ -1,43 +1,69 @@
-// "Is it a digit?": anomaly detection by the drawing model's reconstruction error. A gauge ranks
-// the current input's error among the test digits', a slider sets the percentile above which
-// it is flagged, and a verdict says so in words. The probe sheet (probe-sheet.js) is rescored
-// whenever the model, its calibration or the threshold changes. The scores come from Rust.
+// "Is it a digit?": anomaly detection with Rust's AnomalyDetector (src/web/anomaly.rs), which
+// scores an image as drawn and ranks the score among the test digits'. The panel scores with
+// the manifest's `detector` model, or with the drawing model when the visitor chooses (so a
+// model trained on the page can be tried too), and says which. A gauge shows where the input
+// ranks, a slider sets the percentile above which it is flagged, a verdict says so in words,
+// and the probe sheet (probe-sheet.js) is rescored with the same detector. The page computes no
+// score: every number comes from the detector.
 
-import { AnomalyScale, asDrawn } from "../pkg/autoencoder_playground_inference.js";
+import { AnomalyDetector } from "../pkg/autoencoder_playground_inference.js";
 import { $ } from "./shared.js";
-import { ordinal, overTestDigits, paintDigit, watchVisibility } from "./views.js";
+import { ordinal, paintDigit, watchVisibility } from "./views.js";
+
+/** Test digits scored per `fitSome` call, and the milliseconds of fitting per frame. */
+const FIT_SLICE = 10;
+const FIT_MS_PER_FRAME = 12;
 
 export class AnomalyPanel {
-  /** @param {import("./probe-sheet.js").ProbeSheet} probeSheet scored at the gauge's threshold */
-  constructor(probeSheet) {
+  /**
+   * @param {object} parts
+   * @param {import("./model-store.js").ModelStore} parts.store gives the `detector` model
+   * @param {import("./probe-sheet.js").ProbeSheet} parts.probeSheet scored with the panel's detector
+   */
+  constructor({ store, probeSheet }) {
+    this.store = store;
     this.probeSheet = probeSheet;
     this.input = null;
     this.dataset = null;
-    this.gauge = new AnomalyGauge($("anomaly-row"), flagSliderPercentile());
+    /** The handles this panel owns: the detector role's model, and the drawing model. */
+    this.handles = { detector: null, drawing: null };
+    /** Which of them scores: "detector" or "drawing" (the radio buttons). */
+    this.source = "detector";
+    /** The fitted AnomalyDetector in use, owned here, and what it was made from. */
+    this.detector = null;
+    this.detectorOf = null;
+    this.generation = 0;
+    this.row = $("anomaly-row");
+    this.flagPercentile = flagSliderPercentile();
     $("flag-percentile").addEventListener("input", () => this.moveFlagThreshold());
+    for (const radio of document.querySelectorAll('input[name="anomaly-source"]')) {
+      radio.addEventListener("change", () => radio.checked && this.chooseSource(radio.value));
+    }
     this.visible = watchVisibility($("anomaly-input").closest(".panel"), () => this.show());
+    // The detector model loads when the section first comes into view.
+    const section = $("anomaly-input").closest("section");
+    new IntersectionObserver((seen, observer) => {
+      if (!seen.some((s) => s.isIntersecting)) return;
+      observer.disconnect();
+      this.loadDetectorModel();
+    }).observe(section);
   }
 
-  /** The drawing model (the page's; it stays the page's to free), calibrated here on the test
-   *  digits. The page calls this, or `retarget`, before it frees the previous model. */
-  async setModel(model, dataset) {
+  /** The drawing model (a handle this panel now owns; the previous one is released) and the
+   *  test digits (an MnistSubset, or null until they arrive). */
+  setDrawingModel(handle, dataset) {
+    const newData = dataset !== this.dataset;
     this.dataset = dataset;
-    // fit() lets go of the previous model and its calibration before its first await.
-    const fitted = this.gauge.fit(model, dataset);
-    this.probeSheet.setCalibration(null);
-    this.show();
-    if (!(await fitted)) return; // no data yet, or another model took over meanwhile
-    this.show();
-    this.probeSheet.setCalibration(this.gauge.calibration);
+    this.replaceHandle("drawing", handle);
+    // The detector model's calibration depends only on the test digits.
+    if (this.source === "drawing" || newData) this.refit();
   }
 
-  /** New weights for the same model (one being trained): keep the calibration, unless it is
-   *  still running, in which case it restarts with the new weights. */
-  async retarget(model) {
-    if (this.gauge.fitting || !this.gauge.scale) return this.setModel(model, this.dataset);
-    this.gauge.model = model;
-    this.probeSheet.setCalibration(this.gauge.calibration);
-    if (this.visible()) this.show();
+  /** New weights of the drawing model (one being trained; same ownership as setDrawingModel).
+   *  Scoring with it, the gauge keeps the previous weights' detector until the new one is fitted. */
+  retargetDrawingModel(handle) {
+    this.replaceHandle("drawing", handle, { keepDetector: true });
+    if (this.source === "drawing") this.refit({ keepShowing: true });
   }
 
   /** The drawing view's current input, or null. */
@@ -47,100 +73,117 @@ export class AnomalyPanel {
     if (this.visible()) this.show();
   }
 
+  /** Acquires the manifest's `detector` model, kept for the page's lifetime. */
+  loadDetectorModel() {
+    this.store.acquire("detector").then((handle) => {
+      this.replaceHandle("detector", handle);
+      if (this.source === "detector") this.refit();
+    }, (error) => ($("anomaly-model").textContent = `The detector model did not load: ${error.message}`));
+  }
+
+  /** The visitor chose which model scores ("detector" or "drawing"). */
+  chooseSource(source) {
+    this.source = source;
+    this.refit();
+  }
+
+  /** Puts `handle` in `slot`, releasing what was there. The detector fitted with the old model
+   *  goes first (unless kept: it holds its own share of the weights until it is freed). */
+  replaceHandle(slot, handle, { keepDetector = false } = {}) {
+    const previous = this.handles[slot];
+    this.handles[slot] = handle;
+    if (!keepDetector && this.detectorOf === previous) this.dropDetector();
+    if (previous && previous !== handle) previous.release();
+  }
+
+  dropDetector() {
+    this.probeSheet.setDetector(null);
+    this.detector?.free();
+    this.detector = this.detectorOf = null;
+  }
+
+  /** Fits a detector for the chosen model over the test digits, a slice per frame; a later
+   *  call supersedes this one. With `keepShowing`, the current detector stays in use until
+   *  the new one is ready. */
+  async refit({ keepShowing = false } = {}) {
+    const generation = ++this.generation;
+    const handle = this.handles[this.source];
+    if (!keepShowing) this.dropDetector();
+    this.describe();
+    this.show();
+    if (!handle || !this.dataset) return;
+    let detector = null;
+    try {
+      detector = new AnomalyDetector(handle.model, this.dataset);
+      for (;;) {
+        const began = performance.now();
+        let fitted = false;
+        do fitted = detector.fitSome(this.dataset, FIT_SLICE);
+        while (!fitted && performance.now() - began < FIT_MS_PER_FRAME);
+        if (fitted) break;
+        this.row.dataset.fitting = String(detector.progress);
+        await new Promise((resolve) => setTimeout(resolve));
+        if (generation !== this.generation) return detector.free();
+      }
+    } catch (error) {
+      detector?.free();
+      $("anomaly-model").textContent = `Scoring the test digits failed: ${error.message}`;
+      return;
+    }
+    delete this.row.dataset.fitting;
+    this.dropDetector();
+    this.detector = detector;
+    this.detectorOf = handle;
+    this.detector.setFlagPercentile(this.flagPercentile);
+    this.describe();
+    this.probeSheet.setDetector(detector, handle.info.name);
+    this.show();
+  }
+
   /** The flag percentile slider moved: a new threshold for the gauge and the probes. */
   moveFlagThreshold() {
-    this.gauge.setFlagPercentile(flagSliderPercentile());
-    this.probeSheet.setCalibration(this.gauge.calibration);
+    this.flagPercentile = flagSliderPercentile();
+    this.detector?.setFlagPercentile(this.flagPercentile);
+    this.row.querySelector(".anomaly-threshold").style.left = `${this.flagPercentile}%`;
+    this.probeSheet.thresholdMoved(this.flagPercentile);
     this.show();
+  }
+
+  /** Says which model scores and what its score measures. */
+  describe() {
+    const handle = this.handles[this.source];
+    const role = this.source === "detector" ? "the detector model" : "the drawing model";
+    const name = handle ? handle.info.name : role;
+    $("anomaly-row-label").textContent = handle ? handle.info.name : "Score";
+    $("anomaly-rebuilt").nextElementSibling.textContent = `rebuilt by ${name}`;
+    const what = this.detector ? ` Its score: ${this.detector.description}.` : "";
+    $("anomaly-model").textContent = !handle ? `Loading ${role}…`
+      : `Scoring with ${handle.info.name}, ${role}.${what}`;
+    $("anomaly-model").dataset.model = handle?.info.id ?? "";
   }
 
   show() {
     const verdict = $("anomaly-verdict");
-    // Scored as drawn, like the test digits it is ranked among (see AnomalyGauge.fit).
-    const scored = this.input && asDrawn(this.input);
-    const model = this.gauge.model;
-    paintDigit($("anomaly-input"), scored);
-    paintDigit($("anomaly-rebuilt"), scored && model ? model.reconstruct(scored) : null);
-    const score = this.gauge.show(scored);
+    const score = this.detector && this.input ? this.detector.score(this.input) : null;
+    paintDigit($("anomaly-input"), score?.scored ?? null);
+    paintDigit($("anomaly-rebuilt"), score?.rebuilt ?? null);
+    const marker = this.row.querySelector(".anomaly-marker");
+    this.row.querySelector(".anomaly-threshold").style.left = `${this.flagPercentile}%`;
+    marker.hidden = !score;
+    this.row.dataset.flag = score ? (score.flagged ? "anomaly" : "digit") : "";
     if (!score) {
-      verdict.textContent = this.gauge.scale ? "Draw something: a digit, a letter, a doodle." : "Scoring the test digits…";
+      verdict.textContent = this.detector ? "Draw something: a digit, a letter, a doodle." : "Scoring the test digits…";
       verdict.dataset.flag = "";
+      delete verdict.dataset.error;
       return;
     }
+    marker.style.left = `${Math.min(score.percentile, 100)}%`;
+    this.row.dataset.percentile = String(score.percentile);
     verdict.dataset.flag = score.flagged ? "anomaly" : "digit";
     verdict.dataset.percentile = String(score.percentile);
-    const where = `reconstruction error ${score.error.toFixed(4)}, higher than ${score.percentile.toFixed(1)} % of the test digits' (flag above the ${ordinal(this.gauge.flagPercentile)} percentile, ${score.threshold.toFixed(4)})`;
+    verdict.dataset.error = String(score.error);
+    const where = `score ${score.error.toFixed(4)}, higher than ${score.percentile.toFixed(1)} % of the test digits' (flag above the ${ordinal(this.flagPercentile)} percentile, ${score.threshold.toFixed(4)})`;
     verdict.textContent = score.flagged ? `Doesn't look like a digit: ${where}.` : `Looks like a digit: ${where}.`;
-  }
-}
-
-/** One model's reconstruction error ranked among the test digits': a bar with the flag
- *  threshold marked and a marker for the current input. */
-class AnomalyGauge {
-  /**
-   * @param {HTMLElement} row the gauge's row, holding an `.anomaly-marker` and an `.anomaly-threshold`
-   * @param {number} flagPercentile flag errors above this percentile (50…100) of the test digits'
-   */
-  constructor(row, flagPercentile) {
-    this.row = row;
-    this.model = null;
-    this.scale = null; // the gauge's own AnomalyScale, freed when the next fit begins
-    this.fitting = false;
-    this.generation = 0;
-    this.setFlagPercentile(flagPercentile);
-  }
-
-  /** What the gauge flags with, `{model, scale, flagPercentile}`, or null until it is fitted.
-   *  Both objects stay valid until the next `fit`. */
-  get calibration() {
-    return this.scale ? { model: this.model, scale: this.scale, flagPercentile: this.flagPercentile } : null;
-  }
-
-  /** Flags errors above `percentile` (50…100) of the test digits' from now on. */
-  setFlagPercentile(percentile) {
-    this.scale?.setFlagPercentile(percentile);
-    this.flagPercentile = percentile;
-    this.row.querySelector(".anomaly-threshold").style.left = `${percentile}%`;
-  }
-
-  /** Scores every test digit, as drawn, with `model`; a later call supersedes this one.
-   *  Resolves to true once fitted, false without data or when superseded.
-   *  Drawings reach the model with their stroke width normalised, and so do the test digits
-   *  here (and any input, in AnomalyPanel.show): otherwise a stroke wider or thinner than
-   *  MNIST's would count against a drawing, whatever its shape. */
-  async fit(model, dataset) {
-    this.model = model;
-    this.scale?.free();
-    this.scale = null;
-    const generation = ++this.generation;
-    if (!model || !dataset) return false;
-    this.fitting = true;
-    const errors = await overTestDigits(dataset, 1, (images) => model.reconstructionErrors(images),
-      () => generation === this.generation, { asDrawn: true });
-    if (!errors) return false;
-    this.fitting = false;
-    this.scale = AnomalyScale.fit(errors);
-    this.scale.setFlagPercentile(this.flagPercentile);
-    return true;
-  }
-
-  /** Places `input` (as drawn) on the gauge: its error, percentile and flag, or null before
-   *  calibration. */
-  show(input) {
-    const marker = this.row.querySelector(".anomaly-marker");
-    if (!this.scale || !input) {
-      marker.hidden = true;
-      this.row.dataset.flag = "";
-      return null;
-    }
-    const [error] = this.model.reconstructionErrors(input);
-    const percentile = this.scale.percentile(error);
-    const flagged = this.scale.isAnomalous(error);
-    marker.hidden = false;
-    marker.style.left = `${Math.min(percentile, 100)}%`;
-    this.row.dataset.flag = flagged ? "anomaly" : "digit";
-    this.row.dataset.percentile = String(percentile);
-    return { error, percentile, flagged, threshold: this.scale.threshold };
   }
 }
 

@@ -37,7 +37,7 @@ export class FeatureMapsPanel {
       container.replaceChildren(Object.assign(document.createElement("p"), { className: "note", textContent: "Draw a digit to see it pass through the network." }));
       return;
     }
-    const stages = this.model.featureMaps(this.input);
+    const stages = this.model.featureMaps(this.input); // plain objects: nothing to free
     // The columns are built once; later inputs repaint their canvases in place.
     if (container.dataset.stages !== String(stages.length)) {
       container.replaceChildren(...stages.map((stage) => {
@@ -65,7 +65,6 @@ export class FeatureMapsPanel {
         const size = stage.side * stage.side;
         column.querySelectorAll("canvas").forEach((canvas, c) => paintFeatureMap(canvas, values.subarray(c * size, (c + 1) * size)));
       }
-      stage.free();
     });
     container.dataset.stages = String(stages.length);
   }

@@ -6,7 +6,8 @@
 import init, { MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
 import { DrawingPad } from "./draw.js";
 import { buildGallery } from "./gallery.js";
-import { LABEL_COLOURS, LatentExplorer } from "./latent-explorer.js";
+import { LatentExplorer } from "./latent-explorer.js";
+import { LABEL_COLOURS } from "./latent-map.js";
 import { ModelPicker, TRAINED_KEY } from "./model-picker.js";
 import { ModelStore, manifestEntry } from "./model-store.js";
 import { offerOffline } from "./offline.js";

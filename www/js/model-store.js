@@ -5,7 +5,7 @@
 // panels use it, and freed when its last handle is released. No other module calls
 // `Autoencoder.load` or a model's `free()`.
 
-import { Autoencoder, PcaBaseline } from "../pkg/autoencoder_playground_inference.js";
+import { Autoencoder, PcaBaseline, liveModels } from "../pkg/autoencoder_playground_inference.js";
 import { fetchBytes } from "./shared.js";
 
 /** Models this page has loaded, and those not yet freed. */
@@ -17,10 +17,13 @@ export function modelCounts() {
 }
 
 /** The counts on the page's root element (`data-models-loaded`, `data-models-live`), where the
- *  end-to-end tests and a curious visitor's inspector read them. */
+ *  end-to-end tests and a curious visitor's inspector read them, beside the wasm module's own
+ *  count of live models (`data-wasm-models-live`), which also sees any model made elsewhere. */
 function publishCounts() {
-  document.documentElement.dataset.modelsLoaded = String(counts.loads);
-  document.documentElement.dataset.modelsLive = String(counts.live);
+  const root = document.documentElement.dataset;
+  root.modelsLoaded = String(counts.loads);
+  root.modelsLive = String(counts.live);
+  root.wasmModelsLive = String(liveModels());
 }
 
 /** The entry of `manifest` that fills `role` (a role name), or of id `{id}`. Throws when there is

@@ -240,11 +240,10 @@ const WORK_PER_FRAME_MS = 12;
 
 /**
  * Runs `work(images)` over the data file's test digits a slice at a time, yielding to the page
- * between frames; `work` returns `width` numbers per digit. With `asDrawn` the digits come as
- * drawings would reach the model (stroke width normalised). Resolves to all of them in one
+ * between frames; `work` returns `width` numbers per digit. Resolves to all of them in one
  * Float32Array, or to null once `stillWanted()` is false (another model took over meanwhile).
  */
-export async function overTestDigits(dataset, width, work, stillWanted, { asDrawn = false } = {}) {
+export async function overTestDigits(dataset, width, work, stillWanted) {
   const test = dataset.testIndices();
   const results = new Float32Array(test.length * width);
   let start = 0;
@@ -252,8 +251,7 @@ export async function overTestDigits(dataset, width, work, stillWanted, { asDraw
     const began = performance.now();
     do {
       const indices = test.slice(start, start + TEST_SLICE);
-      const images = asDrawn ? dataset.drawnImages(indices) : dataset.images(indices);
-      results.set(work(images), start * width);
+      results.set(work(dataset.images(indices)), start * width);
       start += TEST_SLICE;
     } while (start < test.length && performance.now() - began < WORK_PER_FRAME_MS);
     await new Promise((resolve) => setTimeout(resolve));
