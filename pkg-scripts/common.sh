@@ -69,10 +69,69 @@ need_build_tools() {
 # What the browser tests and benchmarks need on top: wasm-pack (test runner), the browsers
 # and geckodriver.
 need_test_tools() {
-  need_build_tools
-  need_cargo_tool wasm-pack wasm-pack "" --locked
+  need_test_packages
+  need_test_cargo_tools
+}
+
+# The test tools from Debian (installed first: dpkg takes one installer at a time) and the
+# wasm32 target.
+need_test_packages() {
   need_apt firefox-esr chromium chromium-driver
+  need_command npm nodejs npm ca-certificates
+  need_command c++ g++
+  need_wasm_target
+}
+
+# The test tools cargo builds from source: the wasm-bindgen CLI, wasm-pack and geckodriver.
+need_test_cargo_tools() {
+  # Without --locked: the CLI's own lock file pins dependencies this toolchain may not build.
+  need_cargo_tool wasm-bindgen wasm-bindgen-cli "$(wasm_bindgen_version)"
+  need_cargo_tool wasm-pack wasm-pack "" --locked
   need_cargo_tool geckodriver geckodriver "" --locked
+}
+
+# Runs `"$@"` in the background as job NAME, its output kept for `join_job NAME`: for work that
+# can go on beside the foreground's (tool builds beside the crate's, a type-check beside the
+# browser tests), where one of them leaves a core idle (a link, a single-threaded test run).
+declare -A JOB_PIDS=()
+JOB_LOGS=""
+start_job() {
+  local name="$1"
+  shift
+  [ -n "$JOB_LOGS" ] || JOB_LOGS=$(mktemp -d)
+  say "started in the background: $name"
+  ("$@") >"$JOB_LOGS/$name.log" 2>&1 &
+  JOB_PIDS[$name]=$!
+}
+
+# Stops the background jobs still running (and the commands they started): for an EXIT trap,
+# so that a failing suite leaves no build behind.
+stop_jobs() {
+  local pid
+  for pid in "${JOB_PIDS[@]}"; do
+    pkill -TERM -P "$pid" 2>/dev/null || true
+    kill "$pid" 2>/dev/null || true
+  done
+}
+
+# Waits for job NAME, prints what it printed, and fails as it failed.
+join_job() {
+  local name="$1" status=0
+  wait "${JOB_PIDS[$name]}" || status=$?
+  say "background job $name ended (status $status):"
+  cat "$JOB_LOGS/$name.log"
+  return "$status"
+}
+
+# cargo-fuzz and the nightly toolchain it needs, and a C++ compiler for libFuzzer.
+need_fuzz_tools() {
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    say "installing the nightly toolchain (cargo-fuzz needs it)"
+    rustup toolchain install nightly --profile minimal
+  fi
+  need_cargo_tool cargo-fuzz cargo-fuzz "" --locked
+  # libfuzzer-sys compiles libFuzzer (C++) on first use.
+  need_command c++ g++
 }
 
 # axe-core, the accessibility checker the end-to-end tests inject into the page, from its npm

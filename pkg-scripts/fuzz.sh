@@ -16,13 +16,7 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(model_file data_file pca_file)
 
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-  say "installing the nightly toolchain (cargo-fuzz needs it)"
-  rustup toolchain install nightly --profile minimal
-fi
-need_cargo_tool cargo-fuzz cargo-fuzz "" --locked
-# libfuzzer-sys compiles libFuzzer (C++) on first use.
-need_command c++ g++
+need_fuzz_tools
 "$ROOT/pkg-scripts/fetch-data.sh"
 
 work=$(mktemp -d)
