@@ -102,6 +102,12 @@ impl ModelFile {
     }
 }
 
+/// The error for finite weights so large that computing with them overflows (found by fuzzing:
+/// a file with a few huge weights rebuilt every image as NaN).
+pub(crate) fn overflow() -> Error {
+    Error::ModelFile("its weights are too large to compute with: the numbers overflow".into())
+}
+
 /// The error for weights that do not fit the header's architecture.
 pub(crate) fn misfit(detail: String) -> Error {
     Error::ModelFile(format!("weights do not fit the architecture: {detail}"))
@@ -271,4 +277,4 @@ pub(crate) fn explain_misfit(file: &ModelFile, error: Error) -> Error {
 
 // Round trips need burn (the training build).
 #[cfg(all(test, feature = "training"))]
-mod tests;
+pub(crate) mod tests;
