@@ -27,6 +27,7 @@ pub mod tensor;
 pub mod weights;
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 #[cfg(feature = "training")]
 pub use network::{load, save, tensors_of};
@@ -238,7 +239,12 @@ fn header_error(header_json: &[u8], error: serde_json::Error) -> Error {
     match kind {
         Some(kind) if kind.parse::<ArchitectureKind>().is_err() => Error::ModelFile(format!(
             "its network is a \"{kind}\" autoencoder, which this build does not know (it knows {})",
-            names_in_words(&ArchitectureKind::ALL.map(|k| k.to_string()))
+            names_in_words(
+                &ArchitectureKind::VARIANTS
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+            )
         )),
         _ => Error::ModelFile(format!("unreadable header: {error}")),
     }
@@ -255,7 +261,7 @@ fn names_in_words(names: &[String]) -> String {
 
 /// The architecture whose weights `tensors` are, by a tensor only that architecture has.
 fn architecture_of_weights(tensors: &[NamedTensor]) -> Option<ArchitectureKind> {
-    ArchitectureKind::ALL.into_iter().find(|kind| {
+    ArchitectureKind::VARIANTS.iter().copied().find(|kind| {
         tensors
             .iter()
             .any(|tensor| tensor.name == kind.signature_tensor())
