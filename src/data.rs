@@ -22,7 +22,7 @@
 use std::collections::HashMap;
 
 use crate::drawing::as_drawn;
-use crate::util::checksum;
+use crate::util::container::Format;
 use crate::util::error::{Error, Result};
 use crate::util::image::{PIXELS, SIDE};
 
@@ -30,11 +30,18 @@ use crate::util::image::{PIXELS, SIDE};
 /// native tools' and tests' default.
 pub const SUBSET_PATH: &str = "www/data/mnist-subset.bin";
 
-const MAGIC: &[u8; 8] = b"AEPGMNST";
 const VERSION: u16 = 2;
-/// Versions this build reads: 1 differs only in that its split byte is always 0.
-const READABLE_VERSIONS: [u16; 2] = [1, 2];
 const HEADER_LEN: usize = 20;
+/// The file's frame (see [`container`](crate::util::container)). Version 1 differs only in that its split byte is
+/// always 0.
+const FORMAT: Format = Format {
+    what: "an MNIST subset file",
+    magic: b"AEPGMNST",
+    version_width: 2,
+    versions: 1..=VERSION as u32,
+    checksum_at: HEADER_LEN - 4,
+    max_len: None,
+};
 /// Within each digit, every `SPLIT_PERIOD`-th sample (the last of each run) is a test sample.
 const SPLIT_PERIOD: u32 = 5;
 /// The header's split byte: samples split by the rule, or all of one split.
@@ -84,52 +91,21 @@ impl Dataset {
     /// Parses and validates a file's bytes; `file_name` is only used in error messages.
     pub fn parse(bytes: &[u8], file_name: &str) -> Result<Self> {
         let fail = |what: String| Error::DataFile(format!("data file {file_name}: {what}"));
-        if bytes.len() < HEADER_LEN {
-            return Err(fail(format!(
-                "truncated: {} bytes, shorter than the {HEADER_LEN}-byte header",
-                bytes.len()
-            )));
-        }
-        if &bytes[..8] != MAGIC {
-            return Err(fail("not an MNIST subset file (wrong magic bytes)".into()));
-        }
-        let version = u16::from_le_bytes([bytes[8], bytes[9]]);
-        if !READABLE_VERSIONS.contains(&version) {
-            return Err(fail(format!(
-                "format version {version} is not supported (this build reads 1 and {VERSION})"
-            )));
-        }
-        if bytes[10] as usize != SIDE {
-            return Err(fail(format!(
-                "images are {0}×{0}, expected {SIDE}×{SIDE}",
-                bytes[10]
-            )));
-        }
-        let count = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
-        let expected_len = count
-            .checked_mul(PIXELS + 1)
-            .and_then(|body| body.checked_add(HEADER_LEN))
-            .ok_or_else(|| fail(format!("sample count {count} is implausible")))?;
-        if bytes.len() != expected_len {
-            let state = if bytes.len() < expected_len {
-                "truncated"
-            } else {
-                "too long"
-            };
-            return Err(fail(format!(
-                "{state}: {} bytes, but {count} samples need {expected_len}",
-                bytes.len()
-            )));
-        }
-        let stored_crc = u32::from_le_bytes(bytes[16..20].try_into().unwrap());
-        let body = &bytes[HEADER_LEN..];
-        if !checksum::is_intact(body, stored_crc) {
-            return Err(fail("checksum mismatch: the file is corrupt".into()));
-        }
+        let (preamble, body) = FORMAT.open(bytes, fail, |preamble| {
+            let side = preamble.u8(10);
+            if side as usize != SIDE {
+                return Err(fail(format!(
+                    "images are {side}×{side}, expected {SIDE}×{SIDE}"
+                )));
+            }
+            let count = preamble.u32(12) as u64;
+            Ok(HEADER_LEN as u64 + count * (PIXELS as u64 + 1))
+        })?;
+        let count = preamble.u32(12) as usize;
         let (labels, pixels) = body.split_at(count);
         let mut dataset = Self::from_samples(labels.to_vec(), pixels.to_vec())
             .map_err(|e| fail(e.to_string()))?;
-        match bytes[11] {
+        match preamble.u8(11) {
             SPLIT_BY_RULE => {}
             SPLIT_ALL_TRAIN => dataset.splits.fill(Split::Train),
             SPLIT_ALL_TEST => dataset.splits.fill(Split::Test),
@@ -168,15 +144,9 @@ impl Dataset {
         let mut body = Vec::with_capacity(self.labels.len() + self.pixels.len());
         body.extend_from_slice(&self.labels);
         body.extend_from_slice(&self.pixels);
-        let mut bytes = Vec::with_capacity(HEADER_LEN + body.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&VERSION.to_le_bytes());
-        bytes.push(SIDE as u8);
-        bytes.push(split_byte);
-        bytes.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
-        bytes.extend_from_slice(&checksum::crc32(&body).to_le_bytes());
-        bytes.extend_from_slice(&body);
-        Ok(bytes)
+        let mut fields = vec![SIDE as u8, split_byte];
+        fields.extend_from_slice(&(self.labels.len() as u32).to_le_bytes());
+        Ok(FORMAT.write(VERSION as u32, &fields, &body))
     }
 
     /// The samples of one split, in order, as a dataset of that split alone.
@@ -329,7 +299,7 @@ mod tests {
         assert!(error_of(&good[..10]).contains("digits.bin: truncated"));
         assert!(error_of(&good[..good.len() - 1]).contains("truncated"));
         assert!(error_of(&[good.clone(), vec![0]].concat()).contains("too long"));
-        assert!(error_of(b"").contains("truncated"));
+        assert!(error_of(b"").contains("digits.bin: the file is empty"));
 
         let mut wrong_magic = good.clone();
         wrong_magic[0] = b'X';

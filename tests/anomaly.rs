@@ -1,6 +1,6 @@
 //! Anomaly detection by reconstruction error, calibrated on half of the test split, with every
 //! image scored as drawn (stroke width normalised, like the probes and the page's drawings):
-//! the default model flags every noise probe and most letters, at most 2 % of the other test
+//! the detector (the manifest's `detector` role) flags every noise probe and most letters, at most 2 % of the other test
 //! digits, and a digit's score does not depend on how bold its stroke is. The target of
 //! 90 % of the probes is not met (see BENCHMARKS.md for the numbers by kind).
 // Native only: the browser runs tests/web.rs.
@@ -14,12 +14,13 @@ use autoencoder_playground::analysis::anomaly::{
 use autoencoder_playground::analysis::anomaly_score::{AnomalyMeasure, AnomalyScorer};
 use autoencoder_playground::data::Split;
 use autoencoder_playground::inference::InferenceModel;
+use autoencoder_playground::manifest::Role;
 use autoencoder_playground::synthetic::probes::ProbeKind;
 use autoencoder_playground::util::image::{PIXELS, SIDE};
 
 #[test]
-fn the_default_model_flags_non_digits_and_few_digits() {
-    let model = InferenceModel::load(common::TUNED_MODEL).unwrap();
+fn the_detector_flags_non_digits_and_few_digits() {
+    let model = InferenceModel::load(common::model(Role::Detector)).unwrap();
     let report = evaluate_detector(&model, &common::dataset()).unwrap();
     println!("{report:#?}");
     assert!(
@@ -78,7 +79,7 @@ fn bolder(image: &[f32]) -> Vec<f32> {
 fn a_bolder_stroke_does_not_make_a_digit_an_anomaly() {
     // Scored as stored, a digit written with a fatter pen rebuilds worse and is flagged far
     // more often; scored as drawn, the stroke is evened out first and only the shape counts.
-    let model = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let model = InferenceModel::load(common::model(Role::Detector)).unwrap();
     let dataset = common::dataset();
     let test = dataset.indices(Split::Test);
     let (calibration, checked): (Vec<usize>, Vec<usize>) =
@@ -121,8 +122,8 @@ fn a_bolder_stroke_does_not_make_a_digit_an_anomaly() {
 #[test]
 fn scores_that_weigh_the_code_flag_probes_without_more_false_alarms() {
     let dataset = common::dataset();
-    let vae = InferenceModel::load(common::VAE_L16_MODEL).unwrap();
-    let plain = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let vae = InferenceModel::load(common::model(Role::Generator)).unwrap();
+    let plain = InferenceModel::load(common::model(Role::Detector)).unwrap();
     for (model, measure, floor) in [
         (&vae, AnomalyMeasure::NegativeElbo, 0.45),
         (&plain, AnomalyMeasure::ErrorAndCodeDensity, 0.5),

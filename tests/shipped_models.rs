@@ -127,8 +127,8 @@ fn shipped_models_meet_the_quality_bars() {
     let dataset = common::dataset();
     let images = dataset.images(&dataset.indices(Split::Test));
     for (bytes, bar) in [
-        (common::COURSE_NOTE_MODEL, 0.047),
-        (common::TUNED_MODEL, 0.019),
+        (common::model(Role::CourseNote), 0.047),
+        (common::model(Role::Drawing), 0.019),
     ] {
         let model = InferenceModel::load(bytes).unwrap();
         let mse = evaluate(&model, &images).mse;
@@ -138,7 +138,7 @@ fn shipped_models_meet_the_quality_bars() {
 
 #[test]
 fn the_course_note_model_has_the_course_note_architecture() {
-    let header = model_file::read_header(common::COURSE_NOTE_MODEL).unwrap();
+    let header = model_file::read_header(common::model(Role::CourseNote)).unwrap();
     let Architecture::Dense(config) = header.architecture else {
         panic!("the course-note model is {:?}", header.architecture);
     };
@@ -316,8 +316,8 @@ fn codes_as_features_are_recorded_for_every_study_size() {
 
 #[test]
 fn the_denoiser_beats_the_plain_model_on_noisy_test_digits() {
-    let denoiser = InferenceModel::load(common::DENOISER_MODEL).unwrap();
-    let plain = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let denoiser = InferenceModel::load(common::model(Role::Denoiser)).unwrap();
+    let plain = InferenceModel::load(common::model(Role::DenoiserBaseline)).unwrap();
     let dataset = common::dataset();
     for amount in [0.3, 0.6, 1.0] {
         let (mut denoised, mut kept) = (0.0, 0.0);

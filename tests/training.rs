@@ -1,5 +1,5 @@
 //! Training on real digits: the loss falls, a denoising run learns to denoise, and a saved
-//! model reloads to the same outputs.
+//! model reloads to the live trainer's outputs.
 // Native only: the browser runs tests/web.rs, and building this for wasm32 costs minutes.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -10,10 +10,10 @@ use autoencoder_playground::inference::InferenceModel;
 use autoencoder_playground::model_file::WeightEncoding;
 use autoencoder_playground::synthetic::noise::corrupt_seeded;
 use autoencoder_playground::training::{
-    Objective, RunPlan, Schedule, Trainer, TrainingOptions, TrainingRun,
+    Objective, RunPlan, Schedule, Trainer, TrainingOptions, TrainingRun, reconstruct_all,
 };
 use autoencoder_playground::util::image::PIXELS;
-use autoencoder_playground::util::metrics::mean_squared_error;
+use autoencoder_playground::util::metrics::{max_abs_difference, mean_squared_error};
 
 #[test]
 fn split_sizes_follow_the_fixed_rule() {
@@ -52,33 +52,31 @@ fn loss_falls_on_real_digits() {
 }
 
 #[test]
-fn saved_model_reloads_to_identical_reconstructions() {
+fn a_saved_model_reloads_to_the_live_trainers_reconstructions() {
     let dataset = common::dataset();
     let mut trainer = Trainer::new(TrainingOptions {
         latent_size: 8,
         ..Default::default()
     })
     .unwrap();
-    trainer
-        .step(&dataset.images(&(0..32).collect::<Vec<_>>()))
-        .unwrap();
+    for batch in (0..256).collect::<Vec<_>>().chunks(32) {
+        trainer.step(&dataset.images(batch)).unwrap();
+    }
     let bytes = trainer.save("test", WeightEncoding::Half).unwrap();
-    let first = InferenceModel::load(&bytes).unwrap();
-    let second = InferenceModel::load(&first_saved_again(&bytes)).unwrap();
-    let digit = dataset.image(3);
-    assert_eq!(
-        first.reconstruct(&digit).unwrap(),
-        second.reconstruct(&digit).unwrap()
+    let reloaded = InferenceModel::load(&bytes).unwrap();
+    let digits: Vec<usize> = dataset.indices(Split::Test)[..20].to_vec();
+    let images = dataset.images(&digits);
+    let live = reconstruct_all(&trainer.inference_model(), &images);
+    let from_file = reloaded.reconstruct_many(&images).unwrap();
+    // The file keeps the weight matrices in f16 (a relative error of 2^-11 each): a rebuilt
+    // pixel moves by well under a grey level (1/255), but it does move.
+    let worst = max_abs_difference(&live, &from_file);
+    assert!(
+        worst < 2e-3,
+        "the reloaded model differs from the live trainer by {worst}"
     );
-    assert_eq!(first.encode(&digit).unwrap().len(), 8);
-    assert_eq!(second.decode(&[0.0; 8]).unwrap().len(), PIXELS);
-}
-
-/// Loads and saves again: the f16 weights survive a second round trip unchanged.
-fn first_saved_again(bytes: &[u8]) -> Vec<u8> {
-    let file = autoencoder_playground::model_file::read(bytes).unwrap();
-    autoencoder_playground::model_file::write(&file.header, &file.tensors, WeightEncoding::Half)
-        .unwrap()
+    assert!(worst > 0.0, "f16 weights rebuilt exactly what f32 did");
+    assert_eq!(reloaded.encode(&images[..PIXELS]).unwrap().len(), 8);
 }
 
 /// Mean MSE against the clean digits of `model`'s reconstructions of noisy copies of them.

@@ -18,7 +18,7 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn tuned() -> Autoencoder {
-    Autoencoder::load(common::TUNED_MODEL).js_ok()
+    Autoencoder::load(common::DRAWING_MODEL).js_ok()
 }
 
 /// The message of a thrown JavaScript value (an `Error`'s message, else its debug form).
@@ -151,7 +151,7 @@ fn bad_input_throws_an_error_and_the_instance_keeps_working() {
 
 #[wasm_bindgen_test]
 fn damaged_model_files_throw_clear_errors() {
-    let good = common::TUNED_MODEL;
+    let good = common::DRAWING_MODEL;
     assert_js_error(Autoencoder::load(&[]), "empty");
     assert_js_error(Autoencoder::load(&good[..1000]), "truncated");
     assert_js_error(Autoencoder::load(&good[..good.len() - 1]), "truncated");
@@ -176,7 +176,7 @@ fn damaged_model_files_throw_clear_errors() {
 fn an_upgraded_model_file_rebuilds_what_the_original_did() {
     // The page's inference module hands old files to this; here a current file goes through
     // it: the same weights, now in f16.
-    let upgraded = upgrade_model_file(common::TUNED_MODEL).js_ok();
+    let upgraded = upgrade_model_file(common::DRAWING_MODEL).js_ok();
     let (original, again) = (tuned(), Autoencoder::load(&upgraded).js_ok());
     let dataset = common::dataset();
     let digit = dataset.image(dataset.indices(Split::Test)[3]);
@@ -595,12 +595,12 @@ fn the_pca_baseline_rebuilds_test_digits_better_with_more_numbers() {
         PcaBaseline::load(&common::PCA_BASELINE[..500]),
         "PCA baseline file",
     );
-    assert_js_error(PcaBaseline::load(common::TUNED_MODEL), "magic");
+    assert_js_error(PcaBaseline::load(common::DRAWING_MODEL), "magic");
 }
 
 #[wasm_bindgen_test]
 fn the_vae_dreams_the_same_digits_for_a_seed_and_a_plain_model_says_why_it_cannot() {
-    let vae = Autoencoder::load(common::VAE_L16_MODEL).js_ok();
+    let vae = Autoencoder::load(common::GENERATOR_MODEL).js_ok();
     assert!(vae.is_variational());
     assert_eq!(vae.architecture(), "vae");
     let dreams = vae.sample(3, 7).js_ok();

@@ -24,14 +24,22 @@
 use half::f16;
 
 use super::pca::Pca;
-use crate::util::checksum;
+use crate::util::container::Format;
 use crate::util::error::{Error, Result, check_image, check_rows};
 use crate::util::image::PIXELS;
 use crate::util::metrics::Metrics;
 
-const MAGIC: &[u8; 8] = b"AEPG-PCA";
 const FORMAT_VERSION: u32 = 1;
 const PREAMBLE_LEN: usize = 24;
+/// The file's frame (see [`container`](crate::util::container)).
+const FORMAT: Format = Format {
+    what: "a PCA baseline file",
+    magic: b"AEPG-PCA",
+    version_width: 4,
+    versions: FORMAT_VERSION..=FORMAT_VERSION,
+    checksum_at: PREAMBLE_LEN - 4,
+    max_len: None,
+};
 
 /// Principal component analysis of digits, as a codec of any size up to its number of axes.
 #[derive(Debug, Clone)]
@@ -103,49 +111,24 @@ impl PcaBaseline {
         for &a in axes.iter().flatten() {
             body.extend_from_slice(&f16::from_f64(a).to_le_bytes());
         }
-        let mut bytes = Vec::with_capacity(PREAMBLE_LEN + body.len());
-        bytes.extend_from_slice(MAGIC);
-        for word in [
-            FORMAT_VERSION,
-            PIXELS as u32,
-            axes.len() as u32,
-            checksum::crc32(&body),
-        ] {
-            bytes.extend_from_slice(&word.to_le_bytes());
-        }
-        bytes.extend_from_slice(&body);
-        bytes
+        let mut fields = (PIXELS as u32).to_le_bytes().to_vec();
+        fields.extend_from_slice(&(axes.len() as u32).to_le_bytes());
+        FORMAT.write(FORMAT_VERSION, &fields, &body)
     }
 
     /// Reads a baseline file, checking everything before using any of it.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let fail = |what: String| Err(Error::ModelFile(format!("PCA baseline file: {what}")));
-        if bytes.len() < PREAMBLE_LEN || &bytes[..8] != MAGIC {
-            return fail("not a PCA baseline file (wrong magic bytes or too short)".into());
-        }
-        let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-        let (version, dim, axes) = (word(8), word(12), word(16));
-        if version != FORMAT_VERSION as usize {
-            return fail(format!(
-                "format version {version} is not supported (this build reads {FORMAT_VERSION})"
-            ));
-        }
-        if dim != PIXELS || axes == 0 || axes > PIXELS {
-            return fail(format!(
-                "{axes} axes of {dim} dimensions: expected 1 to {PIXELS} of {PIXELS}"
-            ));
-        }
-        let expected = PREAMBLE_LEN + 8 + 4 * dim + 4 * axes + 2 * dim * axes;
-        if bytes.len() != expected {
-            return fail(format!(
-                "{} bytes, but {axes} axes take {expected}",
-                bytes.len()
-            ));
-        }
-        let body = &bytes[PREAMBLE_LEN..];
-        if !checksum::is_intact(body, word(20) as u32) {
-            return fail("checksum mismatch: the file is corrupt".into());
-        }
+        let fail = Error::PcaFile;
+        let (preamble, body) = FORMAT.open(bytes, fail, |preamble| {
+            let (dim, axes) = (preamble.u32(12) as u64, preamble.u32(16) as u64);
+            if dim != PIXELS as u64 || axes == 0 || axes > PIXELS as u64 {
+                return Err(fail(format!(
+                    "{axes} axes of {dim} dimensions: expected 1 to {PIXELS} of {PIXELS}"
+                )));
+            }
+            Ok(PREAMBLE_LEN as u64 + 8 + 4 * dim + 4 * axes + 2 * dim * axes)
+        })?;
+        let (dim, axes) = (preamble.u32(12) as usize, preamble.u32(16) as usize);
         let total_variance = f64::from_le_bytes(body[..8].try_into().unwrap());
         let f32s = |at: usize, count: usize| -> Vec<f64> {
             body[at..at + 4 * count]
@@ -165,7 +148,7 @@ impl PcaBaseline {
             && finite(&variances)
             && finite(&axis_values))
         {
-            return fail("a value is not a finite number".into());
+            return Err(fail("a value is not a finite number".into()));
         }
         let axes = axis_values.chunks_exact(dim).map(<[f64]>::to_vec).collect();
         Ok(Self {
@@ -230,10 +213,16 @@ mod tests {
 
         let refused = |bytes: &[u8]| PcaBaseline::from_bytes(bytes).unwrap_err().to_string();
         assert!(refused(&bytes[..bytes.len() - 1]).contains("bytes"));
-        assert!(refused(b"AEPGMODL").contains("magic"));
+        assert!(refused(b"AEPG-PCA").contains("truncated"));
+        let model_file = [b"AEPGMODL".as_slice(), &bytes[8..]].concat();
+        assert!(refused(&model_file).contains("magic"));
         let mut flipped = bytes.clone();
         flipped[PREAMBLE_LEN + 100] ^= 1;
-        assert!(refused(&flipped).contains("checksum"));
+        let damaged = refused(&flipped);
+        assert!(damaged.contains("checksum"), "{damaged}");
+        // It says which file it is: the PCA baseline's, not a model file.
+        assert!(damaged.starts_with("PCA baseline file: "), "{damaged}");
+        assert!(!damaged.contains("model file"), "{damaged}");
         let mut future = bytes.clone();
         future[8] = 9;
         assert!(refused(&future).contains("version 9"));

@@ -11,9 +11,6 @@ pub mod conv;
 pub mod dense;
 pub mod variational;
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 pub use conv::ConvAutoencoderConfig;
@@ -46,8 +43,23 @@ fn validate_common(latent_size: usize, leaky_slope: f64) -> Result<()> {
 
 /// Which network, by name: `"dense"`, `"conv"` or `"vae"` wherever it is written (JSON, the CLI, the
 /// page).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum ArchitectureKind {
     /// The course note's dense autoencoder.
     #[default]
@@ -56,20 +68,6 @@ pub enum ArchitectureKind {
     Conv,
     /// The variational autoencoder: the dense network with a mean and a log-variance head.
     Vae,
-}
-
-impl ArchitectureKind {
-    /// Every kind, for listing the choices.
-    pub const ALL: [ArchitectureKind; 3] = [Self::Dense, Self::Conv, Self::Vae];
-
-    /// The kind's name, as JSON, the CLI and the page write it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Dense => "dense",
-            Self::Conv => "conv",
-            Self::Vae => "vae",
-        }
-    }
 }
 
 impl ArchitectureKind {
@@ -82,26 +80,6 @@ impl ArchitectureKind {
             Self::Conv => "down_14.weight",
             Self::Vae => "log_variance.weight",
         }
-    }
-}
-
-impl fmt::Display for ArchitectureKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for ArchitectureKind {
-    type Err = String;
-
-    fn from_str(name: &str) -> std::result::Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|kind| kind.name() == name)
-            .ok_or_else(|| {
-                let names: Vec<&str> = Self::ALL.iter().map(|k| k.name()).collect();
-                format!("unknown architecture {name:?}: choose one of {names:?}")
-            })
     }
 }
 
@@ -174,19 +152,25 @@ impl Architecture {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use strum::VariantArray;
 
     #[test]
     fn kinds_are_named_one_way_everywhere() {
-        for kind in ArchitectureKind::ALL {
-            assert_eq!(kind.name().parse::<ArchitectureKind>().unwrap(), kind);
+        let names: Vec<&str> = ArchitectureKind::VARIANTS
+            .iter()
+            .map(|&kind| kind.into())
+            .collect();
+        assert_eq!(names, ["dense", "conv", "vae"]);
+        for &kind in ArchitectureKind::VARIANTS {
+            assert_eq!(kind.to_string().parse::<ArchitectureKind>().unwrap(), kind);
             assert_eq!(serde_json::to_string(&kind).unwrap(), format!("\"{kind}\""));
+            #[cfg(not(target_arch = "wasm32"))]
+            {
+                let cli = <ArchitectureKind as clap::ValueEnum>::from_str(&kind.to_string(), false);
+                assert_eq!(cli.unwrap(), kind);
+            }
         }
-        assert!(
-            "capsule"
-                .parse::<ArchitectureKind>()
-                .unwrap_err()
-                .contains("dense")
-        );
+        assert!("capsule".parse::<ArchitectureKind>().is_err());
         let conv = Architecture::Conv(ConvAutoencoderConfig::new(8));
         assert_eq!(conv.kind(), ArchitectureKind::Conv);
         let json = serde_json::to_value(&conv).unwrap();

@@ -6,30 +6,36 @@
 //!   training digits' codes, for each study model and for PCA at the same L, and by the raw
 //!   pixels.
 //!
-//! `study-baselines [www/models/manifest.json] [www/data/mnist-subset.bin]`
+//! `study-baselines [--manifest www/models/manifest.json] [--data www/data/mnist-subset.bin]`
 
 #[cfg(not(target_arch = "wasm32"))]
-fn main() -> Result<(), String> {
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> common::Result<()> {
     use autoencoder_playground::analysis::baseline::PcaBaseline;
     use autoencoder_playground::analysis::knn::LabelledSet;
-    use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
-    use autoencoder_playground::inference::InferenceModel;
+    use autoencoder_playground::data::Split;
     use autoencoder_playground::manifest::{
-        BaselinePoint, CodesAsFeatures, FeaturePoint, MANIFEST_PATH, Manifest, PcaBaselineEntry,
+        BaselinePoint, CodesAsFeatures, FeaturePoint, PcaBaselineEntry,
     };
     use autoencoder_playground::util::image::PIXELS;
-    use std::path::Path;
+    use clap::Parser;
+    use common::{Failure, Result};
+
+    /// The PCA baseline and the codes-as-features figures of the latent-size study.
+    #[derive(Parser, Debug)]
+    struct Args {
+        #[command(flatten)]
+        inputs: common::Inputs,
+    }
 
     /// Neighbours that vote: odd, so that two labels cannot tie at 2–2 with a fifth.
     const K: usize = 5;
 
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let manifest_path = args.first().map_or(MANIFEST_PATH, String::as_str);
-    let data_path = args.get(1).map_or(SUBSET_PATH, String::as_str);
-    let fail = |e: autoencoder_playground::Error| e.to_string();
-    let mut manifest = Manifest::read(Path::new(manifest_path)).map_err(fail)?;
-    let models_dir = Path::new(manifest_path).parent().unwrap_or(Path::new("."));
-    let dataset = Dataset::read(Path::new(data_path)).map_err(fail)?;
+    let inputs = Args::parse().inputs;
+    let mut manifest = inputs.read_manifest()?;
+    let dataset = inputs.dataset()?;
     let (train_indices, test_indices) =
         (dataset.indices(Split::Train), dataset.indices(Split::Test));
     let train = dataset.images(&train_indices);
@@ -37,30 +43,33 @@ fn main() -> Result<(), String> {
     let labels =
         |indices: &[usize]| -> Vec<u8> { indices.iter().map(|&i| dataset.label(i)).collect() };
     let (train_labels, test_labels) = (labels(&train_indices), labels(&test_indices));
-    let command = format!("cargo run --bin study-baselines -- {manifest_path} {data_path}");
+    let command = format!(
+        "cargo run --bin study-baselines -- --manifest {} --data {}",
+        inputs.manifest.display(),
+        inputs.data.display()
+    );
 
     let sizes = manifest.study_latent_sizes();
     let axes = *sizes
         .iter()
         .max()
-        .ok_or("the manifest has no latent-size study")?;
+        .ok_or_else(|| Failure::Usage("the manifest has no latent-size study".into()))?;
     let file = format!("pca-l{axes}.pca");
-    let path = models_dir.join(&file);
-    let bytes = PcaBaseline::fit(&train, axes).map_err(fail)?.to_bytes();
-    std::fs::write(&path, &bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let path = inputs.model_path(&file);
+    let bytes = PcaBaseline::fit(&train, axes)?.to_bytes();
+    common::write(&path, &bytes)?;
     // Measured on the file as the page reads it (its axes in half precision).
-    let pca = PcaBaseline::from_bytes(&bytes).map_err(fail)?;
+    let pca = PcaBaseline::from_bytes(&bytes)?;
     println!("wrote {} ({} bytes)", path.display(), bytes.len());
 
-    let knn = |train_codes: &[f32], test_codes: &[f32], dim: usize| -> Result<f64, String> {
-        LabelledSet::new(train_codes, &train_labels, dim)
-            .and_then(|set| set.accuracy(test_codes, &test_labels, K))
-            .map_err(fail)
+    let knn = |train_codes: &[f32], test_codes: &[f32], dim: usize| -> Result<f64> {
+        Ok(LabelledSet::new(train_codes, &train_labels, dim)
+            .and_then(|set| set.accuracy(test_codes, &test_labels, K))?)
     };
-    let pca_codes = |images: &[f32], size: usize| -> Result<Vec<f32>, String> {
+    let pca_codes = |images: &[f32], size: usize| -> Result<Vec<f32>> {
         let mut codes = Vec::with_capacity(images.len() / PIXELS * size);
         for image in images.chunks_exact(PIXELS) {
-            codes.extend(pca.encode(image, size).map_err(fail)?);
+            codes.extend(pca.encode(image, size)?);
         }
         Ok(codes)
     };
@@ -72,21 +81,18 @@ fn main() -> Result<(), String> {
     let (mut baseline_points, mut feature_points) = (Vec::new(), Vec::new());
     for entry in manifest.study_models() {
         let size = entry.latent_size;
-        let metrics = |images: &[f32]| pca.metrics(images, size).map_err(fail);
+        let metrics = |images: &[f32]| pca.metrics(images, size);
         let point = BaselinePoint {
             code_size: size,
             train: metrics(&train)?,
             test: metrics(&test)?,
         };
-        let model_path = models_dir.join(&entry.file);
-        let model_bytes =
-            std::fs::read(&model_path).map_err(|e| format!("{}: {e}", model_path.display()))?;
-        let model = InferenceModel::load(&model_bytes).map_err(fail)?;
+        let model = inputs.model(entry)?;
         let feature = FeaturePoint {
             code_size: size,
             autoencoder: knn(
-                &model.encode_many(&train).map_err(fail)?,
-                &model.encode_many(&test).map_err(fail)?,
+                &model.encode_many(&train)?,
+                &model.encode_many(&test)?,
                 size,
             )?,
             pca: knn(&pca_codes(&train, size)?, &pca_codes(&test, size)?, size)?,
@@ -115,9 +121,8 @@ fn main() -> Result<(), String> {
         by_code_size: feature_points,
         command,
     });
-    std::fs::write(manifest_path, manifest.to_json())
-        .map_err(|e| format!("{manifest_path}: {e}"))?;
-    println!("wrote {manifest_path}");
+    inputs.write_manifest(&manifest)?;
+    println!("wrote {}", inputs.manifest.display());
     Ok(())
 }
 

@@ -3,7 +3,10 @@
 //! `--id`, its entry in the models manifest). Run with `--help`.
 
 #[cfg(not(target_arch = "wasm32"))]
-fn main() -> Result<(), String> {
+mod common;
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> common::Result<()> {
     cli::run()
 }
 
@@ -12,23 +15,24 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
     use std::time::Instant;
 
     use autoencoder_playground::architecture::ArchitectureKind;
-    use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
-    use autoencoder_playground::manifest::{
-        MANIFEST_PATH, Manifest, ModelEntry, Role, TrainingRecord,
-    };
+    use autoencoder_playground::data::Split;
+    use autoencoder_playground::manifest::{ModelEntry, Role, TrainingRecord};
     use autoencoder_playground::model_file;
-    use autoencoder_playground::quantization;
+    use autoencoder_playground::quantization::{self, Shipped};
     use autoencoder_playground::synthetic::deform::Deformation;
     use autoencoder_playground::training::plan::DEFAULT_OUTLIER_MARGIN;
     use autoencoder_playground::training::{
         Objective, RunPlan, Schedule, TrainingOptions, TrainingRun,
     };
+    use autoencoder_playground::util::metrics::Metrics;
     use clap::Parser;
     use indicatif::{ProgressBar, ProgressStyle};
+
+    use crate::common::{self, Failure, Inputs, Result};
 
     /// Train an autoencoder (the course note's dense one, the convolutional one or the
     /// variational one) on the MNIST subset.
@@ -96,16 +100,13 @@ mod cli {
         /// the test split is never used for choices). 0 trains on the whole train split.
         #[arg(long, default_value_t = 0.0)]
         validation: f64,
-        /// The MNIST subset file (made by pkg-scripts/fetch-data.sh).
-        #[arg(long, default_value = SUBSET_PATH)]
-        data: PathBuf,
+        /// The digits (--data) and the manifest that --id records the model in (--manifest).
+        #[command(flatten)]
+        inputs: Inputs,
         /// Where to write the model file.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Record the model in this manifest under --id (needs --out).
-        #[arg(long, default_value = MANIFEST_PATH)]
-        manifest: PathBuf,
-        /// Manifest id; without it the manifest is left alone.
+        /// Manifest id (needs --out); without it the manifest is left alone.
         #[arg(long)]
         id: Option<String>,
         /// Manifest display name.
@@ -122,7 +123,53 @@ mod cli {
         latent_size_study: bool,
     }
 
-    pub fn run() -> Result<(), String> {
+    impl Args {
+        fn options(&self) -> TrainingOptions {
+            TrainingOptions {
+                architecture: self.architecture,
+                latent_size: self.latent,
+                learning_rate: self.lr,
+                batch_size: self.batch_size,
+                dropout: self.dropout,
+                beta: self.beta,
+                seed: self.seed,
+            }
+        }
+
+        fn plan(&self) -> RunPlan {
+            RunPlan {
+                epochs: self.epochs,
+                subset_size: self.subset,
+                schedule: self.schedule,
+                augment_shift: self.augment_shift,
+                deformation: self.deform,
+                deform_epochs: self.deform_epochs,
+                validation_fraction: self.validation,
+                evaluation_size: None,
+                objective: match (self.denoise, self.outlier_exposure) {
+                    (true, _) => Objective::Denoise,
+                    (false, Some(rate)) => Objective::OutlierExposure {
+                        rate,
+                        margin: self.outlier_margin,
+                    },
+                    (false, None) => Objective::Reconstruct,
+                },
+                drawn_share: self.drawn_share,
+            }
+        }
+    }
+
+    /// The shipped file and what it was measured at.
+    struct ShippedFile {
+        /// The file, its bits per weight and its test figures.
+        shipped: Shipped,
+        /// The float weights' test figures.
+        unquantized: Metrics,
+        /// The file's figures on the digits it was trained on.
+        train: Metrics,
+    }
+
+    pub fn run() -> Result<()> {
         let args = Args::parse();
         let command = format!(
             "cargo run --bin train -- {}",
@@ -132,40 +179,47 @@ mod cli {
                 .collect::<Vec<_>>()
                 .join(" ")
         );
-        let dataset = Dataset::read(&args.data).map_err(|e| e.to_string())?;
-
-        let options = TrainingOptions {
-            architecture: args.architecture,
-            latent_size: args.latent,
-            learning_rate: args.lr,
-            batch_size: args.batch_size,
-            dropout: args.dropout,
-            beta: args.beta,
-            seed: args.seed,
-        };
-        let plan = RunPlan {
-            epochs: args.epochs,
-            subset_size: args.subset,
-            schedule: args.schedule,
-            augment_shift: args.augment_shift,
-            deformation: args.deform,
-            deform_epochs: args.deform_epochs,
-            validation_fraction: args.validation,
-            evaluation_size: None,
-            objective: match (args.denoise, args.outlier_exposure) {
-                (true, _) => Objective::Denoise,
-                (false, Some(rate)) => Objective::OutlierExposure {
-                    rate,
-                    margin: args.outlier_margin,
-                },
-                (false, None) => Objective::Reconstruct,
-            },
-            drawn_share: args.drawn_share,
-        };
+        if args.id.is_some() && args.out.is_none() {
+            return Err(Failure::Usage(
+                "--id needs --out: the file to record".into(),
+            ));
+        }
+        let dataset = args.inputs.dataset()?;
         let test_images = dataset.images(&dataset.indices(Split::Test));
         let train_images = dataset.images(&dataset.indices(Split::Train));
-        let mut run =
-            TrainingRun::new(dataset, options.clone(), plan.clone()).map_err(|e| e.to_string())?;
+        let (options, plan) = (args.options(), args.plan());
+        let mut run = TrainingRun::new(dataset, options.clone(), plan.clone())?;
+
+        let burn_test = train(&mut run, &args)?;
+        let Some(out) = &args.out else {
+            return Ok(());
+        };
+        let file = ship(&run, &command, out, &train_images, &test_images)?;
+        println!(
+            "wrote {} ({} bytes, {}-bit weights): test MSE {:.5} (unquantised {:.5}; burn's {:.5}), train MSE {:.5}",
+            out.display(),
+            file.shipped.bytes.len(),
+            file.shipped.bits,
+            file.shipped.test.mse,
+            file.unquantized.mse,
+            burn_test.mse,
+            file.train.mse
+        );
+        let Some(id) = &args.id else {
+            return Ok(());
+        };
+        let training = TrainingRecord {
+            options,
+            plan,
+            train_samples: run.train_digits(),
+        };
+        record(&args, id, out, training, file, command)?;
+        println!("recorded {id} in {}", args.inputs.manifest.display());
+        Ok(())
+    }
+
+    /// Trains `run` for the plan's epochs, reporting each; returns the last test figures.
+    fn train(run: &mut TrainingRun, args: &Args) -> Result<Metrics> {
         println!(
             "training {} L={} dropout={} on {} digits ({} held out for validation, {} test)",
             args.architecture,
@@ -175,7 +229,6 @@ mod cli {
             run.validation_digits(),
             run.evaluation_digits()
         );
-
         let started = Instant::now();
         let mut test_metrics = None;
         for epoch in 1..=args.epochs {
@@ -189,7 +242,7 @@ mod cli {
             bar.set_prefix(format!("{epoch:>3}/{}", args.epochs));
             let mut loss_sum = 0.0;
             loop {
-                let report = run.step().map_err(|e| e.to_string())?;
+                let report = run.step()?;
                 loss_sum += report.loss as f64;
                 bar.set_message(format!("{:.4}", report.loss));
                 bar.inc(1);
@@ -198,8 +251,8 @@ mod cli {
                 }
             }
             bar.finish_and_clear();
-            let metrics = run.test_metrics().map_err(|e| e.to_string())?;
-            let validation_note = match run.validation_metrics().map_err(|e| e.to_string())? {
+            let metrics = run.test_metrics()?;
+            let validation_note = match run.validation_metrics()? {
                 Some(metrics) => format!("  validation MSE {:.5}", metrics.mse),
                 None => String::new(),
             };
@@ -214,77 +267,73 @@ mod cli {
             );
             test_metrics = Some(metrics);
         }
-        let test_metrics = test_metrics.expect("at least one epoch ran");
+        test_metrics.ok_or_else(|| Failure::Usage("--epochs must be at least 1".into()))
+    }
 
-        let Some(out) = &args.out else {
-            return Ok(());
-        };
-        // Shipped files keep as few bits per weight as hold the test MSE (GPTQ, calibrated on
-        // the training digits); what that costs is measured on the file itself.
-        let (shipped, float_metrics) = quantization::ship(
-            &run.trainer().header(&command),
-            model_file::tensors_of(&run.trainer().inference_model()).map_err(|e| e.to_string())?,
-            &train_images,
-            &test_images,
-        )
-        .map_err(|e| e.to_string())?;
-        let file = shipped.bytes;
-        std::fs::write(out, &file).map_err(|e| format!("{}: {e}", out.display()))?;
-        let file_metrics = shipped.test;
-        let train_metrics =
-            quantization::metrics_of_file(&file, &train_images).map_err(|e| e.to_string())?;
-        println!(
-            "wrote {} ({} bytes, {}-bit weights): test MSE {:.5} (unquantised {:.5}; burn's {:.5}), train MSE {:.5}",
-            out.display(),
-            file.len(),
-            shipped.bits,
-            file_metrics.mse,
-            float_metrics.mse,
-            test_metrics.mse,
-            train_metrics.mse
-        );
+    /// Writes the trained model to `out` with as few bits per weight as hold the test MSE
+    /// (GPTQ, calibrated on the training digits), and measures the file itself.
+    fn ship(
+        run: &TrainingRun,
+        command: &str,
+        out: &Path,
+        train_images: &[f32],
+        test_images: &[f32],
+    ) -> Result<ShippedFile> {
+        let trainer = run.trainer();
+        let (shipped, unquantized) = quantization::ship(
+            &trainer.header(command),
+            model_file::tensors_of(&trainer.inference_model())?,
+            train_images,
+            test_images,
+        )?;
+        common::write(out, &shipped.bytes)?;
+        let train = quantization::metrics_of_file(&shipped.bytes, train_images)?;
+        Ok(ShippedFile {
+            shipped,
+            unquantized,
+            train,
+        })
+    }
 
-        let Some(id) = &args.id else {
-            return Ok(());
-        };
-        let mut manifest = match std::fs::read_to_string(&args.manifest) {
-            Ok(json) => Manifest::parse(&json).map_err(|e| e.to_string())?,
-            Err(_) => Manifest::default(),
-        };
+    /// Records the shipped file `out` in the manifest under `id`, with the roles and study
+    /// membership the flags give it.
+    fn record(
+        args: &Args,
+        id: &str,
+        out: &Path,
+        training: TrainingRecord,
+        file: ShippedFile,
+        command: String,
+    ) -> Result<()> {
+        let mut manifest = args.inputs.read_manifest_or_new()?;
         let file_name = out
             .file_name()
             .and_then(|name| name.to_str())
-            .ok_or("--out needs a file name")?;
+            .ok_or_else(|| Failure::Usage("--out needs a file name".into()))?;
+        let options = &training.options;
         manifest.upsert(ModelEntry {
-            id: id.clone(),
+            id: id.to_string(),
             name: args.name.clone(),
             description: args.description.clone(),
             file: file_name.to_string(),
             architecture: options.architecture,
             latent_size: options.latent_size,
             params: options.model_config().parameter_count(),
-            file_bytes: file.len(),
-            training: TrainingRecord {
-                options,
-                plan,
-                train_samples: run.train_digits(),
-            },
-            test: file_metrics,
-            unquantized_test: Some(float_metrics),
-            train: Some(train_metrics),
-            weight_bits: Some(shipped.bits),
+            file_bytes: file.shipped.bytes.len(),
+            training,
+            test: file.shipped.test,
+            unquantized_test: Some(file.unquantized),
+            train: Some(file.train),
+            weight_bits: Some(file.shipped.bits),
             command,
         });
         if args.latent_size_study {
             manifest.add_to_latent_size_study(id);
         }
         for role in &args.roles {
-            manifest.roles.insert(*role, id.clone());
+            manifest.roles.insert(*role, id.to_string());
         }
-        std::fs::write(&args.manifest, manifest.to_json())
-            .map_err(|e| format!("{}: {e}", args.manifest.display()))?;
-        println!("recorded {id} in {}", args.manifest.display());
-        Ok(())
+        args.inputs.write_manifest(&manifest)
     }
 
     /// `arg` as a POSIX shell word: as it is when that is safe, else in single quotes.

@@ -118,3 +118,58 @@ fn the_conv_copys_feature_maps_are_burns_stage_by_stage() {
         assert!(gap < 1e-5, "{}: differs from burn by {gap}", map.name);
     }
 }
+
+/// A model file of `architecture`'s freshly initialised burn network.
+fn saved(architecture: Architecture) -> Vec<u8> {
+    let network = architecture.init(&crate::device());
+    let header = Header {
+        architecture,
+        provenance: String::new(),
+    };
+    model_file::save(&network, &header, model_file::WeightEncoding::Half).unwrap()
+}
+
+/// The error each loader (this copy, and burn's) gives for `bytes`, or "loaded".
+fn both_verdicts(bytes: &[u8]) -> [String; 2] {
+    let verdict = |result: Result<()>| result.err().map_or("loaded".into(), |e| e.to_string());
+    [
+        verdict(InferenceModel::load(bytes).map(|_| ())),
+        verdict(model_file::load(bytes, &crate::device()).map(|_| ())),
+    ]
+}
+
+#[test]
+fn burns_loader_refuses_what_this_copy_refuses() {
+    let vae = saved(Architecture::Vae(VariationalAutoencoderConfig::new(8)));
+    let model = InferenceModel::load(&vae).unwrap();
+    assert!(model.is_variational());
+    assert_eq!(model.sample(2, 3).unwrap().len(), 2 * PIXELS);
+    let as_dense =
+        r#"{"architecture":{"kind":"dense","latent_size":8,"dropout":0.5,"leaky_slope":0.3}}"#;
+    for error in both_verdicts(&model_file::tests::with_header(&vae, as_dense)) {
+        assert!(
+            error.contains("its weights are a vae autoencoder's"),
+            "{error}"
+        );
+    }
+
+    // Finite biases so large that the arithmetic overflows (found by fuzzing).
+    let dense = saved(Architecture::Dense(DenseAutoencoderConfig::new(3)));
+    let mut file = model_file::read(&dense).unwrap();
+    for tensor in file.tensors.iter_mut().filter(|t| t.name.ends_with("bias")) {
+        if let model_file::Values::Float(values) = &mut tensor.values {
+            values.iter_mut().enumerate().for_each(|(i, v)| {
+                *v = if i % 2 == 0 { 3e38 } else { -3e38 };
+            });
+        }
+    }
+    let huge = model_file::write(
+        &file.header,
+        &file.tensors,
+        model_file::WeightEncoding::Half,
+    )
+    .unwrap();
+    for error in both_verdicts(&huge) {
+        assert!(error.contains("too large to compute with"), "{error}");
+    }
+}

@@ -92,11 +92,9 @@ impl InferenceModel {
         // a few huge weights rebuilt every image as NaN). A model that cannot rebuild a blank,
         // a grey or a fully inked image is refused here, where the file is chosen.
         for level in [0.0, 0.5, 1.0] {
-            model.reconstruct(&[level; PIXELS]).map_err(|_| {
-                Error::ModelFile(
-                    "its weights are too large to compute with: the numbers overflow".into(),
-                )
-            })?;
+            model
+                .reconstruct(&[level; PIXELS])
+                .map_err(|_| model_file::overflow())?;
         }
         Ok(model)
     }

@@ -27,6 +27,7 @@ pub mod tensor;
 pub mod weights;
 
 use serde::{Deserialize, Serialize};
+use strum::VariantArray;
 
 #[cfg(feature = "training")]
 pub use network::{load, save, tensors_of};
@@ -34,7 +35,7 @@ pub use tensor::{NamedTensor, Values};
 pub use weights::WeightEncoding;
 
 use crate::architecture::{Architecture, ArchitectureKind};
-use crate::util::checksum;
+use crate::util::container::Format;
 use crate::util::error::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"AEPGMODL";
@@ -43,6 +44,15 @@ pub const FORMAT_VERSION: u32 = 2;
 /// The first version: the same preamble and header, weights as a half-precision burnpack.
 const BURNPACK_VERSION: u32 = 1;
 const PREAMBLE_LEN: usize = 24;
+/// The file's frame (see [`container`](crate::util::container)).
+const FORMAT: Format = Format {
+    what: "an autoencoder model file",
+    magic: MAGIC,
+    version_width: 4,
+    versions: BURNPACK_VERSION..=FORMAT_VERSION,
+    checksum_at: PREAMBLE_LEN - 4,
+    max_len: Some((MAX_FILE_BYTES, too_large)),
+};
 /// The largest file read: four times the largest model this build makes (dense, L = 128, f32
 /// weights: 4.9 MB), so a file chosen by mistake (a video, a disk image) is refused unread.
 pub const MAX_FILE_BYTES: usize = 20_000_000;
@@ -102,6 +112,12 @@ impl ModelFile {
     }
 }
 
+/// The error for finite weights so large that computing with them overflows (found by fuzzing:
+/// a file with a few huge weights rebuilt every image as NaN).
+pub(crate) fn overflow() -> Error {
+    Error::ModelFile("its weights are too large to compute with: the numbers overflow".into())
+}
+
 /// The error for weights that do not fit the header's architecture.
 pub(crate) fn misfit(detail: String) -> Error {
     Error::ModelFile(format!("weights do not fit the architecture: {detail}"))
@@ -119,14 +135,9 @@ pub fn write(
 
     let mut checked = header_json.clone();
     checked.extend_from_slice(&weights);
-    let mut bytes = Vec::with_capacity(PREAMBLE_LEN + checked.len());
-    bytes.extend_from_slice(MAGIC);
-    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-    bytes.extend_from_slice(&(header_json.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&(weights.len() as u32).to_le_bytes());
-    bytes.extend_from_slice(&checksum::crc32(&checked).to_le_bytes());
-    bytes.extend_from_slice(&checked);
-    Ok(bytes)
+    let mut lengths = (header_json.len() as u32).to_le_bytes().to_vec();
+    lengths.extend_from_slice(&(weights.len() as u32).to_le_bytes());
+    Ok(FORMAT.write(FORMAT_VERSION, &lengths, &checked))
 }
 
 /// Reads only the header, after checking the whole file's integrity.
@@ -164,46 +175,10 @@ fn read_burnpack(_: &[u8]) -> Result<Vec<NamedTensor>> {
 /// Checks the preamble, checksum and header; returns the version, the header and the weight
 /// bytes.
 fn split(bytes: &[u8]) -> Result<(u32, Header, &[u8])> {
-    let fail = |what: String| Err(Error::ModelFile(what));
-    if bytes.is_empty() {
-        return fail("the file is empty".into());
-    }
-    if bytes.len() < PREAMBLE_LEN {
-        return fail(format!("truncated: only {} bytes", bytes.len()));
-    }
-    if bytes.len() > MAX_FILE_BYTES {
-        return fail(too_large(bytes.len()));
-    }
-    if &bytes[..8] != MAGIC {
-        return fail("not an autoencoder model file (wrong magic bytes)".into());
-    }
-    let word = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
-    let version = word(8);
-    if version > FORMAT_VERSION {
-        return fail(format!(
-            "format version {version} comes from a newer build than this one, which reads versions {BURNPACK_VERSION} to {FORMAT_VERSION}: reload the page to get the newest"
-        ));
-    }
-    if version < BURNPACK_VERSION {
-        return fail(format!("format version {version} does not exist"));
-    }
-    let (header_len, weights_len) = (word(12) as usize, word(16) as usize);
-    let expected = PREAMBLE_LEN as u64 + header_len as u64 + weights_len as u64;
-    if bytes.len() as u64 != expected {
-        let state = if (bytes.len() as u64) < expected {
-            "truncated"
-        } else {
-            "too long"
-        };
-        return fail(format!(
-            "{state}: {} bytes, but its preamble announces {expected}",
-            bytes.len()
-        ));
-    }
-    let checked = &bytes[PREAMBLE_LEN..];
-    if !checksum::is_intact(checked, word(20)) {
-        return fail("checksum mismatch: the file is corrupt".into());
-    }
+    let (preamble, checked) = FORMAT.open(bytes, Error::ModelFile, |preamble| {
+        Ok(PREAMBLE_LEN as u64 + preamble.u32(12) as u64 + preamble.u32(16) as u64)
+    })?;
+    let header_len = preamble.u32(12) as usize;
     let (header_json, weights) = checked.split_at(header_len);
     let header: Header =
         serde_json::from_slice(header_json).map_err(|e| header_error(header_json, e))?;
@@ -211,7 +186,7 @@ fn split(bytes: &[u8]) -> Result<(u32, Header, &[u8])> {
         .architecture
         .validate()
         .map_err(|e| Error::ModelFile(format!("unsupported architecture: {e}")))?;
-    Ok((version, header, weights))
+    Ok((preamble.version(), header, weights))
 }
 
 /// Why a file of `len` bytes is not read.
@@ -232,7 +207,12 @@ fn header_error(header_json: &[u8], error: serde_json::Error) -> Error {
     match kind {
         Some(kind) if kind.parse::<ArchitectureKind>().is_err() => Error::ModelFile(format!(
             "its network is a \"{kind}\" autoencoder, which this build does not know (it knows {})",
-            names_in_words(&ArchitectureKind::ALL.map(|k| k.to_string()))
+            names_in_words(
+                &ArchitectureKind::VARIANTS
+                    .iter()
+                    .map(|k| k.to_string())
+                    .collect::<Vec<_>>()
+            )
         )),
         _ => Error::ModelFile(format!("unreadable header: {error}")),
     }
@@ -249,7 +229,7 @@ fn names_in_words(names: &[String]) -> String {
 
 /// The architecture whose weights `tensors` are, by a tensor only that architecture has.
 fn architecture_of_weights(tensors: &[NamedTensor]) -> Option<ArchitectureKind> {
-    ArchitectureKind::ALL.into_iter().find(|kind| {
+    ArchitectureKind::VARIANTS.iter().copied().find(|kind| {
         tensors
             .iter()
             .any(|tensor| tensor.name == kind.signature_tensor())
@@ -271,4 +251,4 @@ pub(crate) fn explain_misfit(file: &ModelFile, error: Error) -> Error {
 
 // Round trips need burn (the training build).
 #[cfg(all(test, feature = "training"))]
-mod tests;
+pub(crate) mod tests;

@@ -6,9 +6,10 @@ use burn::store::ModuleSnapshot;
 use burn::store::burn_pack::{DType, Reader, Tensor as PackTensor};
 use burn::tensor::{Bytes, f16};
 
-use super::{Header, NamedTensor, WeightEncoding, misfit};
-use crate::model::Network;
+use super::{Header, NamedTensor, WeightEncoding, explain_misfit, misfit, overflow};
+use crate::model::{Network, images_tensor};
 use crate::util::error::{Error, Result};
+use crate::util::image::PIXELS;
 
 /// Writes `network` as a model file, its weight matrices in `encoding`.
 pub fn save(network: &Network, header: &Header, encoding: WeightEncoding) -> Result<Vec<u8>> {
@@ -16,39 +17,56 @@ pub fn save(network: &Network, header: &Header, encoding: WeightEncoding) -> Res
 }
 
 /// Reads a model file (either version) into a network on `device`, with the header that
-/// describes it.
+/// describes it. Refused as the page's inference copy refuses it: weights that do not fit the
+/// header exactly (another architecture's weights named as such), or that overflow.
 pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
     let file = super::read(bytes)?;
-    // The inference copy's checks first: weights that fit the header exactly (another
-    // architecture's weights named as such) and compute without overflowing.
-    crate::inference::InferenceModel::from_file(file.clone())?;
     let mut network = file.header.architecture.init(device);
-    let tensors = file.tensors.into_iter().map(|tensor| {
-        let (name, dims) = (tensor.name.clone(), tensor.dims.clone());
+    let tensors = file.tensors.iter().map(|tensor| {
         let bytes = tensor
+            .clone()
             .into_f32()
             .iter()
             .flat_map(|v| v.to_le_bytes())
             .collect();
+        let (name, dims) = (tensor.name.clone(), tensor.dims.clone());
         PackTensor::new(name, DType::F32, dims, None, Bytes::from_bytes_vec(bytes))
     });
     // Skipping the enum's variant name: files keep the architecture's own tensor paths.
     let result = network.apply(tensors.collect(), None, None, true);
-    if !result.errors.is_empty() {
-        return Err(misfit(format!("{:?}", result.errors)));
-    }
-    if !result.missing.is_empty() {
+    let fit = if !result.errors.is_empty() {
+        Err(misfit(format!("{:?}", result.errors)))
+    } else if !result.missing.is_empty() {
         let names: Vec<&str> = result
             .missing
             .iter()
             .map(|(name, _)| name.as_str())
             .collect();
-        return Err(misfit(format!("missing tensors {names:?}")));
-    }
-    if !result.unused.is_empty() {
-        return Err(misfit(format!("unexpected tensors {:?}", result.unused)));
-    }
+        Err(misfit(format!("missing tensors {names:?}")))
+    } else if !result.unused.is_empty() {
+        Err(misfit(format!("unexpected tensors {:?}", result.unused)))
+    } else {
+        Ok(())
+    };
+    fit.map_err(|error| explain_misfit(&file, error))?;
+    check_computes(&network, device)?;
     Ok((network, file.header))
+}
+
+/// Refuses finite weights large enough to overflow: a network that cannot rebuild a blank, a
+/// grey or a fully inked image (the check the inference copy makes, on burn's forward pass).
+fn check_computes(network: &Network, device: &Device) -> Result<()> {
+    for level in [0.0, 0.5, 1.0] {
+        let input = images_tensor(&[level; PIXELS], 1, device);
+        let output = network.valid().forward(input).into_data();
+        let finite = output
+            .as_slice::<f32>()
+            .is_ok_and(|values| values.iter().all(|v| v.is_finite()));
+        if !finite {
+            return Err(overflow());
+        }
+    }
+    Ok(())
 }
 
 /// Every parameter of `network` by its path in the architecture (`encoder.0.weight`), as f32.

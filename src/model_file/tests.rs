@@ -78,9 +78,6 @@ fn a_variational_model_round_trips_with_its_beta() {
     assert_eq!(header.architecture, Architecture::Vae(config));
     assert!(matches!(loaded, Network::Variational(_)));
     assert_outputs_survive_half_precision(&model, &loaded);
-    let inference = crate::inference::InferenceModel::load(&bytes).unwrap();
-    assert!(inference.is_variational());
-    assert_eq!(inference.sample(2, 3).unwrap().len(), 2 * PIXELS);
 }
 
 #[test]
@@ -90,14 +87,11 @@ fn a_variational_file_under_another_header_is_refused_saying_what_it_holds() {
         r#"{"architecture":{"kind":"dense","latent_size":8,"dropout":0.5,"leaky_slope":0.3}}"#,
         r#"{"architecture":{"kind":"conv","latent_size":8}}"#,
     ] {
-        let edited = with_header(&vae, claimed);
-        let inference = crate::inference::InferenceModel::load(&edited);
-        for error in [error_of(&edited), inference.err().unwrap().to_string()] {
-            assert!(
-                error.contains("its weights are a vae autoencoder's"),
-                "{error}"
-            );
-        }
+        let error = error_of(&with_header(&vae, claimed));
+        assert!(
+            error.contains("its weights are a vae autoencoder's"),
+            "{error}"
+        );
     }
     // And the other way round: a dense file called variational.
     let (_, dense) = saved(8);
@@ -278,7 +272,7 @@ fn the_size_cap_leaves_room_for_the_largest_model() {
 }
 
 /// Rewrites a file's header, fixing lengths and checksum, to reach the checks behind them.
-fn with_header(good: &[u8], header_json: &str) -> Vec<u8> {
+pub(crate) fn with_header(good: &[u8], header_json: &str) -> Vec<u8> {
     let header_len = u32::from_le_bytes(good[12..16].try_into().unwrap()) as usize;
     let weights = &good[PREAMBLE_LEN + header_len..];
     let mut checked = header_json.as_bytes().to_vec();

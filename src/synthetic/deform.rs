@@ -3,9 +3,6 @@
 //! top of it an elastic warp (Simard, Steinkraus and Platt, ICDAR 2003), which bends strokes the
 //! way another hand would. Every choice comes from the caller's seeded generator.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 use crate::util::image::{PIXELS, SIDE};
@@ -26,8 +23,23 @@ const ELASTIC_ALPHA: f64 = 20.0;
 
 /// How a training digit is deformed: `"none"`, `"affine"` or `"elastic"` (affine, then warped)
 /// wherever it is written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Deformation {
     /// The digit as it is.
     #[default]
@@ -39,18 +51,6 @@ pub enum Deformation {
 }
 
 impl Deformation {
-    /// Every choice, for listing them.
-    pub const ALL: [Deformation; 3] = [Self::None, Self::Affine, Self::Elastic];
-
-    /// The name JSON and the CLI use.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::None => "none",
-            Self::Affine => "affine",
-            Self::Elastic => "elastic",
-        }
-    }
-
     /// `image` (784 pixels) deformed at random; as it is for [`Deformation::None`].
     pub fn apply(self, image: &[f32], rng: &mut SplitMix64) -> Vec<f32> {
         match self {
@@ -68,23 +68,6 @@ impl Deformation {
                 })
             }
         }
-    }
-}
-
-impl fmt::Display for Deformation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Deformation {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|d| d.name() == name)
-            .ok_or_else(|| format!("unknown deformation {name:?}: none, affine or elastic"))
     }
 }
 
@@ -262,14 +245,20 @@ mod tests {
 
     #[test]
     fn names_parse_back() {
-        for deformation in Deformation::ALL {
-            assert_eq!(deformation.name().parse(), Ok(deformation));
+        use strum::VariantArray;
+        let names: Vec<String> = Deformation::VARIANTS
+            .iter()
+            .map(|d| d.to_string())
+            .collect();
+        assert_eq!(names, ["none", "affine", "elastic"]);
+        for &deformation in Deformation::VARIANTS {
+            let name: &str = deformation.into();
+            assert_eq!(name.parse(), Ok(deformation));
+            assert_eq!(
+                serde_json::to_string(&deformation).unwrap(),
+                format!("\"{name}\"")
+            );
         }
-        assert!(
-            "warp"
-                .parse::<Deformation>()
-                .unwrap_err()
-                .contains("elastic")
-        );
+        assert!("warp".parse::<Deformation>().is_err());
     }
 }

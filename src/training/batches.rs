@@ -191,5 +191,13 @@ mod tests {
         let noisy = corrupted(&batch, &mut SplitMix64::new(3)).unwrap();
         assert_eq!(noisy.len(), batch.len());
         assert!(noisy.iter().all(|v| (0.0..=1.0).contains(v)));
+        for (k, (noisy, clean)) in noisy
+            .chunks_exact(PIXELS)
+            .zip(batch.chunks_exact(PIXELS))
+            .enumerate()
+        {
+            let changed = noisy.iter().zip(clean).filter(|(a, b)| a != b).count();
+            assert!(changed > 0, "noisy copy {k} is the clean digit");
+        }
     }
 }

@@ -1,13 +1,25 @@
 //! How the learning rate moves over a run.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// A learning-rate schedule: `"constant"` or `"cosine"` wherever it is written.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    strum::Display,
+    strum::EnumString,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(clap::ValueEnum))]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Schedule {
     /// The same learning rate throughout.
     #[default]
@@ -17,9 +29,6 @@ pub enum Schedule {
 }
 
 impl Schedule {
-    /// Every schedule, for listing the choices.
-    pub const ALL: [Schedule; 2] = [Self::Constant, Self::Cosine];
-
     /// The learning rate at `step` of `total`, starting from `initial`.
     pub fn learning_rate(self, initial: f64, step: u64, total: u64) -> f64 {
         match self {
@@ -30,31 +39,6 @@ impl Schedule {
                 floor + (initial - floor) * 0.5 * (1.0 + (std::f64::consts::PI * progress).cos())
             }
         }
-    }
-
-    /// The schedule's name, as JSON and the CLI write it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Constant => "constant",
-            Self::Cosine => "cosine",
-        }
-    }
-}
-
-impl fmt::Display for Schedule {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-impl FromStr for Schedule {
-    type Err = String;
-
-    fn from_str(name: &str) -> Result<Self, String> {
-        Self::ALL
-            .into_iter()
-            .find(|schedule| schedule.name() == name)
-            .ok_or_else(|| format!("unknown schedule {name:?}: choose constant or cosine"))
     }
 }
 
@@ -71,5 +55,20 @@ mod tests {
         assert_eq!(Schedule::Constant.learning_rate(1e-3, 50, 100), 1e-3);
         assert_eq!("cosine".parse::<Schedule>().unwrap(), Schedule::Cosine);
         assert!("linear".parse::<Schedule>().is_err());
+    }
+
+    #[test]
+    fn schedules_are_named_one_way_everywhere() {
+        use strum::VariantArray;
+        for &schedule in Schedule::VARIANTS {
+            let name: &str = schedule.into();
+            assert_eq!(
+                serde_json::to_string(&schedule).unwrap(),
+                format!("\"{name}\"")
+            );
+            assert_eq!(name.parse::<Schedule>().unwrap(), schedule);
+            assert_eq!(schedule.to_string(), name);
+        }
+        assert_eq!(Schedule::Cosine.to_string(), "cosine");
     }
 }

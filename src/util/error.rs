@@ -14,6 +14,9 @@ pub enum Error {
         "model file: format version 1 (from an earlier build) is read by the training module only"
     )]
     LegacyModelFile,
+    /// The PCA baseline's file, damaged or of another kind.
+    #[error("PCA baseline file: {0}")]
+    PcaFile(String),
     /// A data file that cannot be used (the message names the file).
     #[error("{0}")]
     DataFile(String),

