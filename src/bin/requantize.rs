@@ -8,13 +8,11 @@
 //! `requantize --id dense-l32 --bits 5 [--manifest www/models/manifest.json] [--data www/data/mnist-subset.bin]`
 
 #[cfg(not(target_arch = "wasm32"))]
-fn main() -> Result<(), autoencoder_playground::Error> {
-    use std::path::PathBuf;
+mod common;
 
-    use autoencoder_playground::Error;
-    use autoencoder_playground::data::{Dataset, SUBSET_PATH, Split};
-    use autoencoder_playground::inference::InferenceModel;
-    use autoencoder_playground::manifest::{MANIFEST_PATH, Manifest};
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> common::Result<()> {
+    use autoencoder_playground::data::Split;
     use autoencoder_playground::model_file::{self, WeightEncoding};
     use autoencoder_playground::quantization::{metrics_of_file, quantize_dense};
     use clap::Parser;
@@ -28,49 +26,40 @@ fn main() -> Result<(), autoencoder_playground::Error> {
         /// Bits per weight (2…8).
         #[arg(long)]
         bits: u8,
-        #[arg(long, default_value = MANIFEST_PATH)]
-        manifest: PathBuf,
-        #[arg(long, default_value = SUBSET_PATH)]
-        data: PathBuf,
+        #[command(flatten)]
+        inputs: common::Inputs,
     }
 
     let args = Args::parse();
-    let io =
-        |path: &PathBuf, e: std::io::Error| Error::InvalidInput(format!("{}: {e}", path.display()));
-    let mut manifest = Manifest::read(&args.manifest)?;
-    let dataset = Dataset::read(&args.data)?;
+    let mut manifest = args.inputs.read_manifest()?;
+    let dataset = args.inputs.dataset()?;
     let mut entry = manifest.entry(&args.id)?.clone();
-    let path = args
-        .manifest
-        .parent()
-        .unwrap_or(".".as_ref())
-        .join(&entry.file);
-    let model = InferenceModel::load(&std::fs::read(&path).map_err(|e| io(&path, e))?)?;
+    let model = args.inputs.model(&entry)?;
     let train = dataset.images(&dataset.indices(Split::Train));
     let test = dataset.images(&dataset.indices(Split::Test));
 
     let tensors = quantize_dense(&model, &train, args.bits)?;
     let file = model_file::write(model.header(), &tensors, WeightEncoding::Half)?;
+    let train_metrics = metrics_of_file(&file, &train)?;
     entry.test = metrics_of_file(&file, &test)?;
-    entry.train = Some(metrics_of_file(&file, &train)?);
-    entry.weight_bits = Some(args.bits);
-    entry.file_bytes = file.len();
-    entry.command = format!(
-        "{} && cargo run --bin requantize -- --id {} --bits {}",
-        entry.command, args.id, args.bits
-    );
-    std::fs::write(&path, &file).map_err(|e| io(&path, e))?;
     println!(
         "{}: {} bits, {} bytes, test MSE {:.5} (train {:.5})",
         entry.id,
         args.bits,
         file.len(),
         entry.test.mse,
-        entry.train.as_ref().map_or(f64::NAN, |m| m.mse)
+        train_metrics.mse
     );
+    entry.train = Some(train_metrics);
+    entry.weight_bits = Some(args.bits);
+    entry.file_bytes = file.len();
+    entry.command = format!(
+        "{} && cargo run --bin requantize -- --id {} --bits {}",
+        entry.command, args.id, args.bits
+    );
+    common::write(&args.inputs.model_path(&entry.file), &file)?;
     manifest.upsert(entry);
-    std::fs::write(&args.manifest, manifest.to_json()).map_err(|e| io(&args.manifest, e))?;
-    Ok(())
+    args.inputs.write_manifest(&manifest)
 }
 
 #[cfg(target_arch = "wasm32")]
