@@ -28,8 +28,8 @@ bindgen "$target_dir/wasm32-unknown-unknown/release/autoencoder_playground.wasm"
 
 # Its own target directory: with the same one, each build would overwrite the other's
 # artefacts and rebuild the crate every time.
-# Dependencies optimised for size, this crate for speed (its inference loops): 135 KB gzipped
-# instead of 146 KB, every reconstruction as fast.
+# Dependencies optimised for size, this crate for speed (its inference loops): a smaller module
+# with every reconstruction as fast (BENCHMARKS.md, "Size").
 say "building the inference module (release, no burn) into $out"
 CARGO_TARGET_DIR="$target_dir/inference" \
   cargo build --release --lib --target wasm32-unknown-unknown --no-default-features \
