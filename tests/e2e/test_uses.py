@@ -162,6 +162,8 @@ EXPORT_SCORE = """
 const done = arguments[arguments.length - 1];
 (async () => {
   const wasm = await import(new URL("pkg/autoencoder_playground_inference.js", location.href));
+  // Firefox runs this script in a realm of its own, with its own instance of the module.
+  await wasm.default();
   const { fetchBytes, fetchDataFile, TEST_DIGITS_URL } = await import(new URL("js/shared.js", location.href));
   const manifest = await (await fetch("models/manifest.json")).json();
   const entry = manifest.models.find((m) => m.id === arguments[0]);
