@@ -103,7 +103,7 @@ export class LatentMap {
     const codeFits = this.explorer.code?.length === this.explorer.model.latentSize;
     // A variational model's code is marked by its distribution (drawn below), a plain one's
     // by a ring.
-    const distribution = this.explorer.model.isVariational && this.explorer.input ? this.explorer.codeDistributionOnPlane() : null;
+    const distribution = this.explorer.model.isVariational && this.explorer.input ? this.codeDistributionOnPlane() : null;
     if (codeFits && !distribution) marks.push([this.plane.project(this.explorer.code), "#16181d", "your digit"]);
     if (this.clicked) marks.push([this.clicked, "#2f5bea", "decoded point"]);
     for (const [[px, py], colour] of marks) {
