@@ -27,8 +27,8 @@ export class AnomalyPanel {
     this.dataset = null;
     /** The handles this panel owns: the detector role's model, and the drawing model. */
     this.handles = { detector: null, drawing: null };
-    /** Which of them scores: "detector" or "drawing" (the radio buttons). */
-    this.source = "detector";
+    /** Which of them scores: "detector" or "drawing" (the panel's choice). */
+    this.source = $("anomaly-source").value;
     /** The fitted AnomalyDetector in use, owned here, and what it was made from. */
     this.detector = null;
     this.detectorOf = null;
@@ -36,9 +36,7 @@ export class AnomalyPanel {
     this.row = $("anomaly-row");
     this.flagPercentile = flagSliderPercentile();
     $("flag-percentile").addEventListener("input", () => this.moveFlagThreshold());
-    for (const radio of document.querySelectorAll('input[name="anomaly-source"]')) {
-      radio.addEventListener("change", () => radio.checked && this.chooseSource(radio.value));
-    }
+    $("anomaly-source").addEventListener("change", (event) => this.chooseSource(event.target.value));
     this.visible = watchVisibility($("anomaly-input").closest(".panel"), () => this.show());
     // The detector model loads when the section first comes into view.
     const section = $("anomaly-input").closest("section");
