@@ -61,7 +61,11 @@ export class AnomalyPanel {
    *  Scoring with it, the gauge keeps the previous weights' detector until the new one is fitted. */
   retargetDrawingModel(handle) {
     this.replaceHandle("drawing", handle, { keepDetector: true });
-    if (this.source === "drawing") this.refit({ keepShowing: true });
+    if (this.source !== "drawing") return;
+    // Weights come every few seconds: a fit under way finishes first (with the weights it
+    // began with), then one more fit takes the latest.
+    if (this.fitting) this.refitPending = true;
+    else this.refit({ keepShowing: true });
   }
 
   /** The drawing view's current input, or null. */
@@ -105,12 +109,15 @@ export class AnomalyPanel {
    *  the new one is ready. */
   async refit({ keepShowing = false } = {}) {
     const generation = ++this.generation;
+    this.fitting = false;
+    this.refitPending = false;
     const handle = this.handles[this.source];
     if (!keepShowing) this.dropDetector();
     this.describe();
     this.show();
     if (!handle || !this.dataset) return;
     let detector = null;
+    this.fitting = true;
     try {
       detector = new AnomalyDetector(handle.model, this.dataset);
       for (;;) {
@@ -124,11 +131,13 @@ export class AnomalyPanel {
         if (generation !== this.generation) return detector.free();
       }
     } catch (error) {
+      this.fitting = false;
       detector?.free();
       $("anomaly-model").textContent = `Scoring the test digits failed: ${error.message}`;
       return;
     }
     delete this.row.dataset.fitting;
+    this.fitting = false;
     this.dropDetector();
     this.detector = detector;
     this.detectorOf = handle;
@@ -136,6 +145,7 @@ export class AnomalyPanel {
     this.describe();
     this.probeSheet.setDetector(detector, handle.info.name);
     this.show();
+    if (this.refitPending) this.refit({ keepShowing: true });
   }
 
   /** The flag percentile slider moved: a new threshold for the gauge and the probes. */
