@@ -166,7 +166,7 @@ fn the_detector_scores_as_the_analysis_path_does() {
     use autoencoder_playground::synthetic::probes::probes;
 
     let dataset = common::dataset();
-    let model = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let model = InferenceModel::load(common::model(Role::Detector)).unwrap();
     let test = dataset.indices(Split::Test);
     let references = dataset.images(&test[..300]);
     let scorer = || AnomalyScorer::new(&model, AnomalyMeasure::ReconstructionError, &dataset);

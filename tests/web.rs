@@ -17,7 +17,7 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn tuned() -> Autoencoder {
+fn drawing_model() -> Autoencoder {
     Autoencoder::load(common::DRAWING_MODEL).js_ok()
 }
 
@@ -78,7 +78,7 @@ fn assert_js_error<T, E: Into<JsValue>>(result: Result<T, E>, expected: &str) {
 
 #[wasm_bindgen_test]
 fn shipped_model_loads_with_its_latent_size() {
-    assert_eq!(tuned().latent_size(), 32);
+    assert_eq!(drawing_model().latent_size(), 32);
     assert_eq!(
         Autoencoder::load(common::COURSE_NOTE_MODEL)
             .js_ok()
@@ -89,7 +89,7 @@ fn shipped_model_loads_with_its_latent_size() {
 
 #[wasm_bindgen_test]
 fn encode_and_decode_have_the_documented_shapes() {
-    let model = tuned();
+    let model = drawing_model();
     let digit = common::dataset().image(0);
     let code = model.encode(&digit).js_ok();
     assert_eq!(code.len(), 32);
@@ -107,7 +107,7 @@ fn encode_and_decode_have_the_documented_shapes() {
 
 #[wasm_bindgen_test]
 fn real_test_digits_reconstruct_closely() {
-    let model = tuned();
+    let model = drawing_model();
     let dataset = common::dataset();
     let test = dataset.indices(Split::Test);
     for &index in test.iter().step_by(100) {
@@ -130,7 +130,7 @@ fn real_test_digits_reconstruct_closely() {
 
 #[wasm_bindgen_test]
 fn bad_input_throws_an_error_and_the_instance_keeps_working() {
-    let model = tuned();
+    let model = drawing_model();
     let digit = common::dataset().image(7);
     let expected = model.reconstruct(&digit).js_ok();
 
@@ -169,7 +169,7 @@ fn damaged_model_files_throw_clear_errors() {
     assert!(check_model_file_size(good.len() as f64).is_ok());
     assert_js_error(check_model_file_size(4e9), "larger than any model file");
     // The module is still usable after all those rejections.
-    assert_eq!(tuned().latent_size(), 32);
+    assert_eq!(drawing_model().latent_size(), 32);
 }
 
 #[wasm_bindgen_test]
@@ -177,7 +177,7 @@ fn an_upgraded_model_file_rebuilds_what_the_original_did() {
     // The page's inference module hands old files to this; here a current file goes through
     // it: the same weights, now in f16.
     let upgraded = upgrade_model_file(common::DRAWING_MODEL).js_ok();
-    let (original, again) = (tuned(), Autoencoder::load(&upgraded).js_ok());
+    let (original, again) = (drawing_model(), Autoencoder::load(&upgraded).js_ok());
     let dataset = common::dataset();
     let digit = dataset.image(dataset.indices(Split::Test)[3]);
     let difference = mean_squared_error(
@@ -238,15 +238,15 @@ fn test_digits_as_drawn_are_the_same_digits_with_the_pad_stroke() {
     assert_ne!(drawn, stored);
     // Converted once, then served from the cache: the same pixels every time.
     assert_eq!(subset.drawn_images(&indices).js_ok(), drawn);
-    // Still the same digit: the tuned model rebuilds it about as well as the stored one.
-    let model = tuned();
+    // Still the same digit: the drawing model rebuilds it about as well as the stored one.
+    let model = drawing_model();
     let errors = model.reconstruction_errors(&drawn).js_ok();
     assert!(errors.iter().all(|&e| e < 0.05), "{errors:?}");
 }
 
 #[wasm_bindgen_test]
 fn batches_of_digits_encode_row_by_row() {
-    let model = tuned();
+    let model = drawing_model();
     let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let indices: [u32; 3] = [4, 9, 14];
     let batch = subset.images(&indices).js_ok();
@@ -393,7 +393,7 @@ fn a_training_run_steps_through_its_plan() {
 
 #[wasm_bindgen_test]
 fn codes_map_onto_a_plane_and_back() {
-    let model = tuned();
+    let model = drawing_model();
     let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let test = subset.test_indices();
     let codes = model
@@ -448,13 +448,13 @@ fn the_conv_model_shows_its_feature_maps_and_the_dense_model_refuses() {
     assert_eq!(floats(&stages[1], "values").len(), 16 * 14 * 14);
     assert_eq!(field(&stages[3], "name").as_string().unwrap(), "code (32)");
     assert!(mean_squared_error(&conv.reconstruct(&digit).js_ok(), &digit) < 0.03);
-    assert_js_error(tuned().feature_maps(&digit), "convolutional");
+    assert_js_error(drawing_model().feature_maps(&digit), "convolutional");
 }
 
 #[wasm_bindgen_test]
 fn noise_is_seeded_and_the_denoiser_removes_it() {
     let denoiser = Autoencoder::load(common::DENOISER_MODEL).js_ok();
-    let plain = tuned();
+    let plain = drawing_model();
     let dataset = common::dataset();
     let (mut denoised, mut kept) = (0.0, 0.0);
     for &index in dataset.indices(Split::Test).iter().step_by(50) {
@@ -470,7 +470,7 @@ fn noise_is_seeded_and_the_denoiser_removes_it() {
 
 #[wasm_bindgen_test]
 fn anomaly_scores_rank_against_the_test_digits() {
-    let model = tuned();
+    let model = drawing_model();
     let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let test = subset.test_indices();
     let errors = model
@@ -538,7 +538,7 @@ fn the_non_digit_probes_reach_the_page_and_noise_is_flagged() {
     // Ranked among real test digits scored the same way, every noise probe is flagged.
     let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let test: Vec<u32> = subset.test_indices().into_iter().take(300).collect();
-    let model = tuned();
+    let model = drawing_model();
     let digit_errors = model
         .reconstruction_errors(&subset.drawn_images(&test).js_ok())
         .js_ok();
@@ -623,7 +623,7 @@ fn the_vae_dreams_the_same_digits_for_a_seed_and_a_plain_model_says_why_it_canno
     assert!(sigma.iter().any(|&s| s < 0.2), "{sigma:?}");
     assert!(sigma.iter().all(|&s| s < 1.2), "{sigma:?}");
 
-    let plain = tuned();
+    let plain = drawing_model();
     assert!(!plain.is_variational());
     assert_js_error(plain.sample(3, 7), "needs a variational model");
     assert_js_error(
@@ -669,7 +669,7 @@ fn the_exported_detector_scores_by_the_core_rule() {
     use autoencoder_playground::inference::InferenceModel;
     use autoencoder_playground::web::AnomalyDetector;
 
-    let model = tuned();
+    let model = drawing_model();
     let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let mut detector = AnomalyDetector::new(&model, &subset, None).js_ok();
     assert_eq!(detector.measure(), "reconstructionError");
@@ -687,7 +687,7 @@ fn the_exported_detector_scores_by_the_core_rule() {
     // The core rule: the scorer's score of each image as drawn, ranked among the test digits'
     // scores. The page's gauge and probe sheet call only the export, so a change of the Rust
     // measure changes what the page shows.
-    let core = InferenceModel::load(common::TUNED_MODEL).unwrap();
+    let core = InferenceModel::load(common::DRAWING_MODEL).unwrap();
     let dataset = common::dataset();
     let scorer = AnomalyScorer::new(&core, AnomalyMeasure::ReconstructionError, &dataset).unwrap();
     let test = dataset.indices(Split::Test);
@@ -752,7 +752,7 @@ fn the_exported_detector_scores_by_the_core_rule() {
 #[wasm_bindgen_test]
 fn the_live_model_count_follows_loads_and_frees() {
     let before = live_models();
-    let model = tuned();
+    let model = drawing_model();
     let trained = Trainer::new(options(r#"{"latentSize": 4}"#))
         .js_ok()
         .model()

@@ -3,6 +3,7 @@ the noise slider with the denoiser, a drawn letter flagged as not a digit, and t
 tests' non-digit probes scored on the page."""
 
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from drawing import ONE, SEVEN, ZERO, canvas_pixels, draw, manifest, mean_abs_difference, polyline, scroll_to, wait_until
 
@@ -139,7 +140,7 @@ def test_the_probe_sheet_agrees_with_the_gauge_and_follows_the_model(page):
     models = manifest(page)
     drawing = page.find_element("id", "model-select").get_attribute("value")
     summary = page.find_element("id", "probe-summary")
-    scroll_to(page, "anomaly-source-drawing").click()
+    Select(scroll_to(page, "anomaly-source")).select_by_value("drawing")
     wait_until(page, lambda: scoring_model(page) == drawing, timeout=30)
     name = lambda id: next(m["name"] for m in models["models"] if m["id"] == id)
     wait_until(page, lambda: summary.get_attribute("data-model") == name(drawing), timeout=90)
@@ -162,6 +163,8 @@ EXPORT_SCORE = """
 const done = arguments[arguments.length - 1];
 (async () => {
   const wasm = await import(new URL("pkg/autoencoder_playground_inference.js", location.href));
+  // Firefox runs this script in a realm of its own, with its own instance of the module.
+  await wasm.default();
   const { fetchBytes, fetchDataFile, TEST_DIGITS_URL } = await import(new URL("js/shared.js", location.href));
   const manifest = await (await fetch("models/manifest.json")).json();
   const entry = manifest.models.find((m) => m.id === arguments[0]);

@@ -27,8 +27,8 @@ export class AnomalyPanel {
     this.dataset = null;
     /** The handles this panel owns: the detector role's model, and the drawing model. */
     this.handles = { detector: null, drawing: null };
-    /** Which of them scores: "detector" or "drawing" (the radio buttons). */
-    this.source = "detector";
+    /** Which of them scores: "detector" or "drawing" (the panel's choice). */
+    this.source = $("anomaly-source").value;
     /** The fitted AnomalyDetector in use, owned here, and what it was made from. */
     this.detector = null;
     this.detectorOf = null;
@@ -36,9 +36,7 @@ export class AnomalyPanel {
     this.row = $("anomaly-row");
     this.flagPercentile = flagSliderPercentile();
     $("flag-percentile").addEventListener("input", () => this.moveFlagThreshold());
-    for (const radio of document.querySelectorAll('input[name="anomaly-source"]')) {
-      radio.addEventListener("change", () => radio.checked && this.chooseSource(radio.value));
-    }
+    $("anomaly-source").addEventListener("change", (event) => this.chooseSource(event.target.value));
     this.visible = watchVisibility($("anomaly-input").closest(".panel"), () => this.show());
     // The detector model loads when the section first comes into view.
     const section = $("anomaly-input").closest("section");
@@ -63,7 +61,11 @@ export class AnomalyPanel {
    *  Scoring with it, the gauge keeps the previous weights' detector until the new one is fitted. */
   retargetDrawingModel(handle) {
     this.replaceHandle("drawing", handle, { keepDetector: true });
-    if (this.source === "drawing") this.refit({ keepShowing: true });
+    if (this.source !== "drawing") return;
+    // Weights come every few seconds: a fit under way finishes first (with the weights it
+    // began with), then one more fit takes the latest.
+    if (this.fitting) this.refitPending = true;
+    else this.refit({ keepShowing: true });
   }
 
   /** The drawing view's current input, or null. */
@@ -107,12 +109,15 @@ export class AnomalyPanel {
    *  the new one is ready. */
   async refit({ keepShowing = false } = {}) {
     const generation = ++this.generation;
+    this.fitting = false;
+    this.refitPending = false;
     const handle = this.handles[this.source];
     if (!keepShowing) this.dropDetector();
     this.describe();
     this.show();
     if (!handle || !this.dataset) return;
     let detector = null;
+    this.fitting = true;
     try {
       detector = new AnomalyDetector(handle.model, this.dataset);
       for (;;) {
@@ -126,11 +131,13 @@ export class AnomalyPanel {
         if (generation !== this.generation) return detector.free();
       }
     } catch (error) {
+      this.fitting = false;
       detector?.free();
       $("anomaly-model").textContent = `Scoring the test digits failed: ${error.message}`;
       return;
     }
     delete this.row.dataset.fitting;
+    this.fitting = false;
     this.dropDetector();
     this.detector = detector;
     this.detectorOf = handle;
@@ -138,6 +145,7 @@ export class AnomalyPanel {
     this.describe();
     this.probeSheet.setDetector(detector, handle.info.name);
     this.show();
+    if (this.refitPending) this.refit({ keepShowing: true });
   }
 
   /** The flag percentile slider moved: a new threshold for the gauge and the probes. */

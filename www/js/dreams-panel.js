@@ -8,7 +8,7 @@
 // holds them for the page's lifetime. Sampling, fitting and decoding happen in Rust; this module lays out and paints.
 
 import { CodeGaussian } from "../pkg/autoencoder_playground_inference.js";
-import { $, PIXELS, SIDE } from "./shared.js";
+import { $, PIXELS, SIDE, modelLabel } from "./shared.js";
 import { overTestDigits, paintDigit } from "./views.js";
 
 /** Digits per strip. */
@@ -50,7 +50,7 @@ export class DreamsPanel {
    *  others be. */
   async load() {
     const plainEntry = this.store.entry("drawing");
-    $("dream-plain-name").textContent = `${plainEntry.name} (L=${plainEntry.latentSize})`;
+    $("dream-plain-name").textContent = modelLabel(plainEntry);
     const model = async (role) => (await this.store.acquire(role)).model;
     await Promise.all([
       this.part("generator", async () => {

@@ -4,7 +4,7 @@
 // picker hands each chosen one to the page as a handle the page then owns.
 
 import { checkModelFileSize } from "../pkg/autoencoder_playground_inference.js";
-import { $, PIXELS } from "./shared.js";
+import { $, PIXELS, modelLabel } from "./shared.js";
 import { drawNetwork } from "./views.js";
 
 /** The keys under which the store keeps models that are not in the manifest. */
@@ -25,7 +25,7 @@ export class ModelPicker {
     this.select = $("model-select");
     this.requests = 0; // choices made so far: a load that finishes after a later choice is dropped
     for (const entry of store.manifest.models) {
-      this.select.add(new Option(`${entry.name} (L=${entry.latentSize})`, entry.id));
+      this.select.add(new Option(modelLabel(entry), entry.id));
     }
     this.select.disabled = false;
     this.select.addEventListener("change", () => this.choose(this.select.value).catch((error) => this.say(error.message, "error")));

@@ -38,5 +38,8 @@ export async function fetchDataFile(url) {
   return new Uint8Array(await new Response(unpacked).arrayBuffer());
 }
 
+/** A model's name for a menu or a caption, with its code size unless the name already says it. */
+export const modelLabel = ({ name, latentSize }) => (name.includes(`L=${latentSize}`) ? name : `${name} (L=${latentSize})`);
+
 /** The last part of a URL's path, for messages ("mnist-test.bin.gz"). */
 export const fileName = (url) => new URL(url).pathname.split("/").pop();

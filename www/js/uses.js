@@ -72,6 +72,6 @@ function describeConvModel(store) {
   }
   const describe = (m) => `${m.params.toLocaleString("en")} parameters, test MSE ${m.test.mse.toFixed(4)}`;
   $("conv-compare").textContent =
-    `Convolutional (L=${conv.latentSize}): ${describe(conv)}. Dense (L=${dense.latentSize}, ${dense.name}): ${describe(dense)}. ` +
+    `Convolutional (L=${conv.latentSize}): ${describe(conv)}. Dense (L=${dense.latentSize}): ${describe(dense)}. ` +
     "Sharing small filters across the image needs far fewer weights and rebuilds digits better.";
 }
