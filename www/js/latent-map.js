@@ -10,7 +10,7 @@ import { paintDigit, watchVisibility } from "./views.js";
 /** Codes drawn from a variational model's code distribution, shown as a cloud on the map. */
 const CLOUD_SIZE = 200;
 /** Ten distinguishable colours, one per digit (Tableau 10). */
-export const LABEL_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
+const LABEL_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"];
 
 export class LatentMap {
   /** @param {import("./latent-explorer.js").LatentExplorer} explorer the model, the test digits and the input */
@@ -25,6 +25,7 @@ export class LatentMap {
     map.addEventListener("pointerleave", () => ($("map-hover").hidden = true));
     new ResizeObserver(() => this.draw()).observe(map);
     this.visible = watchVisibility(map, () => this.draw());
+    paintLegend($("map-legend"));
   }
 
   /** Forgets the previous model's plane and points. */
@@ -261,4 +262,16 @@ function rangeOf(points) {
   const padX = (maxX - minX) * 0.05 || 1;
   const padY = (maxY - minY) * 0.05 || 1;
   return { minX: minX - padX, maxX: maxX + padX, minY: minY - padY, maxY: maxY + padY };
+}
+
+/** The map's legend: a swatch per digit in the map's colours. */
+function paintLegend(legend) {
+  legend.replaceChildren(...LABEL_COLOURS.map((colour, digit) => {
+    const item = document.createElement("span");
+    const swatch = document.createElement("span");
+    swatch.className = "swatch";
+    swatch.style.background = colour; // a style property, which the page's CSP allows (an attribute it would not)
+    item.append(swatch, ` ${digit}`);
+    return item;
+  }));
 }

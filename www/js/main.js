@@ -7,7 +7,6 @@ import init, { MnistSubset, backendName, compareImages, drawingToMnist } from ".
 import { DrawingPad } from "./draw.js";
 import { buildGallery } from "./gallery.js";
 import { LatentExplorer } from "./latent-explorer.js";
-import { LABEL_COLOURS } from "./latent-map.js";
 import { ModelPicker, TRAINED_KEY } from "./model-picker.js";
 import { ModelStore, manifestEntry } from "./model-store.js";
 import { offerOffline } from "./offline.js";
@@ -194,18 +193,6 @@ function clearPad() {
   sayUnderPad("");
 }
 
-/** The map's legend: a swatch per digit in the map's colours. */
-function paintMapLegend() {
-  $("map-legend").replaceChildren(...LABEL_COLOURS.map((colour, digit) => {
-    const item = document.createElement("span");
-    const swatch = document.createElement("span");
-    swatch.className = "swatch";
-    swatch.style.background = colour; // a style property, which the page's CSP allows (an attribute it would not)
-    item.append(swatch, ` ${digit}`);
-    return item;
-  }));
-}
-
 async function main() {
   // The manifest, then the drawing model, download while the module compiles.
   const manifestArrives = fetchOk("models/manifest.json").then((response) => response.json());
@@ -227,7 +214,6 @@ async function main() {
   });
   uses = new UsesSection({ store, showImage });
   study = new SizeStudy({ store, selectModel: (id) => picker.choose(id).catch(showError) });
-  paintMapLegend();
 
   const linked = link.read();
   const first = linked?.model ?? drawingId;
