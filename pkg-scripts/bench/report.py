@@ -43,7 +43,7 @@ inference module without burn, and the training module with the other tensor bac
 interleaves their measurements round by round, so they see the same conditions; compare
 ratios within a browser, since this machine is noisy from run to run.
 
-- *load*: `Autoencoder.load` of the default model file (checksum, packed integer weights →
+- *load*: `Autoencoder.load` of the drawing model's file (checksum, packed integer weights →
   f32, inference copy), median of 10.
 - *reconstruct*: one `reconstruct` call on a real test digit, median of 200 samples of 50
   calls each (browsers coarsen `performance.now()`), after 100 warm-up calls.
@@ -60,7 +60,7 @@ with the mouse (WebDriver) as soon as the pad exists. Bytes are the files the pa
 (Resource Timing), raw and as `gzip -9` would send them; the time runs from navigation to the
 first reconstruction of that stroke (`performance.mark("first-reconstruction")`), on localhost,
 median of 5 cold loads. *Model ready* is when the page could rebuild a stroke on its next frame
-(the module, the manifest and the default model loaded: `performance.mark("model-ready")`).
+(the module, the manifest and the drawing model loaded: `performance.mark("model-ready")`).
 The first reconstruction also waits for the stroke: *first stroke* is when WebDriver's first
 pointer event reached the pad (`performance.mark("first-stroke")`), which the driver's own
 latency decides, not the page. The page rebuilds on the frame after the later of the two.
@@ -77,7 +77,7 @@ The training digits (`data/mnist-train.bin.gz`, 1.29 MB) are not among them: the
 Worker fetches them when a run starts. Targets (the first-view issue): ≤ 1.3 MB gzipped before
 the first reconstruction, ≤ 1.7 MB gzipped and ≤ 4 MB raw in the first 10 s, the first
 reconstruction ≤ 300 ms after navigation. The page loads the inference module (no burn), the
-default model at its GPTQ bit width, and, once the model is loaded, the test digits
+drawing model at its GPTQ bit width, and, once the model is loaded, the test digits
 (`data/mnist-test.bin.gz`); the training module waits for the first training run too.
 
 ## Speed, by tensor backend
@@ -313,18 +313,19 @@ font drawn with a pen (letters that are digit shapes in handwriting, O I S Z B G
 Targets: at least 90 % of probes flagged, at most 2 % of test digits. Every model meets the
 second; none meets the first.
 
-Weighing the code does not help enough to matter. The default model's error with its code's
+Weighing the code does not help enough to matter. tuned-l32's error with its code's
 density flags 57 % (its error alone 63 %); vae-l16's negative ELBO 50 % (its error alone 56 %).
 For the wide codes it gains a few probes (conv-l32 47 → 54 %, dense-l64 49 → 54 %, with a few
-more false alarms), and for the rest it changes next to nothing: no score beats the default
-model's error alone. The probes' codes are not unusual: under the Gaussian of tuned-l32's training codes, the letters and noise have
+more false alarms), and for the rest it changes next to nothing: no score beats tuned-l32's
+error alone. The probes' codes are not unusual: under the Gaussian of tuned-l32's training codes, the letters and noise have
 negative log densities of 44–73 nats (one letter, H, 113), inside the training digits' own
 range (median 44, 99th percentile 93). An encoder maps what it does not know onto codes it
 knows, so the evidence is in the rebuilding, not the code. The page keeps the reconstruction
 error. Noise is always caught, but an autoencoder rebuilds pen strokes
 in general, and letters and scribbles shaped like digits (C, D, J, L, Q, T, U, a stroke like a
-7) rebuild about as well as the oddest real digits. The page uses the drawing model (tuned-l32
-by default).
+7) rebuild about as well as the oddest real digits. The page scores with the manifest's
+`detector`, which `anomaly-report --write-role` chooses: the dense model whose error flags the
+most probes with at most 2 % of the held-out test digits flagged (the second table).
 
 The last two columns move the threshold down to the 98th and the 95th percentile of the
 calibration digits: a looser threshold catches more probes but flags more digits. Even at five
@@ -345,7 +346,7 @@ not an unbiased estimate:
 
 | variant | probes flagged | test digits flagged |
 |---|---:|---:|
-| tuned-l32 (shipped, the default drawing model) | 63 % | 1.1 % |
+| tuned-l32 (shipped, the detector) | 63 % | 1.1 % |
 | trained on digits as drawn (`--drawn-share 1`) | 64 % | 1.0 % |
 | outlier exposure 0.25 on digits as drawn, seed 1 / seed 2 | 70 % / 56 % | 1.0 % / 0.9 % |
 | outlier exposure 0.25, half the digits as drawn, seed 1 / seed 2 | 59 % / 59 % | 0.4 % / 0.7 % |
@@ -410,7 +411,7 @@ print("""
 ## Soak: long use in one page
 
 `pkg-scripts/bench/soak.py`, in each browser: in one page, 100,000 reconstructions with the
-default model, 50 loads of it (each used and freed) and 10 short training runs with the training
+drawing model, 50 loads of it (each used and freed) and 10 short training runs with the training
 module (1 epoch of 640 digits, L = 16, each freed), sampling each module's wasm memory; then, in
 a fresh page, a training run started from the panel while digits are drawn with the mouse for
 30 s. *Longest gap* is the longest the main thread left a MessageChannel ping loop waiting (what
