@@ -1,6 +1,7 @@
 //! Anomaly detection at the boundary: `AnomalyDetector` (a model, what its score measures and
-//! the test digits' scores, fitted in slices; what the page's gauge and probe sheet call), the
-//! bare `AnomalyScale`, images as drawn, and the non-digit probes.
+//! the test digits' scores, fitted in slices; what the page's gauge and probe sheet call) and
+//! the non-digit probes. The rule's parts (images as drawn, the scale of the references) are
+//! not exported apart from it, so that a page cannot assemble the rule again.
 
 use std::rc::Rc;
 
@@ -8,74 +9,11 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{Autoencoder, Float32Values, MnistSubset, to_js, to_js_value};
-use crate::analysis::anomaly;
 use crate::analysis::anomaly_detector;
 use crate::analysis::anomaly_score::{AnomalyMeasure, AnomalyScorer};
 use crate::drawing;
 use crate::inference::InferenceModel;
 use crate::synthetic::probes;
-
-/// `pixels` (`Float32Array(784)`, a digit as MNIST stored it or a drawing) as a drawing would
-/// reach the model, stroke width normalised: what anomaly scores are measured on.
-#[wasm_bindgen(js_name = asDrawn)]
-pub fn as_drawn(pixels: &[f32]) -> Result<Vec<f32>, JsError> {
-    drawing::as_drawn(pixels).map_err(to_js)
-}
-
-/// Where a reconstruction error falls among those of real test digits.
-#[wasm_bindgen]
-pub struct AnomalyScale {
-    inner: anomaly::AnomalyScale,
-}
-
-#[wasm_bindgen]
-impl AnomalyScale {
-    /// A scale from the reference digits' errors (`Float32Array`, at least two).
-    pub fn fit(errors: &[f32]) -> Result<AnomalyScale, JsError> {
-        anomaly::AnomalyScale::fit(errors)
-            .map(|inner| AnomalyScale { inner })
-            .map_err(to_js)
-    }
-
-    /// Share (0…100) of the reference digits with a lower error.
-    pub fn percentile(&self, error: f32) -> f64 {
-        self.inner.percentile(error)
-    }
-
-    /// The error above which a drawing is flagged: the references' 99th percentile unless
-    /// moved by `setFlagPercentile`.
-    #[wasm_bindgen(getter)]
-    pub fn threshold(&self) -> f32 {
-        self.inner.threshold()
-    }
-
-    /// The percentile (50…100) of the references above which errors are flagged.
-    #[wasm_bindgen(getter, js_name = flagPercentile)]
-    pub fn flag_percentile(&self) -> f64 {
-        100.0 * self.inner.flag_quantile()
-    }
-
-    /// Moves the flag threshold to `percentile` (50…100) of the references; anything else
-    /// throws and keeps the current one.
-    #[wasm_bindgen(js_name = setFlagPercentile)]
-    pub fn set_flag_percentile(&mut self, percentile: f64) -> Result<(), JsError> {
-        self.inner
-            .set_flag_quantile(percentile / 100.0)
-            .map_err(|_| flag_percentile_error(percentile))
-    }
-
-    /// Share (0…1) of the references above the threshold: its false alarms among them.
-    #[wasm_bindgen(getter, js_name = referencesFlagged)]
-    pub fn references_flagged(&self) -> f64 {
-        self.inner.references_flagged()
-    }
-
-    /// Whether `error` is above the threshold.
-    #[wasm_bindgen(js_name = isAnomalous)]
-    pub fn is_anomalous(&self, error: f32) -> bool {
-        self.inner.is_anomalous(error)
-    }
-}
 
 /// One non-digit probe for the page: `image` as drawn on the pad, `scored` as anomaly scores
 /// see it (the image as drawn, [`crate::drawing::as_drawn`]).

@@ -23,7 +23,7 @@ pub use analysis::{
     CodeGaussian, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes, interpolate,
     latent_spread,
 };
-pub use anomaly::{AnomalyDetector, AnomalyScale, as_drawn, non_digit_probes};
+pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
