@@ -5,7 +5,7 @@
 //! before the first view) rather than the trainer's "fewest bits within 0.9 % of the float
 //! weights".
 //!
-//! `requantize --id dense-l32 --bits 5 [--manifest www/models/manifest.json] [--data www/data/mnist-subset.bin]`
+//! `requantize --id ID --bits BITS [--manifest www/models/manifest.json] [--data www/data/mnist-subset.bin]`
 
 #[cfg(not(target_arch = "wasm32"))]
 mod common;
