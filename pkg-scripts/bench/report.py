@@ -437,11 +437,13 @@ print(f"| longest gap while the Worker trains and digits are drawn | {during('lo
 print(f"| longest task then (Long Tasks API) | {during('longestTaskMs')} |")
 print(f"| digits drawn in those 30 s | " + " | ".join(str(soak[n]["whileTraining"]["digitsDrawn"]) for n in ["firefox", "chromium"]) + " |")
 gaps = [soak[n]["whileTraining"]["longestGapMs"] for n in ["firefox", "chromium"]]
+verdict = "by that measure too the target is met" if max(gaps) <= 50 else "by that measure the target is not met"
 print(f"""
 The memory is flat. The target for the main thread while the Worker trains is 50 ms at most:
-Chromium's Long Tasks API saw no task over 50 ms, but the ping loop's longest gap, which also
+Chromium's Long Tasks API saw no task over 50 ms, and the ping loop's longest gap, which also
 counts the frames the page renders after each stroke and WebDriver's input, is {gaps[0]:.0f} ms
-in Firefox and {gaps[1]:.0f} ms in Chromium: by that measure the target is not met.""")
+in Firefox and {gaps[1]:.0f} ms in Chromium: {verdict}. It varies from run to run (116 ms in
+Chromium on 2026-11-30, on another machine of this kind).""")
 
 if fuzz_results.exists():
     fuzz = json.loads(fuzz_results.read_text())
