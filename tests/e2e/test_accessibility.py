@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from drawing import SEVEN, draw, shown_mse, wait_until
+from drawing import SEVEN, draw, shown_mse, wait_for_update, wait_until
 
 AXE_SCRIPT = Path(os.environ.get(
     "AXE_SCRIPT",
@@ -32,6 +32,9 @@ def load_every_panel(driver):
     height = driver.execute_script("return document.body.scrollHeight")
     for y in range(0, height, 600):
         driver.execute_script(f"window.scrollTo(0, {y})")
+        # A rendered frame at each position: the sections' IntersectionObservers only see
+        # where the page was when it rendered, and a scroll past them between frames is missed.
+        wait_for_update(driver)
     wait_until(driver, lambda: driver.execute_script(
         "return [...document.querySelectorAll('#size-row .size-cell')].every((c) => c.dataset.mse)"), timeout=60)
 
