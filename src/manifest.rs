@@ -69,8 +69,22 @@ pub struct TrainingRecord {
 
 /// What a shipped model is for. The page, the tests and the tools ask for a model by its role,
 /// never by its id, so that a better model can take a role by changing the manifest alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "camelCase")]
+#[strum(serialize_all = "camelCase")]
 pub enum Role {
     /// The model the page opens with and draws with: the best dense model at L = 32.
     Drawing,
@@ -92,32 +106,6 @@ pub enum Role {
     CodePlane,
     /// The course note's network exactly (Dropout 0.5).
     CourseNote,
-}
-
-impl Role {
-    /// Every role, in declaration order.
-    pub const ALL: [Role; 10] = [
-        Role::Drawing,
-        Role::Detector,
-        Role::Conv,
-        Role::ConvBaseline,
-        Role::Denoiser,
-        Role::DenoiserBaseline,
-        Role::Generator,
-        Role::GeneratorPlane,
-        Role::CodePlane,
-        Role::CourseNote,
-    ];
-}
-
-/// A role by its manifest name (`drawing`, `convBaseline`, …), as the tools' flags take it.
-impl std::str::FromStr for Role {
-    type Err = Error;
-
-    fn from_str(name: &str) -> Result<Self> {
-        serde_json::from_value(serde_json::Value::String(name.into()))
-            .map_err(|_| Error::InvalidInput(format!("no role is called \"{name}\"")))
-    }
 }
 
 /// The whole manifest.
@@ -322,6 +310,17 @@ mod tests {
         // Manifests written before the study existed still parse.
         let old = r#"{"roles": {}, "models": []}"#;
         assert!(Manifest::parse(old).unwrap().latent_size_study.is_empty());
+    }
+
+    #[test]
+    fn a_role_has_one_name_in_json_and_on_the_command_line() {
+        use strum::VariantArray;
+        for &role in Role::VARIANTS {
+            let json = serde_json::to_value(role).unwrap();
+            assert_eq!(json.as_str().unwrap().parse::<Role>().unwrap(), role);
+        }
+        assert_eq!("convBaseline".parse::<Role>().unwrap(), Role::ConvBaseline);
+        assert!("conv-baseline".parse::<Role>().is_err());
     }
 
     #[test]

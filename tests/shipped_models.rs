@@ -18,6 +18,7 @@ use autoencoder_playground::training::reconstruct_all;
 use autoencoder_playground::util::image::PIXELS;
 use autoencoder_playground::util::metrics::{Metrics, max_abs_difference, mean_squared_error};
 use burn::module::Module;
+use strum::VariantArray;
 
 /// The figures of the page's own inference code on `images`.
 fn evaluate(model: &InferenceModel, images: &[f32]) -> Metrics {
@@ -54,7 +55,7 @@ fn every_manifest_model_loads_and_matches_its_entry() {
     let manifest = common::manifest();
     let dataset = common::dataset();
     let images = dataset.images(&dataset.indices(Split::Test));
-    for role in Role::ALL {
+    for &role in Role::VARIANTS {
         manifest.role(role).unwrap();
     }
     let drawing = manifest.role(Role::Drawing).unwrap().clone();

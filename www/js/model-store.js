@@ -51,13 +51,15 @@ export class ModelStore {
   /** The PCA baseline the manifest names (the linear codec the study and the codec table
    *  compare with), loaded once and kept for the page's lifetime. */
   pca() {
-    this.pcaBaseline ??= (async () => {
-      const entry = this.manifest.pcaBaseline;
-      if (!entry) throw new Error("the manifest names no PCA baseline");
-      return PcaBaseline.load(await fetchBytes(`models/${entry.file}`));
-    })();
-    // A failed load is tried again by the next caller.
-    this.pcaBaseline.catch(() => (this.pcaBaseline = null));
+    if (!this.pcaBaseline) {
+      this.pcaBaseline = (async () => {
+        const entry = this.manifest.pcaBaseline;
+        if (!entry) throw new Error("the manifest names no PCA baseline");
+        return PcaBaseline.load(await fetchBytes(`models/${entry.file}`));
+      })();
+      // A failed load is tried again by the next caller.
+      this.pcaBaseline.catch(() => (this.pcaBaseline = null));
+    }
     return this.pcaBaseline;
   }
 
@@ -86,8 +88,8 @@ export class ModelStore {
     const model = load(bytes); // first: a bad file changes nothing
     const info = { ...describe(model), id: key, latentSize: model.latentSize, kind: "adopted" };
     this.adopted.set(key, { bytes, info });
-    const record = { loaded: Promise.resolve({ model, info }), refs: 0 };
-    this.records.set(`key:${key}`, record);
+    const record = { name: `key:${key}`, loaded: Promise.resolve({ model, info }), refs: 0 };
+    this.records.set(record.name, record);
     return new ModelHandle(this, record, model, info);
   }
 
@@ -106,7 +108,7 @@ export class ModelStore {
   async handleOn(name, loader) {
     let record = this.records.get(name);
     if (!record) {
-      record = { loaded: loader(), refs: 0 };
+      record = { name, loaded: loader(), refs: 0 };
       this.records.set(name, record);
       // A load that fails is forgotten, so that the next request tries again.
       record.loaded.catch(() => this.records.get(name) === record && this.records.delete(name));
@@ -126,7 +128,8 @@ export class ModelStore {
   drop(record) {
     record.refs -= 1;
     if (record.refs > 0) return;
-    for (const [name, held] of this.records) if (held === record) this.records.delete(name);
+    // A record replaced under its name (adopted again) is no longer in the map.
+    if (this.records.get(record.name) === record) this.records.delete(record.name);
     record.loaded.then(({ model }) => free(model), () => {});
   }
 }
