@@ -7,6 +7,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
 from drawing import SEVEN, canvas_pixels, draw, latent_values, manifest, shown_mse, wait_until
@@ -129,3 +130,24 @@ def test_a_model_file_that_is_not_for_this_page_is_refused_with_the_reason(page,
     wait_until(page, lambda: "model.aepg is not a model" in status.text)
     assert reason in status.text and status.get_attribute("data-kind") == "error", status.text
     assert latent_values(page) == before, "the current model changed"
+
+
+def test_the_section_navigation_reaches_every_section_from_the_keyboard_and_marks_the_one_in_view(page):
+    page.set_window_size(1280, 900)
+    nav = page.find_element("id", "section-nav")
+    links = nav.find_elements("css selector", "a")
+    sections = page.execute_script(
+        "return [...document.querySelectorAll('main > section[id]')].map((s) => s.id)")
+    # Every section a link can name has its entry, in the page's order.
+    assert [link.get_attribute("hash") for link in links] == [f"#{id}" for id in sections]
+    for link, section in list(zip(links, sections))[1:]:
+        link.send_keys(Keys.ENTER)  # a focused link followed with Enter, as from the keyboard
+        wait_until(page, lambda: link.get_attribute("aria-current") == "location")
+        marked = nav.find_elements("css selector", "a[aria-current]")
+        assert [m.get_attribute("hash") for m in marked] == [f"#{section}"]
+        # The section's heading is not hidden under the bar that stays at the top.
+        bar_bottom, heading_top = page.execute_script(
+            "const h = document.getElementById(arguments[0]).querySelector('h2, figure, figcaption');"
+            "return [arguments[1].getBoundingClientRect().bottom, h.getBoundingClientRect().top];",
+            section, nav)
+        assert heading_top >= bar_bottom - 1, (section, bar_bottom, heading_top)

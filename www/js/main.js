@@ -10,7 +10,7 @@ import { LatentExplorer } from "./latent-explorer.js";
 import { ModelPicker, TRAINED_KEY } from "./model-picker.js";
 import { ModelStore, manifestEntry } from "./model-store.js";
 import { offerOffline } from "./offline.js";
-import { PageLink } from "./page-link.js";
+import { PageLink, markSectionInView } from "./page-link.js";
 import { $, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from "./shared.js";
 import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
@@ -38,6 +38,7 @@ let testDigitsFailed;
 const testDigitsReady = new Promise((resolve, reject) => [testDigitsArrived, testDigitsFailed] = [resolve, reject]);
 testDigitsReady.catch(() => {}); // the page says so under the pad; a section waiting on it says so too
 
+markSectionInView($("section-nav"));
 const latentView = new LatentView($("latent"));
 const explorer = new LatentExplorer();
 // For the benchmark of a cold visit (pkg-scripts/bench/cold_load.py): when the first stroke

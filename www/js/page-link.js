@@ -1,6 +1,7 @@
 // The page's address as a link to what is on it: "Copy link" writes the drawing (or test
 // digit), the model and the section most in view into the fragment (share-link.js's format) and
 // copies the address; on load and on every change of the fragment, the page shows what it holds.
+// The section navigation links to the same sections, and marks the one a link would name.
 
 import { $ } from "./shared.js";
 import { linkFragment, parseFragment } from "./share-link.js";
@@ -89,6 +90,51 @@ export class PageLink {
       say(`The address bar holds the link; copy it from there (the browser would not: ${error.message}).${caveat}`);
     }
   }
+}
+
+/** Marks the link of `nav` to the section being read as the current location, once per frame
+ *  while the page scrolls, and keeps that link in view in a navigation narrower than its links
+ *  (a phone's). */
+export function markSectionInView(nav) {
+  const list = nav.querySelector("ul");
+  let current = null;
+  let due = false;
+  const mark = () => {
+    due = false;
+    const id = sectionBeingRead();
+    if (id === current) return;
+    current = id;
+    for (const link of nav.querySelectorAll("a")) {
+      if (link.hash === `#${id}`) {
+        link.setAttribute("aria-current", "location");
+        // Scrolls only the list, never the page (scrollIntoView could move both).
+        const { offsetLeft, offsetWidth } = link;
+        if (offsetLeft < list.scrollLeft || offsetLeft + offsetWidth > list.scrollLeft + list.clientWidth) {
+          list.scrollLeft = offsetLeft - 12;
+        }
+      } else {
+        link.removeAttribute("aria-current");
+      }
+    }
+  };
+  const schedule = () => {
+    if (due) return;
+    due = true;
+    requestAnimationFrame(mark);
+  };
+  addEventListener("scroll", schedule, { passive: true });
+  addEventListener("resize", schedule);
+  schedule();
+}
+
+/** The id of the last section whose top has passed the upper third of the window; at the foot
+ *  of the page, where a short last section can never reach that line, the last one in view. */
+function sectionBeingRead() {
+  const ids = linkableSections();
+  const top = (id) => document.getElementById(id).getBoundingClientRect().top;
+  const atFoot = scrollY + innerHeight >= document.documentElement.scrollHeight - 2;
+  const line = atFoot ? innerHeight : innerHeight / 3;
+  return ids.filter((id) => top(id) <= line).at(-1) ?? ids[0];
 }
 
 /** The id of the section that fills most of the window. */
