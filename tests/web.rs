@@ -769,3 +769,37 @@ fn the_live_model_count_follows_loads_and_frees() {
     assert_js_error(Autoencoder::load(b"GIF89a not a model at all"), "magic");
     assert_eq!(live_models(), before, "a refused file counts nothing");
 }
+
+#[wasm_bindgen_test]
+fn the_network_seen_from_inside_crosses_as_plain_objects_and_refuses_bad_input() {
+    let model = drawing_model();
+    let digit = common::dataset().image(7);
+    let layers: Vec<JsValue> = js_sys::Array::from(&model.layers(&digit).js_ok()).to_vec();
+    let widths: Vec<usize> = layers.iter().map(|l| floats(l, "values").len()).collect();
+    assert_eq!(widths, [784, 512, 256, 128, 64, 32, 64, 128, 256, 512, 784]);
+    assert_eq!(field(&layers[5], "place").as_string().unwrap(), "code");
+    assert_eq!(field(&layers[10], "rule").as_string().unwrap(), "sigmoid");
+    assert_eq!(
+        floats(&layers[10], "values"),
+        model.reconstruct(&digit).js_ok()
+    );
+    assert_eq!(model.incoming_weights(3).js_ok().len(), PIXELS);
+    assert_eq!(model.strongest_units(5).js_ok().len(), 5);
+    let code = model.encode(&digit).js_ok();
+    assert_eq!(model.code_step_effect(&code, 0, 1.0).js_ok().len(), PIXELS);
+
+    assert_js_error(model.layers(&[0.5; 10]), "784");
+    assert_js_error(model.incoming_weights(512), "not 512");
+    assert_js_error(model.code_step_effect(&code, 32, 1.0), "not 32");
+    assert_js_error(model.code_step_effect(&code[..5], 0, 1.0), "exactly 32");
+    let conv = Autoencoder::load(common::CONV_MODEL).js_ok();
+    assert_js_error(conv.layers(&digit), "feature maps");
+    // The instance keeps working after each refusal.
+    assert_eq!(
+        floats(&layers[10], "values"),
+        floats(
+            &js_sys::Array::from(&model.layers(&digit).js_ok()).get(10),
+            "values"
+        )
+    );
+}

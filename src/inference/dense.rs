@@ -44,6 +44,11 @@ impl DenseInference {
         decoder_stack(&self.decoder, self.slope, code)
     }
 
+    /// The encoder's layers, the decoder's and LeakyReLU's slope.
+    pub(super) fn parts(&self) -> (&[Dense], &[Dense], f32) {
+        (&self.encoder, &self.decoder, self.slope)
+    }
+
     /// Every Dense layer in order, input to output, with its path in the model file and
     /// whether LeakyReLU follows it (all but the last; the last is followed by the sigmoid).
     #[cfg(feature = "training")]

@@ -14,7 +14,7 @@ pub(crate) struct Dense {
     bias: Vec<f32>,
 }
 
-// The constructor and accessors serve the quantiser, which only the training build has.
+// The constructor and the biases serve the quantiser, which only the training build has.
 #[cfg(feature = "training")]
 impl Dense {
     /// A layer from its weights (`[inputs][outputs]`, row-major) and biases.
@@ -28,6 +28,13 @@ impl Dense {
         }
     }
 
+    /// The biases, one per output.
+    pub fn bias(&self) -> &[f32] {
+        &self.bias
+    }
+}
+
+impl Dense {
     /// `(inputs, outputs)`.
     pub fn shape(&self) -> (usize, usize) {
         (self.inputs, self.outputs)
@@ -38,13 +45,6 @@ impl Dense {
         &self.weights
     }
 
-    /// The biases, one per output.
-    pub fn bias(&self) -> &[f32] {
-        &self.bias
-    }
-}
-
-impl Dense {
     /// The layer stored as `{path}.weight` (`[inputs, outputs]`) and `{path}.bias`.
     pub fn read(file: &ModelFile, path: &str, inputs: usize, outputs: usize) -> Result<Self> {
         Ok(Self {

@@ -5,11 +5,13 @@
 
 mod conv;
 mod dense;
+mod insides;
 pub(crate) mod layers;
 mod variational;
 
 pub use conv::{ConvInference, ConvStages};
 pub use dense::DenseInference;
+pub use insides::{LayerActivation, LayerPlace, LayerRule};
 pub use variational::VariationalInference;
 
 use crate::architecture::Architecture;

@@ -58,6 +58,18 @@ impl VariationalInference {
         decoder_stack(&self.decoder, self.slope, code)
     }
 
+    /// The trunk's layers, the mean and log-variance heads, the decoder's layers and
+    /// LeakyReLU's slope.
+    pub(super) fn parts(&self) -> (&[Dense], &Dense, &Dense, &[Dense], f32) {
+        (
+            &self.trunk,
+            &self.mean,
+            &self.log_variance,
+            &self.decoder,
+            self.slope,
+        )
+    }
+
     /// The image's negative evidence lower bound in nats (β = 1): the binary cross-entropy of
     /// its rebuilding from the code's mean, summed over the pixels, plus the KL divergence of
     /// the code's distribution from the prior N(0, I).

@@ -9,8 +9,9 @@ import { watchVisibility } from "./views.js";
 const MAPS_SHOWN = 8;
 
 export class FeatureMapsPanel {
-  constructor() {
-    this.container = $("feature-maps");
+  /** @param {HTMLElement} container where the stages' columns go */
+  constructor(container = $("feature-maps")) {
+    this.container = container;
     this.model = null;
     this.input = null;
     this.visible = watchVisibility(this.container, () => this.show());

@@ -55,6 +55,7 @@ const pad = new DrawingPad($("draw-canvas"), () => {
 // The sections below the first view need the manifest; they are made once it is in (`main`).
 let uses = null;
 let study = null;
+let insides = null; // "Inside the network", once it has come into view
 
 /** Shows `message` where the visitor looks for it: beside the model selector and the file
  *  input ("model": loading, ready, a refused file, errors), or under the pad ("pad": what is
@@ -86,6 +87,7 @@ function update() {
     paintDifference($("difference"), null, null);
     $("error").textContent = "Draw a digit to begin.";
     explorer.setInput(null, null);
+    insides?.setInput(null, null);
     study?.setInput(null);
     uses?.setInput(null);
     return;
@@ -101,6 +103,7 @@ function update() {
     paintDifference($("difference"), input, output);
     $("error").innerHTML = `MSE <span class="number" data-mse="${mse}">${mse.toFixed(4)}</span> · PSNR ${psnr.toFixed(1)} dB`;
     explorer.setInput(input, code);
+    insides?.setInput(input, code);
     study?.setInput(input);
     uses?.setInput(input);
   } catch (error) {
@@ -133,6 +136,7 @@ function useModel(handle) {
     explorer.retarget(handle.share()).catch(showError);
     uses.retargetDrawingModel(handle.share());
   }
+  insides?.setModel(handle.share());
   previous?.release();
   if (!sameSize) latentView.reset(handle.info.latentSize);
   calibrateLatentScale();
@@ -223,6 +227,19 @@ async function main() {
   performance.mark("model-ready");
   if (linked) link.show(linked);
   link.follow();
+
+  // Neither is "Inside the network": it follows the drawing model once it has been seen.
+  new IntersectionObserver((seen, observer) => {
+    if (!seen.some((s) => s.isIntersecting)) return;
+    observer.disconnect();
+    import("./network-insides.js")
+      .then(({ NetworkInsides }) => {
+        insides = new NetworkInsides();
+        insides.setModel(state.drawing.share());
+        scheduleUpdate();
+      })
+      .catch((error) => ($("inside-model").textContent = `This section did not load: ${error.message}`));
+  }).observe($("inside"));
 
   // "Dream up digits" is no part of the first view: its module and its models load when the
   // section first comes into view.
