@@ -80,3 +80,8 @@ done
 # with as many axes as the study's largest L, and k-nearest-neighbour classification with
 # every model's codes, PCA's and the raw pixels; the figures go into the manifest.
 cargo run --quiet --bin study-baselines
+
+# The latent map's second view: a t-SNE map of the test digits' codes for every model with more
+# than two latent numbers (written beside it, <id>.map), and how well it and PCA's plane keep a
+# digit's neighbours the same digit; the figures go into the manifest. About 10 s per model.
+cargo run --quiet --release --bin map-report

@@ -53,6 +53,30 @@ pub struct ModelEntry {
     pub weight_bits: Option<u8>,
     /// The command that made the file.
     pub command: String,
+    /// The neighbour-keeping map of its test digits' codes, shipped beside it (`map-report`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub map: Option<MapEntry>,
+}
+
+/// A model's t-SNE map of the test digits' codes, and how well each view of the codes keeps a
+/// digit's neighbours the same digit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MapEntry {
+    /// File name, relative to the manifest.
+    pub file: String,
+    pub file_bytes: usize,
+    /// Neighbours counted per digit.
+    pub k: usize,
+    /// The share of each test digit's `k` nearest neighbours that are the same digit: on the
+    /// PCA plane of the codes, on the t-SNE map, and among the codes themselves (all L numbers).
+    pub agreement_pca: f64,
+    pub agreement_map: f64,
+    pub agreement_codes: f64,
+    /// Seconds t-SNE took natively.
+    pub seconds: f64,
+    /// The command that made the file.
+    pub command: String,
 }
 
 /// How a shipped model was trained: the trainer's options and the run's plan, as given.
@@ -294,6 +318,7 @@ mod tests {
             train: None,
             weight_bits: None,
             command: String::new(),
+            map: None,
         }
     }
 

@@ -1,5 +1,5 @@
-//! Looking at what a trained model does: principal component analysis of its codes (the latent
-//! map), straight-line interpolation, and anomaly detection by reconstruction error. Above
+//! Looking at what a trained model does: principal component analysis of its codes and a
+//! neighbour-keeping t-SNE map of them (the latent map), straight-line interpolation, and anomaly detection by reconstruction error. Above
 //! inference, data and the synthetic probes.
 
 pub mod anomaly;
@@ -11,5 +11,7 @@ pub mod code_density;
 pub mod dreams;
 pub mod interpolate;
 pub mod knn;
+pub mod neighbour_map;
 pub mod pca;
 pub mod plane_distribution;
+pub mod tsne;

@@ -326,6 +326,8 @@ mod cli {
             train: Some(file.train),
             weight_bits: Some(file.shipped.bits),
             command,
+            // New weights move every code: the old map no longer fits (map-report makes one).
+            map: None,
         });
         if args.latent_size_study {
             manifest.add_to_latent_size_study(id);
