@@ -803,3 +803,34 @@ fn the_network_seen_from_inside_crosses_as_plain_objects_and_refuses_bad_input()
         )
     );
 }
+
+#[wasm_bindgen_test]
+fn a_neighbour_map_refuses_damaged_files_and_bad_codes_and_keeps_working() {
+    use autoencoder_playground::analysis::neighbour_map::map_file;
+    use autoencoder_playground::web::NeighbourMap;
+    let positions: Vec<f32> = (0..6).flat_map(|i| [i as f32, -(i as f32)]).collect();
+    let bytes = map_file(&positions).unwrap();
+    let codes: Vec<f32> = (0..12).map(|i| i as f32).collect(); // six codes of L = 2
+    let map = NeighbourMap::load(&bytes, codes.clone(), 2).js_ok();
+    assert_eq!(map.positions(), positions);
+    let placed = map.place(&[4.0, 5.0]).js_ok();
+    assert!((field(&placed, "x").as_f64().unwrap() - 2.0).abs() < 1e-3);
+    assert_eq!(map.nearest_point(3.1, -3.0), 3);
+
+    assert_js_error(
+        NeighbourMap::load(&bytes, codes[..10].to_vec(), 2),
+        "another data file",
+    );
+    let mut damaged = bytes.clone();
+    damaged[25] ^= 1;
+    assert_js_error(NeighbourMap::load(&damaged, codes.clone(), 2), "checksum");
+    assert_js_error(NeighbourMap::load(&bytes[..30], codes, 2), "map file");
+    assert_js_error(map.place(&[1.0]), "exactly 2");
+    assert_js_error(map.place(&[f32::NAN, 0.0]), "non-finite");
+    assert_eq!(
+        field(&map.place(&[4.0, 5.0]).js_ok(), "x")
+            .as_f64()
+            .unwrap(),
+        2.0
+    );
+}

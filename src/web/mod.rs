@@ -20,8 +20,8 @@ mod trainer;
 mod training_run;
 
 pub use analysis::{
-    CodeGaussian, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes, interpolate,
-    latent_spread,
+    CodeGaussian, LatentPlane, NeighbourMap, PcaBaseline, add_noise, code_byte_size, code_in_bytes,
+    interpolate, latent_spread,
 };
 pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};

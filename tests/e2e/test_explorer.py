@@ -66,10 +66,36 @@ def test_the_map_shows_every_test_digit_and_a_click_decodes(page):
     assert float(attribute(page, "map-decoded", "data-sum")) > 5, "the decoded point shows ink"
     assert "PCA" in page.find_element("id", "map-caption").text
 
-    page.find_element("id", "clear").click()
+    clear = page.find_element("id", "clear")
+    scroll_to(page, clear)  # not under the section bar at the top of the window
+    clear.click()
     draw(page, [[(0.5, 0.12), (0.5, 0.88)]])
     scroll_to(page, latent_map)
     wait_until(page, lambda: attribute(page, "latent-map", "data-marker") != marker)
+
+
+def test_the_t_sne_map_places_a_drawn_seven_among_the_test_sevens(page):
+    wait_until(page, lambda: attribute(page, "latent-map", "data-points") == "1996")
+    chooser = page.find_element("id", "map-projection")
+    assert chooser.is_displayed()
+    scroll_to(page, chooser)
+    assert attribute(page, "latent-map", "data-projection") == "pca"
+    chooser.find_element("css selector", "input[value=tsne]").click()
+    wait_until(page, lambda: attribute(page, "latent-map", "data-projection") == "tsne")
+    assert "same digit" in page.find_element("id", "map-caption").text
+    draw(page, SEVEN)
+    latent_map = page.find_element("id", "latent-map")
+    scroll_to(page, latent_map)
+    wait_until(page, lambda: attribute(page, "latent-map", "data-neighbour-labels"))
+    labels = attribute(page, "latent-map", "data-neighbour-labels")
+    assert len(labels) == 10 and labels.count("7") >= 6, labels
+    # A click decodes the test digit under the pointer.
+    ActionChains(page).move_to_element_with_offset(latent_map, 0, 0).click().perform()
+    wait_until(page, lambda: "Test digit #" in page.find_element("id", "map-decoded-note").text)
+    # Back to PCA from the keyboard: the plane of the same codes.
+    pca = chooser.find_element("css selector", "input[value=pca]")
+    pca.send_keys(Keys.SPACE)
+    wait_until(page, lambda: attribute(page, "latent-map", "data-projection") == "pca")
 
 
 def test_the_latent_size_study_rebuilds_the_input_with_every_size(page):

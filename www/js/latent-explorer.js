@@ -55,7 +55,7 @@ export class LatentExplorer {
     this.sliders.reset();
     this.interpolation.setDefaultEnds(dataset, this.testIndices, this.testLabels);
     this.interpolation.update();
-    this.map.fit(codes, model.latentSize);
+    await this.map.fit(codes, model.latentSize);
   }
 
   /**

@@ -1,10 +1,11 @@
-// The explorer's map: the test digits' codes on a plane (the codes themselves for L = 2, a PCA
-// projection computed in Rust otherwise), coloured by digit, the current input as a marker (a
-// variational model's as its code distribution), a click decodes a point, hovering shows the
-// nearest test digit. Rust fits, projects and decodes; this module paints.
+// The explorer's map: the test digits' codes on a plane (the codes themselves for L = 2; for a
+// longer code a PCA projection, or the model's shipped t-SNE map, which keeps neighbours
+// together), coloured by digit, the current input as a marker (on PCA's plane a variational
+// model's as its code distribution), a click decodes a point, hovering shows the nearest test
+// digit. Rust fits, projects, places and decodes; this module paints.
 
-import { LatentPlane } from "../pkg/autoencoder_playground_inference.js";
-import { $ } from "./shared.js";
+import { LatentPlane, NeighbourMap } from "../pkg/autoencoder_playground_inference.js";
+import { $, fetchBytes } from "./shared.js";
 import { paintDigit, watchVisibility } from "./views.js";
 
 /** Codes drawn from a variational model's code distribution, shown as a cloud on the map. */
@@ -17,8 +18,17 @@ export class LatentMap {
   constructor(explorer) {
     this.explorer = explorer;
     this.plane = null; // the LatentPlane, owned here: freed when the next model comes
+    this.neighbourMap = null; // the model's t-SNE map (a NeighbourMap, owned here), once chosen
+    this.projection = "pca"; // or "tsne", the visitor's choice
+    this.codes = null; // the test digits' codes the map shows
     this.points = null;
     this.clicked = null;
+    for (const choice of document.querySelectorAll("input[name=map-projection]")) {
+      choice.addEventListener("change", () => {
+        this.projection = choice.value;
+        this.layOut().catch((error) => ($("map-caption").textContent = `The map could not be laid out: ${error.message}`));
+      });
+    }
     const map = $("latent-map");
     map.addEventListener("click", (event) => this.decodePoint(event));
     map.addEventListener("pointermove", (event) => this.hover(event));
@@ -31,14 +41,43 @@ export class LatentMap {
   /** Forgets the previous model's plane and points. */
   clear() {
     this.plane?.free();
-    this.plane = this.points = this.clicked = null;
+    this.neighbourMap?.free();
+    this.plane = this.neighbourMap = this.points = this.clicked = this.codes = null;
+  }
+
+  /** The model's t-SNE map file (a manifest entry's), or null: plain L = 2 codes need none. */
+  get mapFile() {
+    const { model, handle } = this.explorer;
+    return model && model.latentSize > 2 ? (handle.info.map?.file ?? null) : null;
+  }
+
+  /** Whether the map shows the t-SNE layout now. */
+  get onNeighbourMap() {
+    return this.projection === "tsne" && this.neighbourMap !== null;
   }
 
   /** Fits the plane to `codes` (the test digits', `Float32Array(n·latentSize)`) and draws them. */
   fit(codes, latentSize) {
     this.clear();
+    this.codes = codes;
     this.plane = LatentPlane.fit(codes, latentSize);
-    this.points = this.plane.project(codes);
+    return this.layOut();
+  }
+
+  /** Lays the points out as chosen: on PCA's plane, or on the model's t-SNE map (fetched and
+   *  placed in Rust the first time it is chosen for this model). */
+  async layOut() {
+    const mapFile = this.mapFile;
+    $("map-projection").hidden = !mapFile;
+    if (!this.codes) return;
+    if (this.projection === "tsne" && mapFile && !this.neighbourMap) {
+      const codes = this.codes;
+      const bytes = await fetchBytes(`models/${mapFile}`);
+      if (codes !== this.codes) return; // another model came meanwhile
+      this.neighbourMap = NeighbourMap.load(bytes, codes, this.explorer.model.latentSize);
+    }
+    this.points = this.onNeighbourMap ? this.neighbourMap.positions : this.plane.project(this.codes);
+    this.clicked = null;
     this.mapRange = rangeOf(this.points);
     this.mapImage = null;
     this.describe();
@@ -52,7 +91,12 @@ export class LatentMap {
 
   describe() {
     const share = Math.round(this.plane.explainedVariance * 100);
-    $("map-caption").textContent = this.plane.isPca
+    const figures = this.explorer.handle.info.map;
+    const percent = (v) => `${Math.round(v * 100)}%`;
+    $("latent-map").dataset.projection = this.onNeighbourMap ? "tsne" : "pca";
+    $("map-caption").textContent = this.onNeighbourMap
+      ? `Each dot is a test digit's ${this.explorer.model.latentSize}-number code, placed by t-SNE so that codes near each other in the code space stay near each other here: of each digit's ${figures.k} nearest dots, ${percent(figures.agreementMap)} are the same digit (${percent(figures.agreementPca)} on PCA's plane, ${percent(figures.agreementCodes)} among the codes themselves). The clusters are real; the distances between them mean little. Your drawing sits among its nearest test codes; click a dot to decode that digit's code.`
+      : this.plane.isPca
       ? `Each dot is a test digit's ${this.explorer.model.latentSize}-number code, projected onto its two principal axes (PCA, computed in Rust): the plane shows ${share}% of the codes' variance. Click anywhere to decode that point (the code on the plane through the mean code).`
       : "Each dot is a test digit's 2-number code, drawn as it is: this map is the whole latent space. Click anywhere to decode that exact code.";
     if (this.explorer.model.isVariational) {
@@ -102,10 +146,11 @@ export class LatentMap {
     ctx.scale(scale, scale);
     const marks = [];
     const codeFits = this.explorer.code?.length === this.explorer.model.latentSize;
-    // A variational model's code is marked by its distribution (drawn below), a plain one's
-    // by a ring.
-    const distribution = this.explorer.model.isVariational && this.explorer.input ? this.codeDistributionOnPlane() : null;
-    if (codeFits && !distribution) marks.push([this.plane.project(this.explorer.code), "#16181d", "your digit"]);
+    // On PCA's plane a variational model's code is marked by its distribution (drawn below),
+    // a plain one's by a ring.
+    const distribution = this.explorer.model.isVariational && this.explorer.input && !this.onNeighbourMap ? this.codeDistributionOnPlane() : null;
+    const marker = codeFits ? this.place(this.explorer.code) : null;
+    if (marker && !distribution) marks.push([marker, "#16181d", "your digit"]);
     if (this.clicked) marks.push([this.clicked, "#2f5bea", "decoded point"]);
     for (const [[px, py], colour] of marks) {
       const [x, y] = toCanvas(px, py);
@@ -119,12 +164,21 @@ export class LatentMap {
       ctx.stroke();
     }
     this.drawCodeDistribution(ctx, toCanvas, distribution);
-    if (codeFits) {
-      const [x, y] = this.plane.project(this.explorer.code);
-      canvas.dataset.marker = `${x.toFixed(3)},${y.toFixed(3)}`;
+    if (marker) {
+      canvas.dataset.marker = `${marker[0].toFixed(3)},${marker[1].toFixed(3)}`;
     } else {
       delete canvas.dataset.marker;
+      delete canvas.dataset.neighbourLabels;
     }
+  }
+
+  /** Where `code` goes on the map: its projection on PCA's plane, or on the t-SNE map among its
+   *  nearest test codes (whose digits are kept on the canvas, for the tests). */
+  place(code) {
+    if (!this.onNeighbourMap) return this.plane.project(code);
+    const { x, y, neighbours } = this.neighbourMap.place(code);
+    $("latent-map").dataset.neighbourLabels = neighbours.map((n) => this.explorer.testLabels[n]).join("");
+    return [x, y];
   }
 
   /**
@@ -201,11 +255,21 @@ export class LatentMap {
     const canvas = $("latent-map");
     const rect = canvas.getBoundingClientRect();
     const [x, y] = this.transform(canvas).toPlane(event.clientX - rect.left, event.clientY - rect.top);
-    this.clicked = [x, y];
-    const image = this.explorer.model.decode(this.plane.unproject(x, y));
+    let image;
+    if (this.onNeighbourMap) {
+      // A t-SNE map has no way back to a code between its dots: the nearest digit's is decoded.
+      const nearest = this.neighbourMap.nearestPoint(x, y);
+      const size = this.explorer.model.latentSize;
+      image = this.explorer.model.decode(this.codes.subarray(nearest * size, (nearest + 1) * size));
+      this.clicked = [this.points[2 * nearest], this.points[2 * nearest + 1]];
+      $("map-decoded-note").textContent = `Test digit #${this.explorer.testIndices[nearest]} (a ${this.explorer.testLabels[nearest]}), decoded from its code.`;
+    } else {
+      image = this.explorer.model.decode(this.plane.unproject(x, y));
+      this.clicked = [x, y];
+      $("map-decoded-note").textContent = `Decoded at (${x.toFixed(2)}, ${y.toFixed(2)}).`;
+    }
     paintDigit($("map-decoded"), image);
     $("map-decoded").dataset.sum = image.reduce((a, b) => a + b, 0).toFixed(3);
-    $("map-decoded-note").textContent = `Decoded at (${x.toFixed(2)}, ${y.toFixed(2)}).`;
     this.draw();
   }
 
