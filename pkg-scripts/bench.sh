@@ -58,6 +58,9 @@ say "a cold first visit, 5 loads in each browser"
 say "soak: long use in one page, and the main thread while the Worker trains"
 "$(need_e2e_python)" pkg-scripts/bench/soak.py www "$work/soak.json"
 
+say "the per-frame update with every view open"
+"$(need_e2e_python)" pkg-scripts/bench/frame_budget.py www "$work/frames.json"
+
 say "anomaly detection with every shipped model (native)"
 cargo run --quiet --bin anomaly-report > "$work/anomaly.md"
 
@@ -66,6 +69,6 @@ cargo run --quiet --bin dream-report > "$work/dreams.md"
 
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
   "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" "$work/cold-load.json" "$work/soak.json" \
-  "$work/dreams.md" > BENCHMARKS.md
+  "$work/dreams.md" "$work/frames.json" > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
 cat BENCHMARKS.md

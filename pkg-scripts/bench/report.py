@@ -1,7 +1,7 @@
 """Writes BENCHMARKS.md from the JSON results that bench.sh collected.
 
 usage: report.py RESULTS_DIR SERVE_DIR FIREFOX_VERSION CHROMIUM_VERSION ANOMALY_TABLE COLD_LOAD_JSON SOAK_JSON
-                 DREAM_TABLE
+                 DREAM_TABLE FRAMES_JSON
 """
 import datetime
 import gzip
@@ -10,10 +10,13 @@ import pathlib
 import platform
 import sys
 
+from insides_section import insides_section
+
 results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_table = (
     pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3], sys.argv[4],
     pathlib.Path(sys.argv[5]), json.loads(pathlib.Path(sys.argv[6]).read_text()),
     json.loads(pathlib.Path(sys.argv[7]).read_text()), pathlib.Path(sys.argv[8]))
+frames = json.loads(pathlib.Path(sys.argv[9]).read_text())
 fuzz_results = pathlib.Path(__file__).resolve().parents[2] / "tests" / "fuzz" / "results.json"
 results = {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))}
 for label, result in results.items():
@@ -444,6 +447,8 @@ Chromium's Long Tasks API saw no task over 50 ms, and the ping loop's longest ga
 counts the frames the page renders after each stroke and WebDriver's input, is {gaps[0]:.0f} ms
 in Firefox and {gaps[1]:.0f} ms in Chromium: {verdict}. It varies from run to run (116 ms in
 Chromium on 2026-11-30, on another machine of this kind).""")
+
+print(insides_section(manifest, frames, firefox, chromium))
 
 if fuzz_results.exists():
     fuzz = json.loads(fuzz_results.read_text())
