@@ -18,6 +18,24 @@ from selenium import webdriver
 from selenium.webdriver.support.ui import WebDriverWait
 
 WWW = Path(__file__).resolve().parents[2] / "www"
+
+
+def _click_where_a_person_would(click):
+    """A person scrolls what they are about to click into the middle of the window first.
+    WebDriver clicks an element as soon as any of it is in view, and one at the window's top
+    edge sits under the page's section bar, which stays there: Chromium's driver then refuses
+    the click as intercepted."""
+
+    @functools.wraps(click)
+    def scrolled_click(element):
+        element.parent.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        return click(element)
+
+    return scrolled_click
+
+
+webdriver.remote.webelement.WebElement.click = _click_where_a_person_would(
+    webdriver.remote.webelement.WebElement.click)
 BROWSERS = os.environ.get("E2E_BROWSERS", "firefox chromium").split()
 WINDOW = (1280, 1000)
 
