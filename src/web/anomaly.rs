@@ -9,6 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{Autoencoder, Float32Values, MnistSubset, to_js, to_js_value};
+use crate::analysis::anomaly::drawn_images;
 use crate::analysis::anomaly_detector;
 use crate::analysis::anomaly_score::{AnomalyMeasure, AnomalyScorer};
 use crate::drawing;
@@ -56,6 +57,8 @@ pub struct AnomalyDetector {
     inner: anomaly_detector::AnomalyDetector<Rc<InferenceModel>>,
     /// The data file's test digits, the references, in the order they are scored.
     test: Vec<u32>,
+    /// More references scored after the test digits (a taught shape's examples), as drawn.
+    extra: Vec<f32>,
 }
 
 /// `AnomalyDetector.score`'s result.
@@ -74,12 +77,16 @@ impl AnomalyDetector {
     /// A detector scoring with `model` by `measure` (`"reconstructionError"`, the default;
     /// `"negativeElbo"` for a variational model; `"errorAndCodeDensity"` for a plain model and
     /// a `dataset` with training digits), to be fitted on `dataset`'s test digits with
-    /// `fitSome`. Throws for a measure the model cannot give, or a dataset without test digits.
+    /// `fitSome`. `extraReferences` (`Float32Array(n·784)`, optional) are ranked among too,
+    /// after the test digits: the examples of a shape the model was taught, so that the gauge
+    /// is recalibrated on the new mix and the shape stops being an anomaly. Throws for a
+    /// measure the model cannot give, a dataset without test digits, or bad extra references.
     #[wasm_bindgen(constructor)]
     pub fn new(
         model: &Autoencoder,
         dataset: &MnistSubset,
         measure: Option<String>,
+        extra_references: Option<Vec<f32>>,
     ) -> Result<AnomalyDetector, JsError> {
         let measure = match measure.as_deref() {
             None => AnomalyMeasure::ReconstructionError,
@@ -87,9 +94,14 @@ impl AnomalyDetector {
         };
         let scorer =
             AnomalyScorer::new(model.shared(), measure, dataset.dataset()).map_err(to_js)?;
+        let extra = match extra_references {
+            Some(images) if !images.is_empty() => drawn_images(&images).map_err(to_js)?,
+            _ => Vec::new(),
+        };
         let test = dataset.test_indices();
-        let inner = anomaly_detector::AnomalyDetector::new(scorer, test.len()).map_err(to_js)?;
-        Ok(AnomalyDetector { inner, test })
+        let references = test.len() + extra.len() / crate::util::image::PIXELS;
+        let inner = anomaly_detector::AnomalyDetector::new(scorer, references).map_err(to_js)?;
+        Ok(AnomalyDetector { inner, test, extra })
     }
 
     /// Scores up to `count` more test digits of `dataset` (the one it was made with), as drawn;
@@ -106,6 +118,9 @@ impl AnomalyDetector {
         if start < end {
             let drawn = dataset.drawn_images(&self.test[start..end])?;
             self.inner.add_references(&drawn).map_err(to_js)?;
+        }
+        if end == self.test.len() && !self.extra.is_empty() && !self.inner.is_fitted() {
+            self.inner.add_references(&self.extra).map_err(to_js)?;
         }
         Ok(self.inner.is_fitted())
     }

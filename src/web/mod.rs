@@ -14,6 +14,7 @@ mod anomaly;
 mod autoencoder;
 mod dataset;
 mod limits;
+mod shapes;
 #[cfg(feature = "training")]
 mod trainer;
 #[cfg(feature = "training")]
@@ -27,6 +28,10 @@ pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
+pub use shapes::{
+    check_picture_file_size, check_shape_name, picture_to_mnist, read_shape_collection,
+    shape_collection_file, shape_limits,
+};
 #[cfg(feature = "training")]
 pub use trainer::Trainer;
 #[cfg(feature = "training")]
