@@ -28,6 +28,8 @@ pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
+#[cfg(feature = "training")]
+pub use shapes::jittered_letters;
 pub use shapes::{
     check_picture_file_size, check_shape_name, picture_to_mnist, read_shape_collection,
     shape_collection_file, shape_limits,

@@ -80,3 +80,23 @@ pub fn shape_limits() -> Result<JsValue, JsError> {
         max_picture_file_bytes: drawing::picture::MAX_PICTURE_FILE_BYTES,
     })
 }
+
+/// `count` new drawings of capital `letter` in the anomaly probes' font, each jittered as
+/// another hand would draw it (`Float32Array(count·784)`, seeded): the benchmark's examples of
+/// a shape to teach, and its new drawings of that shape. Throws for a letter the font lacks.
+#[cfg(feature = "training")]
+#[wasm_bindgen(js_name = jitteredLetters)]
+pub fn jittered_letters(letter: &str, count: usize, seed: u32) -> Result<Vec<f32>, JsError> {
+    let mut chars = letter.chars();
+    let (Some(letter), None) = (chars.next(), chars.next()) else {
+        return Err(JsError::new(&format!("{letter:?} is not one letter")));
+    };
+    let mut rng = crate::util::rng::SplitMix64::new(seed as u64);
+    let mut images = Vec::with_capacity(count * crate::util::image::PIXELS);
+    for _ in 0..count {
+        let image = crate::synthetic::probes::jittered_letter(letter, &mut rng)
+            .ok_or_else(|| JsError::new(&format!("the probes' font has no letter {letter}")))?;
+        images.extend(image);
+    }
+    Ok(images)
+}
