@@ -471,7 +471,7 @@ fn noise_is_seeded_and_the_denoiser_removes_it() {
 
 /// The exported detector, fitted on every test digit of `subset` with `model`.
 fn fitted_detector(model: &Autoencoder, subset: &MnistSubset) -> AnomalyDetector {
-    let mut detector = AnomalyDetector::new(model, subset, None, None).js_ok();
+    let mut detector = AnomalyDetector::new(model, subset, None).js_ok();
     while !detector.fit_some(subset, 1000).js_ok() {}
     detector
 }
@@ -674,7 +674,7 @@ fn the_exported_detector_scores_by_the_core_rule() {
     // sharper drawing model rebuilds it too well).
     let model = Autoencoder::load(common::DETECTOR_MODEL).js_ok();
     let subset = MnistSubset::load(common::data_file(), None).js_ok();
-    let mut detector = AnomalyDetector::new(&model, &subset, None, None).js_ok();
+    let mut detector = AnomalyDetector::new(&model, &subset, None).js_ok();
     assert_eq!(detector.measure(), "reconstructionError");
     assert!(detector.description().contains("as drawn"));
     let digit = common::dataset().image(common::dataset().indices(Split::Test)[20]);
@@ -743,11 +743,11 @@ fn the_exported_detector_scores_by_the_core_rule() {
     assert_eq!(detector.flag_percentile(), 90.0);
     // A measure the model cannot give is refused by name.
     assert_js_error(
-        AnomalyDetector::new(&model, &subset, Some("negativeElbo".into()), None),
+        AnomalyDetector::new(&model, &subset, Some("negativeElbo".into())),
         "not a measure of a dense model",
     );
     assert_js_error(
-        AnomalyDetector::new(&model, &subset, Some("loudness".into()), None),
+        AnomalyDetector::new(&model, &subset, Some("loudness".into())),
         "no anomaly measure",
     );
 }
@@ -865,11 +865,15 @@ fn a_run_on_examples_fine_tunes_a_model_file_and_bad_input_throws() {
 
     // The gauge recalibrated on the new mix ranks among the test digits and the examples.
     assert_js_error(
-        AnomalyDetector::new(&model, &subset, None, Some(vec![0.5; 10])),
+        AnomalyDetector::recalibrated(&model, &subset, vec![0.5; 10]),
         "multiple of 784",
     );
     // (A whole fit scores every test digit: the other detector tests do that once already.)
-    let mut detector = AnomalyDetector::new(&model, &subset, None, Some(example.clone())).js_ok();
+    assert_js_error(
+        AnomalyDetector::recalibrated(&model, &subset, Vec::new()),
+        "empty",
+    );
+    let mut detector = AnomalyDetector::recalibrated(&model, &subset, example.clone()).js_ok();
     assert!(!detector.fit_some(&subset, 10).js_ok());
     let references = subset.test_indices().len() + 1;
     assert_eq!(detector.progress(), 10.0 / references as f64);

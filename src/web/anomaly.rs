@@ -9,6 +9,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{Autoencoder, Float32Values, MnistSubset, to_js, to_js_value};
+#[cfg(feature = "training")]
 use crate::analysis::anomaly::drawn_images;
 use crate::analysis::anomaly_detector;
 use crate::analysis::anomaly_score::{AnomalyMeasure, AnomalyScorer};
@@ -58,6 +59,8 @@ pub struct AnomalyDetector {
     /// The data file's test digits, the references, in the order they are scored.
     test: Vec<u32>,
     /// More references scored after the test digits (a taught shape's examples), as drawn.
+    /// Only the training module recalibrates: the page's first view keeps its module as it was.
+    #[cfg(feature = "training")]
     extra: Vec<f32>,
 }
 
@@ -77,16 +80,12 @@ impl AnomalyDetector {
     /// A detector scoring with `model` by `measure` (`"reconstructionError"`, the default;
     /// `"negativeElbo"` for a variational model; `"errorAndCodeDensity"` for a plain model and
     /// a `dataset` with training digits), to be fitted on `dataset`'s test digits with
-    /// `fitSome`. `extraReferences` (`Float32Array(n·784)`, optional) are ranked among too,
-    /// after the test digits: the examples of a shape the model was taught, so that the gauge
-    /// is recalibrated on the new mix and the shape stops being an anomaly. Throws for a
-    /// measure the model cannot give, a dataset without test digits, or bad extra references.
+    /// `fitSome`. Throws for a measure the model cannot give, or a dataset without test digits.
     #[wasm_bindgen(constructor)]
     pub fn new(
         model: &Autoencoder,
         dataset: &MnistSubset,
         measure: Option<String>,
-        extra_references: Option<Vec<f32>>,
     ) -> Result<AnomalyDetector, JsError> {
         let measure = match measure.as_deref() {
             None => AnomalyMeasure::ReconstructionError,
@@ -94,10 +93,34 @@ impl AnomalyDetector {
         };
         let scorer =
             AnomalyScorer::new(model.shared(), measure, dataset.dataset()).map_err(to_js)?;
-        let extra = match extra_references {
-            Some(images) if !images.is_empty() => drawn_images(&images).map_err(to_js)?,
-            _ => Vec::new(),
-        };
+        let test = dataset.test_indices();
+        let inner = anomaly_detector::AnomalyDetector::new(scorer, test.len()).map_err(to_js)?;
+        Ok(AnomalyDetector {
+            inner,
+            test,
+            #[cfg(feature = "training")]
+            extra: Vec::new(),
+        })
+    }
+
+    /// A detector recalibrated on a new mix: scoring with `model` by its reconstruction error,
+    /// it ranks scores among `dataset`'s test digits and `extraReferences`
+    /// (`Float32Array(n·784)`, n ≥ 1: the examples of a shape the model was taught, so that the
+    /// shape stops being an anomaly), scored after the test digits by `fitSome`. Throws on bad
+    /// references. (The training module only.)
+    #[cfg(feature = "training")]
+    pub fn recalibrated(
+        model: &Autoencoder,
+        dataset: &MnistSubset,
+        extra_references: Vec<f32>,
+    ) -> Result<AnomalyDetector, JsError> {
+        let extra = drawn_images(&extra_references).map_err(to_js)?;
+        let scorer = AnomalyScorer::new(
+            model.shared(),
+            AnomalyMeasure::ReconstructionError,
+            dataset.dataset(),
+        )
+        .map_err(to_js)?;
         let test = dataset.test_indices();
         let references = test.len() + extra.len() / crate::util::image::PIXELS;
         let inner = anomaly_detector::AnomalyDetector::new(scorer, references).map_err(to_js)?;
@@ -119,6 +142,7 @@ impl AnomalyDetector {
             let drawn = dataset.drawn_images(&self.test[start..end])?;
             self.inner.add_references(&drawn).map_err(to_js)?;
         }
+        #[cfg(feature = "training")]
         if end == self.test.len() && !self.extra.is_empty() && !self.inner.is_fitted() {
             self.inner.add_references(&self.extra).map_err(to_js)?;
         }

@@ -14,6 +14,7 @@ mod anomaly;
 mod autoencoder;
 mod dataset;
 mod limits;
+#[cfg(feature = "training")]
 mod shapes;
 #[cfg(feature = "training")]
 mod trainer;
@@ -29,10 +30,9 @@ pub use autoencoder::{Autoencoder, live_models};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
 #[cfg(feature = "training")]
-pub use shapes::jittered_letters;
 pub use shapes::{
-    check_picture_file_size, check_shape_name, picture_to_mnist, read_shape_collection,
-    shape_collection_file, shape_limits,
+    check_picture_file_size, check_shape_name, jittered_letters, picture_to_mnist,
+    read_shape_collection, shape_collection_file, shape_limits,
 };
 #[cfg(feature = "training")]
 pub use trainer::Trainer;

@@ -1,6 +1,9 @@
 //! A visitor's shapes at the boundary: a picture from an image file converted like a drawing,
 //! and the shape collection's file. Plain functions: the page keeps the collection itself (in
 //! IndexedDB), and Rust decides what a valid picture, name and file are.
+//!
+//! In the training module only: the page's "Teach it a new shape" section loads that module
+//! when it is first seen (it trains with it anyway), so the first view's module stays as it was.
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -84,7 +87,6 @@ pub fn shape_limits() -> Result<JsValue, JsError> {
 /// `count` new drawings of capital `letter` in the anomaly probes' font, each jittered as
 /// another hand would draw it (`Float32Array(count·784)`, seeded): the benchmark's examples of
 /// a shape to teach, and its new drawings of that shape. Throws for a letter the font lacks.
-#[cfg(feature = "training")]
 #[wasm_bindgen(js_name = jitteredLetters)]
 pub fn jittered_letters(letter: &str, count: usize, seed: u32) -> Result<Vec<f32>, JsError> {
     let mut chars = letter.chars();

@@ -238,7 +238,7 @@ async function main() {
     if (!seen.some((s) => s.isIntersecting)) return;
     observer.disconnect();
     import("./shapes-panel.js")
-      .then(({ ShapesPanel }) => new ShapesPanel({
+      .then(({ openShapesPanel }) => openShapesPanel({
         store,
         testDigits: testDigitsReady,
         drawingModel: () => state.drawing,

@@ -2,11 +2,13 @@
 // trains a fresh one) on the collection's examples, each deformed anew at every step, mixed with
 // training digits; this module drives it, keeps the taught model in the store, and says how
 // each model rebuilds the examples and the digits, before and after. Its gauges are Rust's
-// AnomalyDetector: the drawing model's on the test digits, and after recalibrating, the taught
-// model's on the test digits and the examples.
+// AnomalyDetector: the drawing model's on the test digits (the page's module), and after
+// recalibrating, the taught model's on the test digits and the examples (the training module's,
+// initialised by shapes-panel.js: the first view's module does not recalibrate).
 
 import { AnomalyDetector } from "../pkg/autoencoder_playground_inference.js";
-import { $, PIXELS } from "./shared.js";
+import * as training from "../pkg/autoencoder_playground.js";
+import { $, PIXELS, TEST_DIGITS_URL, fetchDataFile, fileName } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 
 /** The store's key for the taught model. */
@@ -173,7 +175,7 @@ export class ShapeTeacher {
     $("shape-recalibrate").disabled = true;
     this.setState(this.state, "Recalibrating: scoring the test digits and your examples with the taught model…");
     try {
-      const detector = await fitDetector(this.taught.model, this.dataset, examples);
+      const detector = await recalibratedDetector(this.bytes, examples);
       this.taughtDetector?.free();
       this.taughtDetector = detector;
       this.setState(this.state, "The taught model's gauge now ranks scores among the test digits and your examples.");
@@ -242,10 +244,27 @@ function flatten(examples) {
   return flat;
 }
 
-/** An AnomalyDetector for `model`, fitted on the test digits (and `extra` references), a slice
- *  per frame so that the page stays responsive. */
-async function fitDetector(model, dataset, extra) {
-  const detector = new AnomalyDetector(model, dataset, undefined, extra);
+/** The taught model's gauge (its file `bytes`), ranking among the test digits and `examples`:
+ *  the training module's, which reads the model and the test digits itself. */
+async function recalibratedDetector(bytes, examples) {
+  const model = training.Autoencoder.load(bytes);
+  const dataset = training.MnistSubset.load(await fetchDataFile(TEST_DIGITS_URL), fileName(TEST_DIGITS_URL));
+  try {
+    // The detector keeps its own share of the weights: the model can go at once.
+    return await fitSlices(training.AnomalyDetector.recalibrated(model, dataset, examples), dataset);
+  } finally {
+    model.free();
+    dataset.free();
+  }
+}
+
+/** An AnomalyDetector for `model` fitted on the test digits. */
+function fitDetector(model, dataset) {
+  return fitSlices(new AnomalyDetector(model, dataset), dataset);
+}
+
+/** Fits `detector` a slice per frame, so that the page stays responsive. */
+async function fitSlices(detector, dataset) {
   try {
     for (;;) {
       const began = performance.now();

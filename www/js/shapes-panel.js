@@ -2,12 +2,15 @@
 // section's pad, or pictures from image files, each converted like a drawing by Rust), kept in
 // IndexedDB, exported and imported as a file; how the drawing model rebuilds each example and
 // where it ranks on the anomaly gauge; and the teaching itself (shape-teacher.js). The section's
-// code and markup load when it first comes into view (see main.js).
+// code, markup, style and Rust load when it first comes into view (see main.js).
 
-import {
-  checkPictureFileSize, checkShapeName, drawingToMnist, pictureToMnist, readShapeCollection,
-  shapeCollectionFile, shapeLimits,
-} from "../pkg/autoencoder_playground_inference.js";
+import { drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
+// The section's own Rust (pictures, the collection's file, the recalibrated gauge) is in the
+// training module, which its Worker loads anyway: the first view's module stays as it was.
+import initTraining, {
+  checkPictureFileSize, checkShapeName, pictureToMnist, readShapeCollection, shapeCollectionFile,
+  shapeLimits,
+} from "../pkg/autoencoder_playground.js";
 import { DrawingPad } from "./draw.js";
 import { ShapeTeacher } from "./shape-teacher.js";
 import { loadCollection, saveCollection } from "./shape-store.js";
@@ -19,6 +22,12 @@ const PICTURE_TYPES = ["image/png", "image/jpeg", "image/webp"];
 /** Pictures are drawn at most this large before Rust converts them: it shrinks them to a few
  *  hundred pixels a side anyway, and a photo's full RGBA copy would be tens of megabytes. */
 const PICTURE_SIDE = 1024;
+
+/** The section, once the training module is ready (see ShapesPanel for `page`). */
+export async function openShapesPanel(page) {
+  await initTraining();
+  return new ShapesPanel(page);
+}
 
 export class ShapesPanel {
   /**
