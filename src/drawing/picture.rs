@@ -35,7 +35,7 @@ pub fn check_picture_file_size(size: usize) -> Result<()> {
 /// A picture's RGBA pixels (`width × height × 4` bytes, as a canvas gives them) as the
 /// 28×28 image a drawing of it would give; refused when it is too large or blank.
 pub fn picture_to_mnist(rgba: &[u8], width: usize, height: usize) -> Result<Vec<f32>> {
-    let pixels = width.checked_mul(height).unwrap_or(usize::MAX);
+    let pixels = width.saturating_mul(height);
     if pixels > MAX_PICTURE_PIXELS {
         return Err(Error::InvalidInput(format!(
             "the picture is too large: {width}×{height} pixels, more than {} million",

@@ -265,7 +265,7 @@ impl TrainingRun {
             learning_rate,
             batch_digits: end - start,
             batch_examples: self.examples_per_batch,
-            epoch_finished: self.steps % steps_per_epoch == 0,
+            epoch_finished: self.steps.is_multiple_of(steps_per_epoch),
             finished: self.is_finished(),
         })
     }
