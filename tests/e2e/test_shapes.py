@@ -9,6 +9,7 @@ import zlib
 from selenium.webdriver.support.ui import Select
 
 from drawing import draw, polyline, scroll_to, wait_until
+from test_accessibility import axe_violations
 
 # A capital K three ways: the page's conversion makes them the same size, so the differences
 # are in the strokes.
@@ -88,6 +89,9 @@ def test_teach_a_drawn_shape_and_it_rebuilds_better(page):
     # Each example rebuilt by the taught model, and the gauge recalibrated on digits and examples.
     scroll_to(page, "shape-recalibrate").click()
     wait_until(page, lambda: len(page.find_elements("css selector", ".shape-rebuilt[data-model=after][data-percentile]")) == 3, timeout=60)
+    # The section filled in (examples, both models' reconstructions, results) stays accessible.
+    serious = [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert not serious, serious
     scroll_to(page, "shape-use").click()
     wait_until(page, lambda: "Taught" in Select(page.find_element("id", "model-select")).first_selected_option.text)
     remove_all(page)
