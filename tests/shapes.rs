@@ -7,6 +7,7 @@
 mod common;
 
 use autoencoder_playground::manifest::Role;
+use autoencoder_playground::model_file::{self, WeightEncoding};
 use autoencoder_playground::synthetic::probes::jittered_letter;
 use autoencoder_playground::training::{RunPlan, TrainingOptions, TrainingRun, reconstruct_all};
 use autoencoder_playground::util::image::PIXELS;
@@ -75,4 +76,9 @@ fn a_few_deformed_drawings_teach_the_drawing_model_a_letter_and_it_keeps_the_dig
         digits_after <= 1.15 * digits_before,
         "digits' test MSE {digits_before} → {digits_after}"
     );
+    // The taught copy is the original's architecture, leaky slope and dropout included.
+    let taught = run.save("taught", WeightEncoding::Half).unwrap();
+    let original = model_file::read(common::model(Role::Drawing)).unwrap();
+    let taught = model_file::read(&taught).unwrap();
+    assert_eq!(taught.header.architecture, original.header.architecture);
 }

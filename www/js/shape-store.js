@@ -3,7 +3,7 @@
 // section first comes into view. The collection's file (export, import) is Rust's: see
 // shapeCollectionFile and readShapeCollection.
 
-const DATABASE = "autoencoder-playground";
+const DATABASE = "autoencoder-playground-shapes";
 const STORE = "shapes";
 const KEY = "collection";
 
