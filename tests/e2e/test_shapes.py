@@ -147,3 +147,32 @@ def test_pictures_are_added_and_a_non_image_is_refused(page, tmp_path):
     wait_until(page, lambda: example_count(page) == 1)
     assert "1 example imported" in shape_status.text
     remove_all(page)
+
+
+def teaching_step(page):
+    return int(page.find_element("id", "shape-progress-text").get_attribute("data-step") or 0)
+
+
+def test_teaching_pauses_resumes_and_stops_keeping_its_weights(page):
+    open_section(page)
+    remove_all(page)
+    draw(page, K_SHAPES[0], box=(0.1, 0.1, 0.8, 0.8), canvas_id="shape-canvas")
+    scroll_to(page, "shape-add").click()
+    wait_until(page, lambda: example_count(page) == 1)
+    Select(page.find_element("id", "shape-form").find_element("name", "steps")).select_by_value("1500")
+    scroll_to(page, "shape-train").click()
+    status = page.find_element("id", "shape-train-status")
+    wait_until(page, lambda: teaching_step(page) >= 5, timeout=120)
+    page.find_element("id", "shape-pause").click()
+    wait_until(page, lambda: status.get_attribute("data-state") == "paused")
+    paused_at = teaching_step(page)
+    page.execute_script("return new Promise((resolve) => setTimeout(resolve, 500))")
+    assert teaching_step(page) == paused_at, "the run moved while paused"
+    page.find_element("id", "shape-pause").click()
+    wait_until(page, lambda: teaching_step(page) > paused_at)
+    page.find_element("id", "shape-stop").click()
+    wait_until(page, lambda: status.get_attribute("data-state") == "done")
+    assert "Stopped" in status.text
+    assert page.find_element("id", "shape-use").is_enabled()
+    assert teaching_step(page) < 1500
+    remove_all(page)
