@@ -15,6 +15,7 @@
 //! analysis/     PCA and the latent plane, interpolation, anomaly detection
 //! inference/    a loaded model for one image at a time, on plain arrays (no burn)
 //! data          the MNIST subset file and its fixed split
+//! collection    a visitor's named shape: its examples and its file
 //! model_file    the versioned, checksummed model file (to and from burn networks: [T])
 //! synthetic/    noise, non-digit probes, non-digits made from digits
 //! model/        the architectures' layers, defined once with burn                         [T]
@@ -30,6 +31,7 @@
 
 pub mod analysis;
 pub mod architecture;
+pub mod collection;
 pub mod data;
 pub mod drawing;
 pub mod inference;

@@ -9,8 +9,9 @@ use autoencoder_playground::util::image::PIXELS;
 use autoencoder_playground::util::metrics::mean_squared_error;
 use autoencoder_playground::web::{
     AnomalyDetector, Autoencoder, LatentPlane, MnistSubset, PcaBaseline, Trainer, TrainingRun,
-    add_noise, check_model_file_size, drawing_to_mnist, interpolate, live_models, non_digit_probes,
-    upgrade_model_file,
+    add_noise, check_model_file_size, check_picture_file_size, check_shape_name, drawing_to_mnist,
+    interpolate, live_models, non_digit_probes, picture_to_mnist, read_shape_collection,
+    shape_collection_file, upgrade_model_file,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -828,9 +829,115 @@ fn a_neighbour_map_refuses_damaged_files_and_bad_codes_and_keeps_working() {
     assert_js_error(map.place(&[1.0]), "exactly 2");
     assert_js_error(map.place(&[f32::NAN, 0.0]), "non-finite");
     assert_eq!(
-        field(&map.place(&[4.0, 5.0]).js_ok(), "x")
-            .as_f64()
-            .unwrap(),
-        2.0
+        field(&map.place(&[4.0, 5.0]).js_ok(), "x").as_f64(),
+        field(&placed, "x").as_f64()
     );
+}
+
+/// A `side`² RGBA picture: white paper, a black bar across its middle third.
+fn picture_of_a_bar(side: usize) -> Vec<u8> {
+    let mut rgba = vec![255u8; side * side * 4];
+    for y in side / 3..2 * side / 3 {
+        for x in side / 6..side - side / 6 {
+            rgba[(y * side + x) * 4..(y * side + x) * 4 + 3].fill(0);
+        }
+    }
+    rgba
+}
+
+#[wasm_bindgen_test]
+fn pictures_convert_like_drawings_and_bad_ones_throw_their_reason() {
+    let picture = picture_to_mnist(&picture_of_a_bar(90), 90, 90).js_ok();
+    assert_eq!(picture.len(), PIXELS);
+    assert_eq!(picture[14 * 28 + 14], 1.0);
+    assert_js_error(picture_to_mnist(&[255; 40 * 40 * 4], 40, 40), "blank");
+    assert_js_error(picture_to_mnist(&[0; 10], 40, 40), "RGBA bytes");
+    assert_js_error(picture_to_mnist(&[], 9_000, 9_000), "too large");
+    assert_js_error(check_picture_file_size(50e6), "too large");
+    assert_js_error(check_picture_file_size(f64::NAN), "not a file size");
+    check_picture_file_size(2e5).js_ok();
+    // Nothing is kept between calls: a good picture after the bad ones converts the same.
+    assert_eq!(
+        picture_to_mnist(&picture_of_a_bar(90), 90, 90).js_ok(),
+        picture
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_shape_collection_file_round_trips_and_damage_is_refused() {
+    let examples = picture_to_mnist(&picture_of_a_bar(60), 60, 60).js_ok();
+    let examples = [examples.clone(), examples].concat();
+    let bytes = shape_collection_file(" bar ", examples.clone()).js_ok();
+    let read = read_shape_collection(&bytes).js_ok();
+    assert_eq!(field(&read, "name").as_string().as_deref(), Some("bar"));
+    assert_eq!(field(&read, "count").as_f64(), Some(2.0));
+    assert_eq!(floats(&read, "examples"), examples);
+    assert_js_error(
+        read_shape_collection(&bytes[..bytes.len() - 1]),
+        "truncated",
+    );
+    let mut flipped = bytes.clone();
+    flipped[100] ^= 1;
+    assert_js_error(read_shape_collection(&flipped), "checksum");
+    let mut future = bytes.clone();
+    future[8] = 9;
+    assert_js_error(read_shape_collection(&future), "newer build");
+    assert_js_error(
+        shape_collection_file("bar", vec![0.5; 10]),
+        "multiple of 784",
+    );
+    assert_js_error(shape_collection_file("bar", vec![0.0; PIXELS]), "blank");
+    assert_js_error(check_shape_name(&"x".repeat(41)), "at most 40");
+    assert_eq!(check_shape_name("  K ").js_ok(), "K");
+}
+
+#[wasm_bindgen_test]
+fn a_run_on_examples_fine_tunes_a_model_file_and_bad_input_throws() {
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
+    let example = picture_to_mnist(&picture_of_a_bar(60), 60, 60).js_ok();
+    let plan =
+        || options(r#"{"epochs": 1, "subsetSize": 64, "evaluationSize": 50, "exampleShare": 0.5}"#);
+    let start = |model: Option<Vec<u8>>, examples: Vec<f32>| {
+        TrainingRun::on_examples(&subset, model, options("{}"), plan(), examples)
+    };
+    assert_js_error(start(None, vec![0.5; 100]), "multiple of 784");
+    assert_js_error(start(None, vec![f32::NAN; PIXELS]), "non-finite");
+    assert_js_error(
+        start(Some(b"not a model".to_vec()), example.clone()),
+        "model file",
+    );
+    assert_js_error(
+        TrainingRun::on_examples(
+            &subset,
+            None,
+            options("{}"),
+            options(r#"{"exampleShare": 0}"#),
+            example.clone(),
+        ),
+        "never be shown",
+    );
+    let mut run = start(Some(common::DRAWING_MODEL.to_vec()), example.clone()).js_ok();
+    assert_eq!((run.example_count(), run.total_steps()), (1, 1));
+    let before = run.example_mse().js_ok().unwrap();
+    let report = run.step().js_ok();
+    assert_eq!(field(&report, "batchExamples").as_f64(), Some(32.0));
+    assert_eq!(field(&report, "batchDigits").as_f64(), Some(32.0));
+    assert_ne!(run.example_mse().js_ok().unwrap(), before);
+    let model = run.model().js_ok();
+    assert_eq!(model.latent_size(), drawing_model().latent_size());
+
+    // The gauge recalibrated on the new mix ranks among the test digits and the examples.
+    assert_js_error(
+        AnomalyDetector::recalibrated(&model, &subset, vec![0.5; 10]),
+        "multiple of 784",
+    );
+    // (A whole fit scores every test digit: the other detector tests do that once already.)
+    assert_js_error(
+        AnomalyDetector::recalibrated(&model, &subset, Vec::new()),
+        "empty",
+    );
+    let mut detector = AnomalyDetector::recalibrated(&model, &subset, example.clone()).js_ok();
+    assert!(!detector.fit_some(&subset, 10).js_ok());
+    let references = subset.test_indices().len() + 1;
+    assert_eq!(detector.progress(), 10.0 / references as f64);
 }

@@ -3,7 +3,10 @@
 // their measurements are interleaved, round by round. The inference module cannot train.
 // Posts the numbers back to the server that bench.sh runs. Query: ?label=<browser name>.
 
-const label = new URLSearchParams(location.search).get("label") ?? "browser";
+const query = new URLSearchParams(location.search);
+const label = query.get("label") ?? "browser";
+/** `?only=shapes` runs the shape-teaching benchmark alone (pkg-scripts/bench/shapes.sh). */
+const only = query.get("only");
 const BUILDS = {
   default: "../pkg/autoencoder_playground.js",
   other: "../pkg-other/autoencoder_playground.js",
@@ -30,6 +33,7 @@ function time(work) {
 }
 
 async function run() {
+  if (only === "shapes") return { label, userAgent: navigator.userAgent, shapes: await teachShapesInWorker() };
   const manifest = await (await fetch("../models/manifest.json")).json();
   const entry = manifest.models.find((m) => m.id === manifest.roles.drawing);
   const modelBytes = await fetchBytes(`../models/${entry.file}`);
@@ -91,6 +95,7 @@ async function run() {
 
   for (const b of Object.values(builds)) b.trainer?.free();
   const worker = await trainInWorker();
+  const shapes = await teachShapesInWorker();
 
   const results = {};
   for (const [name, b] of Object.entries(builds)) {
@@ -104,7 +109,7 @@ async function run() {
       trainSamplesPerSec: stepMs === null ? null : 64 / (stepMs / 1000),
     };
   }
-  return { label, userAgent: navigator.userAgent, model: entry.id, builds: results, worker };
+  return { label, userAgent: navigator.userAgent, model: entry.id, builds: results, worker, shapes };
 }
 
 /**
@@ -170,6 +175,86 @@ async function trainInWorker() {
         });
       }
     };
+  });
+}
+
+/** Letters the digit model rebuilds badly (the anomaly probes'), each taught on its own. */
+const TAUGHT_LETTERS = ["A", "K", "E"];
+
+/**
+ * The shape teaching of the page's "Teach it a new shape" section, in its Worker: for each
+ * letter, 20 jittered pen drawings fine-tune a copy of the drawing model for 600 steps of 64
+ * images, half of them the drawings deformed anew, half training digits. Timed from the start
+ * message to the last weights (the training digits are fetched before the first letter's run,
+ * outside the timing). Then, with the page's inference module: the median MSE of 20 new
+ * drawings of the letter, and the test digits' median and mean, before and after.
+ */
+async function teachShapesInWorker() {
+  const training = await import(BUILDS.default);
+  await training.default();
+  const inference = await import(BUILDS.inference);
+  await inference.default();
+  const manifest = await (await fetch("../models/manifest.json")).json();
+  const entry = manifest.models.find((m) => m.id === manifest.roles.drawing);
+  const modelFile = await fetchBytes(`../models/${entry.file}`);
+  const data = inference.MnistSubset.load(await fetchBytes("../data/mnist-subset.bin"));
+  const testDigits = data.images(data.testIndices());
+  const errorsOf = (bytes, images) => {
+    const model = inference.Autoencoder.load(bytes);
+    const errors = model.reconstructionErrors(images);
+    model.free();
+    return errors;
+  };
+  const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const digitsBefore = errorsOf(modelFile, testDigits);
+  const worker = new Worker("../js/train-worker.js", { type: "module" });
+  const results = [];
+  try {
+    for (const letter of TAUGHT_LETTERS) {
+      const examples = training.jitteredLetters(letter, 20, 1);
+      const newDrawings = training.jitteredLetters(letter, 20, 2);
+      const { bytes, seconds, steps } = await teach(worker, modelFile, examples);
+      const digitsAfter = errorsOf(bytes, testDigits);
+      results.push({
+        letter, seconds, steps,
+        newDrawingsBefore: median(errorsOf(modelFile, newDrawings)),
+        newDrawingsAfter: median(errorsOf(bytes, newDrawings)),
+        digitsMedianBefore: median(digitsBefore),
+        digitsMedianAfter: median(digitsAfter),
+        digitsMeanBefore: mean(digitsBefore),
+        digitsMeanAfter: mean(digitsAfter),
+      });
+    }
+  } finally {
+    worker.terminate();
+  }
+  return results;
+}
+
+/** One run of the Worker on `examples`: its last weights, and how long the run took. */
+function teach(worker, modelFile, examples) {
+  return new Promise((resolve, reject) => {
+    let startedAt = null;
+    let bytes = null;
+    let steps = 0;
+    worker.onerror = (event) => reject(new Error(event.message));
+    worker.onmessage = ({ data }) => {
+      if (data.type === "error") reject(new Error(data.message));
+      if (data.type === "started") startedAt = performance.now();
+      if (data.type === "progress") steps = data.step;
+      if (data.type === "weights") bytes = data.bytes;
+      if (data.type === "finished") {
+        if (data.reason !== "done") reject(new Error(`the run ended: ${data.reason} ${data.message ?? ""}`));
+        else resolve({ bytes, steps, seconds: (performance.now() - startedAt) / 1000 });
+      }
+    };
+    worker.postMessage({
+      type: "start",
+      options: { learningRate: 5e-4, batchSize: 64, seed: 1 },
+      plan: { epochs: 5, subsetSize: 7680, exampleShare: 0.5, evaluationSize: 500 },
+      examples,
+      modelFile: modelFile.slice(),
+    });
   });
 }
 

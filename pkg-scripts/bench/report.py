@@ -11,6 +11,7 @@ import platform
 import sys
 
 from insides_section import insides_section
+from shapes_table import shapes_section
 
 results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_table = (
     pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3], sys.argv[4],
@@ -134,8 +135,9 @@ for label, run in results.items():
 print("""
 Targets: at least 1,500 samples/s in Firefox inside the Worker, an 8,000-digit epoch in under
 6 s; TensorFlow.js's wasm-SIMD backend does about 310 samples/s on the same model here.
-
-## Size
+""")
+print(shapes_section(results))
+print("""## Size
 """)
 print("| file | raw | gzip -9 |\n|---|---:|---:|")
 total_raw = total_gz = 0

@@ -155,6 +155,8 @@ mod cli {
                     (false, None) => Objective::Reconstruct,
                 },
                 drawn_share: self.drawn_share,
+                // The command line trains on digits; shapes are taught in the page.
+                example_share: 0.0,
             }
         }
     }

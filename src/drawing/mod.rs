@@ -12,14 +12,17 @@
 //! digit lands centred without a second, blurring shift.
 //!
 //! One file per step: [`stroke`] (the stroke width, by a distance transform) and [`resample`]
-//! (shrinking a high-density canvas, then crop, scale and centre). Depends only on `util`.
+//! (shrinking a high-density canvas, then crop, scale and centre); [`picture`] turns an image
+//! file's picture into a drawing's ink first. Depends only on `util`.
 
+pub mod picture;
 pub mod resample;
 pub mod stroke;
 
 use crate::util::error::{Error, Result, check_image};
 use crate::util::image::SIDE;
 
+pub use picture::{check_picture_file_size, picture_to_mnist};
 pub use resample::DIGIT_BOX;
 pub use stroke::{STROKE_FRACTION, normalise_stroke_width};
 
@@ -119,13 +122,13 @@ pub fn as_drawn(image: &[f32]) -> Result<Vec<f32>> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::util::image::PIXELS;
 
     /// A canvas of `side`² pixels with a "7" drawn by thick line segments, scaled by `size`
     /// (fraction of the canvas) and placed with its top-left corner at (`left`, `top`).
-    fn seven(side: usize, left: f64, top: f64, size: f64, stroke: f64) -> Vec<u8> {
+    pub(crate) fn seven(side: usize, left: f64, top: f64, size: f64, stroke: f64) -> Vec<u8> {
         let s = side as f64 * size;
         let segments = [
             ((0.1, 0.1), (0.9, 0.1)),

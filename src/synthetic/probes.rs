@@ -158,6 +158,31 @@ const FONT: [(char, [&str; 7]); 20] = [
 
 /// Side of the square canvas probes are drawn on before the MNIST-style conversion.
 const CANVAS: usize = 280;
+/// The pen's radius, as a fraction of the canvas.
+const PEN: f64 = 0.045;
+
+/// A cell's centre inside a 0.1…0.9 box, keeping the font's 5:7 aspect.
+fn font_cell(x: i32, y: i32) -> (f64, f64) {
+    (0.2 + x as f64 * 0.15, 0.1 + y as f64 * 0.1333)
+}
+
+/// A capital letter of the probes' font as another hand might draw it: every joint of its
+/// strokes moved a little, the letter slanted and stretched a little, the pen a little wider
+/// or narrower, at random; converted like a drawing. `None` for a letter the font does not
+/// have. (New drawings of a shape for the tests and benchmarks of teaching a model a shape.)
+pub fn jittered_letter(letter: char, rng: &mut SplitMix64) -> Option<Vec<f32>> {
+    let rows = FONT.iter().find(|(l, _)| *l == letter)?.1;
+    let mut spread = |amount: f64| (rng.uniform() * 2.0 - 1.0) * amount;
+    let (slant, stretch, pen) = (spread(0.15), 1.0 + spread(0.1), PEN * (1.0 + spread(0.25)));
+    let moves: Vec<(f64, f64)> = (0..35).map(|_| (spread(0.03), spread(0.03))).collect();
+    let cell = |x: i32, y: i32| {
+        let (cx, cy) = font_cell(x, y);
+        let (mx, my) = moves[(y * 5 + x) as usize];
+        let cy = 0.5 + (cy - 0.5) * stretch;
+        (cx + slant * (0.5 - cy) + mx, cy + my)
+    };
+    Some(draw(&letter_segments(&rows, cell), pen))
+}
 
 /// Every probe: 20 letters, 30 stroke scribbles and 20 noise images.
 pub fn probes() -> Vec<Probe> {
@@ -166,7 +191,7 @@ pub fn probes() -> Vec<Probe> {
         all.push(Probe {
             kind: ProbeKind::Letter,
             name: format!("letter {letter}"),
-            image: draw(&letter_segments(&rows)),
+            image: draw(&letter_segments(&rows, font_cell), PEN),
         });
     }
     let mut rng = SplitMix64::new(2024);
@@ -174,7 +199,7 @@ pub fn probes() -> Vec<Probe> {
         all.push(Probe {
             kind: ProbeKind::Strokes,
             name: format!("strokes {index}"),
-            image: draw(&random_strokes(&mut rng)),
+            image: draw(&random_strokes(&mut rng), PEN),
         });
     }
     for index in 0..20 {
@@ -193,15 +218,13 @@ pub fn probes() -> Vec<Probe> {
 type Segment = ((f64, f64), (f64, f64));
 
 /// Pen strokes through the letter's cells: every pair of neighbouring inked cells is joined,
-/// as a pen would draw the letter.
-fn letter_segments(rows: &[&str; 7]) -> Vec<Segment> {
+/// as a pen would draw the letter; `at` places a cell's centre on the canvas.
+fn letter_segments(rows: &[&str; 7], at: impl Fn(i32, i32) -> (f64, f64)) -> Vec<Segment> {
     let inked = |x: i32, y: i32| {
         (0..5).contains(&x)
             && (0..7).contains(&y)
             && rows[y as usize].as_bytes()[x as usize] == b'1'
     };
-    // Cell centres inside a 0.1…0.9 box, keeping the font's 5:7 aspect.
-    let at = |x: i32, y: i32| (0.2 + x as f64 * 0.15, 0.1 + y as f64 * 0.1333);
     let mut segments = Vec::new();
     for y in 0..7 {
         for x in 0..5 {
@@ -235,9 +258,10 @@ fn random_strokes(rng: &mut SplitMix64) -> Vec<Segment> {
     points.windows(2).map(|pair| (pair[0], pair[1])).collect()
 }
 
-/// Draws the segments with a round pen on the canvas and converts the result like a drawing.
-fn draw(segments: &[Segment]) -> Vec<f32> {
-    let pen = 0.045 * CANVAS as f64;
+/// Draws the segments with a round pen (`pen`: its radius, a fraction of the canvas) on the
+/// canvas and converts the result like a drawing.
+fn draw(segments: &[Segment], pen: f64) -> Vec<f32> {
+    let pen = pen * CANVAS as f64;
     let mut ink = vec![0u8; CANVAS * CANVAS];
     for &((ax, ay), (bx, by)) in segments {
         let (ax, ay, bx, by) = (
@@ -296,5 +320,20 @@ mod tests {
         assert_eq!(probes()[25].image, all[25].image);
         let letters = |name: &str| all.iter().find(|p| p.name == name).unwrap().image.clone();
         assert_ne!(letters("letter A"), letters("letter H"));
+    }
+
+    #[test]
+    fn jittered_letters_are_new_drawings_of_the_same_letter() {
+        let font_a = probes()[0].image.clone();
+        let mut rng = SplitMix64::new(4);
+        let difference = |a: &[f32], b: &[f32]| {
+            a.iter().zip(b).map(|(x, y)| (x - y).abs()).sum::<f32>() / PIXELS as f32
+        };
+        let one = jittered_letter('A', &mut rng).unwrap();
+        let other = jittered_letter('A', &mut rng).unwrap();
+        let h = jittered_letter('H', &mut rng).unwrap();
+        assert_ne!(one, other);
+        assert!(difference(&one, &font_a) < difference(&h, &font_a));
+        assert!(jittered_letter('7', &mut rng).is_none());
     }
 }

@@ -65,6 +65,23 @@ impl Augmentation {
     }
 }
 
+/// How a visitor's examples of a new shape are shown: deformed anew every time, affine and
+/// elastic, so that twenty drawings become as many different ones as a run has steps.
+pub const EXAMPLE_DEFORMATION: Deformation = Deformation::Elastic;
+
+/// `count` examples drawn at random from `examples` (whole 784-pixel images), each deformed
+/// anew by [`EXAMPLE_DEFORMATION`].
+pub fn deformed_examples(examples: &[f32], count: usize, rng: &mut SplitMix64) -> Vec<f32> {
+    let available = examples.len() / PIXELS;
+    let mut pixels = Vec::with_capacity(count * PIXELS);
+    for _ in 0..count {
+        let pick = rng.below(available);
+        let example = &examples[pick * PIXELS..(pick + 1) * PIXELS];
+        pixels.extend(EXAMPLE_DEFORMATION.apply(example, rng));
+    }
+    pixels
+}
+
 /// Each image of `batch` corrupted by its own random amount of noise (a denoiser's inputs).
 pub fn corrupted(batch: &[f32], rng: &mut SplitMix64) -> Result<Vec<f32>> {
     let mut noisy = Vec::with_capacity(batch.len());
@@ -158,6 +175,20 @@ mod tests {
                 dataset.image(index).as_slice(),
                 "digit {index} unchanged"
             );
+        }
+    }
+
+    #[test]
+    fn examples_come_back_deformed_anew_each_time() {
+        let examples = synthetic_dataset().images(&[0, 1]);
+        let mut rng = SplitMix64::new(9);
+        let first = deformed_examples(&examples, 3, &mut rng);
+        let again = deformed_examples(&examples, 3, &mut rng);
+        assert_eq!(first.len(), 3 * PIXELS);
+        assert!(first.iter().all(|v| (0.0..=1.0).contains(v)));
+        for (one, other) in first.chunks_exact(PIXELS).zip(again.chunks_exact(PIXELS)) {
+            assert_ne!(one, other);
+            assert!(examples.chunks_exact(PIXELS).all(|example| example != one));
         }
     }
 

@@ -6,7 +6,7 @@
 //! - [`loss`]: the tensor losses; [`trainer`]: the model with Adam's state, one step at a time;
 //! - [`batches`]: augmentation and what each objective adds to a batch; [`run`]: a whole run.
 //!
-//! Adding an objective: a variant of [`Objective`] (with its JSON spelling in `plan.rs`), what it
+//! Adding an objective: a variant of [`Objective`] (with its JSON spelling in `plan/fields.rs`), what it
 //! adds to a batch in `batches.rs`, the step it takes in [`TrainingRun::step`], and if it needs
 //! one, a loss in `loss.rs` with a `Trainer` step that uses it.
 

@@ -6,6 +6,7 @@ use burn::prelude::*;
 
 use super::loss::{binary_cross_entropy, gaussian_kl, shortfall_below_margin};
 use super::options::{TrainingOptions, check_learning_rate};
+use crate::architecture::Architecture;
 use crate::inference::InferenceModel;
 use crate::model::{Network, images_tensor};
 use crate::model_file::{self, Header, WeightEncoding};
@@ -16,6 +17,9 @@ use crate::util::metrics::Metrics;
 /// A model being trained, with Adam's state, one batch at a time.
 pub struct Trainer {
     options: TrainingOptions,
+    /// The model's architecture as its file's header will say (a fine-tuned copy keeps its
+    /// original's, leaky slope and all).
+    architecture: Architecture,
     learning_rate: f64,
     device: Device,
     model: Network,
@@ -29,8 +33,43 @@ impl Trainer {
         options.validate()?;
         let device = crate::device().autodiff();
         device.seed(options.seed);
-        let model = options.model_config().init(&device);
+        let architecture = options.model_config();
+        let model = architecture.init(&device);
         Ok(Self {
+            architecture,
+            learning_rate: options.learning_rate,
+            options,
+            device,
+            model,
+            optimizer: AdamConfig::new().init(),
+            steps: 0,
+        })
+    }
+
+    /// A copy of the model in `model_file` to train on (fine-tuning): its architecture and
+    /// weights come from the file, the optimiser's settings (learning rate, batch size, seed)
+    /// from `options`, whose own architecture fields are ignored. Adam starts afresh.
+    pub fn from_model_file(model_file: &[u8], options: TrainingOptions) -> Result<Self> {
+        let device = crate::device().autodiff();
+        device.seed(options.seed);
+        let (model, header) = model_file::load(model_file, &device)?;
+        let architecture = header.architecture;
+        let options = TrainingOptions {
+            architecture: architecture.kind(),
+            latent_size: architecture.latent_size(),
+            dropout: match &architecture {
+                Architecture::Dense(dense) => dense.dropout,
+                _ => 0.0,
+            },
+            beta: match &architecture {
+                Architecture::Vae(vae) => vae.beta,
+                _ => 1.0,
+            },
+            ..options
+        };
+        options.validate()?;
+        Ok(Self {
+            architecture,
             learning_rate: options.learning_rate,
             options,
             device,
@@ -160,7 +199,7 @@ impl Trainer {
     /// The model-file header describing this trainer's model.
     pub fn header(&self, provenance: &str) -> Header {
         Header {
-            architecture: self.options.model_config(),
+            architecture: self.architecture.clone(),
             provenance: provenance.to_string(),
         }
     }

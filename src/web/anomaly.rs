@@ -9,6 +9,8 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use super::{Autoencoder, Float32Values, MnistSubset, to_js, to_js_value};
+#[cfg(feature = "training")]
+use crate::analysis::anomaly::drawn_images;
 use crate::analysis::anomaly_detector;
 use crate::analysis::anomaly_score::{AnomalyMeasure, AnomalyScorer};
 use crate::drawing;
@@ -56,6 +58,10 @@ pub struct AnomalyDetector {
     inner: anomaly_detector::AnomalyDetector<Rc<InferenceModel>>,
     /// The data file's test digits, the references, in the order they are scored.
     test: Vec<u32>,
+    /// More references scored after the test digits (a taught shape's examples), as drawn.
+    /// Only the training module recalibrates: the page's first view keeps its module as it was.
+    #[cfg(feature = "training")]
+    extra: Vec<f32>,
 }
 
 /// `AnomalyDetector.score`'s result.
@@ -89,7 +95,36 @@ impl AnomalyDetector {
             AnomalyScorer::new(model.shared(), measure, dataset.dataset()).map_err(to_js)?;
         let test = dataset.test_indices();
         let inner = anomaly_detector::AnomalyDetector::new(scorer, test.len()).map_err(to_js)?;
-        Ok(AnomalyDetector { inner, test })
+        Ok(AnomalyDetector {
+            inner,
+            test,
+            #[cfg(feature = "training")]
+            extra: Vec::new(),
+        })
+    }
+
+    /// A detector recalibrated on a new mix: scoring with `model` by its reconstruction error,
+    /// it ranks scores among `dataset`'s test digits and `extraReferences`
+    /// (`Float32Array(n·784)`, n ≥ 1: the examples of a shape the model was taught, so that the
+    /// shape stops being an anomaly), scored after the test digits by `fitSome`. Throws on bad
+    /// references. (The training module only.)
+    #[cfg(feature = "training")]
+    pub fn recalibrated(
+        model: &Autoencoder,
+        dataset: &MnistSubset,
+        extra_references: Vec<f32>,
+    ) -> Result<AnomalyDetector, JsError> {
+        let extra = drawn_images(&extra_references).map_err(to_js)?;
+        let scorer = AnomalyScorer::new(
+            model.shared(),
+            AnomalyMeasure::ReconstructionError,
+            dataset.dataset(),
+        )
+        .map_err(to_js)?;
+        let test = dataset.test_indices();
+        let references = test.len() + extra.len() / crate::util::image::PIXELS;
+        let inner = anomaly_detector::AnomalyDetector::new(scorer, references).map_err(to_js)?;
+        Ok(AnomalyDetector { inner, test, extra })
     }
 
     /// Scores up to `count` more test digits of `dataset` (the one it was made with), as drawn;
@@ -106,6 +141,10 @@ impl AnomalyDetector {
         if start < end {
             let drawn = dataset.drawn_images(&self.test[start..end])?;
             self.inner.add_references(&drawn).map_err(to_js)?;
+        }
+        #[cfg(feature = "training")]
+        if end == self.test.len() && !self.extra.is_empty() && !self.inner.is_fitted() {
+            self.inner.add_references(&self.extra).map_err(to_js)?;
         }
         Ok(self.inner.is_fitted())
     }

@@ -15,6 +15,8 @@ mod autoencoder;
 mod dataset;
 mod limits;
 #[cfg(feature = "training")]
+mod shapes;
+#[cfg(feature = "training")]
 mod trainer;
 #[cfg(feature = "training")]
 mod training_run;
@@ -27,6 +29,11 @@ pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
+#[cfg(feature = "training")]
+pub use shapes::{
+    check_picture_file_size, check_shape_name, jittered_letters, picture_to_mnist,
+    read_shape_collection, shape_collection_file, shape_limits,
+};
 #[cfg(feature = "training")]
 pub use trainer::Trainer;
 #[cfg(feature = "training")]

@@ -9,11 +9,11 @@ from selenium.webdriver.common.actions.pointer_input import PointerInput
 from selenium.webdriver.support.ui import WebDriverWait
 
 
-def draw(driver, strokes, box=(0.0, 0.0, 1.0, 1.0), touch=False):
-    """Draws `strokes` (lists of (x, y) in 0…1) on #draw-canvas with real mouse actions (or a
-    finger's, with `touch`), mapped into `box` = (left, top, width, height), also in 0…1 of
-    the pad."""
-    canvas = driver.find_element("id", "draw-canvas")
+def draw(driver, strokes, box=(0.0, 0.0, 1.0, 1.0), touch=False, canvas_id="draw-canvas"):
+    """Draws `strokes` (lists of (x, y) in 0…1) on #draw-canvas (or `canvas_id`) with real mouse
+    actions (or a finger's, with `touch`), mapped into `box` = (left, top, width, height), also
+    in 0…1 of the pad."""
+    canvas = driver.find_element("id", canvas_id)
     # As a person would, bring the pad into view first (the page may have scrolled).
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     size = canvas.size

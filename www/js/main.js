@@ -263,6 +263,20 @@ async function main() {
       .catch((error) => ($("dream-status").textContent = `This section did not load: ${error.message}`));
   }).observe($("dream"));
 
+  // "Teach it a new shape" loads its code, markup and style when it first comes into view.
+  new IntersectionObserver((seen, observer) => {
+    if (!seen.some((s) => s.isIntersecting)) return;
+    observer.disconnect();
+    import("./shapes-panel.js")
+      .then(({ openShapesPanel }) => openShapesPanel({
+        store,
+        testDigits: testDigitsReady,
+        drawingModel: () => state.drawing,
+        drawWith: (handle) => picker.useAdopted(handle),
+      }))
+      .catch((error) => ($("shapes-body").textContent = `This section did not load: ${error.message}`));
+  }).observe($("shapes"));
+
   const training = new TrainingPanel({
     store,
     dataset: () => state.dataset,

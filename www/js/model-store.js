@@ -93,6 +93,16 @@ export class ModelStore {
     return new ModelHandle(this, record, model, info);
   }
 
+  /** The model file of `handle`'s model (to train a copy of it): a manifest model's file,
+   *  fetched again (the browser's cache has it), or an adopted model's kept bytes. */
+  async fileOf(handle) {
+    const { info } = handle;
+    if (info.kind === "manifest") return fetchBytes(`models/${info.file}`);
+    const adopted = this.adopted.get(info.id);
+    if (!adopted) throw new Error(`no model "${info.id}" on this page`);
+    return adopted.bytes;
+  }
+
   /** Whether a model is kept under `key`. */
   has(key) {
     return this.adopted.has(key);

@@ -2,11 +2,15 @@
 // event loop, and reports to the page. The page's thread never runs a training step. The page
 // creates it when the first run starts, and it fetches the training digits then.
 //
-// Messages in:  {type: "start", options, plan}, {type: "pause"}, {type: "resume"}, {type: "stop"}
+// Messages in:  {type: "start", options, plan, examples?, modelFile?}, {type: "pause"},
+//               {type: "resume"}, {type: "stop"}
+//               With `examples` (Float32Array(n·784), a new shape's) the run mixes them into
+//               every batch (plan.exampleShare), training a copy of `modelFile` (a model file's
+//               bytes) or, without one, a fresh model (TrainingRun.onExamples).
 // Messages out: {type: "ready"} (the training digits are in, after the first start),
-//               {type: "started", trainDigits, evaluationDigits, totalSteps},
+//               {type: "started", trainDigits, evaluationDigits, exampleCount, totalSteps},
 //               {type: "progress", ...StepReport, samplesPerSec},
-//               {type: "epoch", epoch, testMse}, {type: "weights", bytes, step},
+//               {type: "epoch", epoch, testMse, exampleMse}, {type: "weights", bytes, step},
 //               {type: "paused"}, {type: "resumed", step},
 //               {type: "finished", reason: "done" | "stopped" | "diverged" | "failed", message},
 //               {type: "error", message}
@@ -27,7 +31,7 @@ let data = null;
 let run = null;
 let running = false;
 let lastWeightsAt = 0;
-let recent = []; // [time, digits] of recent steps
+let recent = []; // [time, images] of recent steps
 let lastReport = null;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
@@ -57,9 +61,11 @@ async function load() {
  *  it, in order. A failed fetch is tried again by the next "start". */
 let loading = null;
 
-function start({ options, plan }) {
+function start({ options, plan, examples, modelFile }) {
   stop();
-  run = new TrainingRun(data, options, plan);
+  run = examples
+    ? TrainingRun.onExamples(data, modelFile, options, plan, examples)
+    : new TrainingRun(data, options, plan);
   recent = [];
   lastReport = null;
   lastWeightsAt = performance.now();
@@ -67,6 +73,7 @@ function start({ options, plan }) {
     type: "started",
     trainDigits: run.trainDigits,
     evaluationDigits: run.evaluationDigits,
+    exampleCount: run.exampleCount,
     totalSteps: run.totalSteps,
   });
   running = true;
@@ -89,14 +96,14 @@ function stepAndReport() {
   const report = run.step();
   lastReport = report;
   const now = performance.now();
-  recent.push([now, report.batchDigits]);
+  recent.push([now, report.batchDigits + report.batchExamples]);
   while (recent.length > 2 && now - recent[0][0] > RATE_WINDOW_MS) recent.shift();
   const span = (now - recent[0][0]) / 1000;
-  const digits = recent.slice(1).reduce((sum, [, n]) => sum + n, 0);
-  post({ type: "progress", ...report, samplesPerSec: span > 0 ? digits / span : 0 });
+  const images = recent.slice(1).reduce((sum, [, n]) => sum + n, 0);
+  post({ type: "progress", ...report, samplesPerSec: span > 0 ? images / span : 0 });
 
   if (report.epochFinished) {
-    post({ type: "epoch", epoch: report.epoch, testMse: run.testMse() });
+    post({ type: "epoch", epoch: report.epoch, testMse: run.testMse(), exampleMse: run.exampleMse() });
     sendWeights();
   } else if (now - lastWeightsAt > WEIGHTS_EVERY_MS) {
     sendWeights();

@@ -4,9 +4,10 @@
 // training digits, is created by the first run: a visitor who never trains never fetches them.
 
 export class TrainerClient extends EventTarget {
-  /** Starts a new run (ending any current one): `options` for the model, `plan` for the run. */
-  start(options, plan) {
-    this.send({ type: "start", options, plan });
+  /** Starts a new run (ending any current one): `options` for the model, `plan` for the run;
+   *  `shape` ({examples, modelFile}) mixes a new shape's examples in (see train-worker.js). */
+  start(options, plan, shape = {}) {
+    this.send({ type: "start", options, plan, ...shape });
   }
 
   pause() {

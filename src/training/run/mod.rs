@@ -5,14 +5,15 @@
 
 use serde::Serialize;
 
-use super::batches::{Augmentation, corrupted, negatives};
+use super::batches::{Augmentation, corrupted, deformed_examples, negatives};
 use super::plan::{Objective, RunPlan};
 use super::{Trainer, TrainingOptions};
 use crate::architecture::ArchitectureKind;
 use crate::data::{Dataset, Split};
 use crate::inference::InferenceModel;
 use crate::model_file::WeightEncoding;
-use crate::util::error::{Error, Result};
+use crate::util::error::{Error, Result, check_pixel_range, check_rows};
+use crate::util::image::PIXELS;
 use crate::util::metrics::Metrics;
 use crate::util::rng::SplitMix64;
 
@@ -36,6 +37,8 @@ pub struct StepReport {
     pub learning_rate: f64,
     /// Digits in this batch.
     pub batch_digits: usize,
+    /// The visitor's examples in this batch (see [`RunPlan::example_share`]).
+    pub batch_examples: usize,
     /// This step ended an epoch.
     pub epoch_finished: bool,
     /// This step ended the run.
@@ -52,8 +55,10 @@ pub struct TrainingRun {
     evaluation: Vec<usize>,
     rng: SplitMix64,
     augmentation: Augmentation,
-    /// Position in `train` of the next batch; the order is reshuffled at each epoch's start.
-    next: usize,
+    /// A visitor's examples of a new shape (`n × 784`), mixed into every batch; often none.
+    examples: Vec<f32>,
+    /// Examples in each batch; the rest of the batch is digits.
+    examples_per_batch: usize,
     epoch: usize,
     steps: usize,
 }
@@ -62,11 +67,52 @@ impl TrainingRun {
     /// A fresh model and a run over `plan`'s share of `dataset`'s train split.
     pub fn new(dataset: Dataset, options: TrainingOptions, plan: RunPlan) -> Result<Self> {
         plan.validate()?;
-        let variational = options.architecture == ArchitectureKind::Vae;
+        Self::with_trainer(dataset, Trainer::new(options)?, plan, Vec::new())
+    }
+
+    /// A run that teaches a model a new shape from a visitor's `examples` (`n × 784` pixels in
+    /// 0…1): each batch is `plan.example_share` examples, drawn at random and deformed anew,
+    /// and training digits for the rest. It trains a copy of the model in `model_file`
+    /// (fine-tuning; `options` give only the optimiser's settings) or, without one, a fresh
+    /// model from `options`.
+    pub fn on_examples(
+        dataset: Dataset,
+        model_file: Option<&[u8]>,
+        options: TrainingOptions,
+        plan: RunPlan,
+        examples: Vec<f32>,
+    ) -> Result<Self> {
+        plan.validate()?;
+        check_rows("the examples", &examples, PIXELS)?;
+        check_pixel_range("the examples", &examples)?;
+        if plan.example_share == 0.0 {
+            return Err(Error::InvalidOptions(
+                "exampleShare is 0: the examples would never be shown".into(),
+            ));
+        }
+        let trainer = match model_file {
+            Some(bytes) => Trainer::from_model_file(bytes, options)?,
+            None => Trainer::new(options)?,
+        };
+        Self::with_trainer(dataset, trainer, plan, examples)
+    }
+
+    fn with_trainer(
+        dataset: Dataset,
+        trainer: Trainer,
+        plan: RunPlan,
+        examples: Vec<f32>,
+    ) -> Result<Self> {
+        let variational = trainer.options().architecture == ArchitectureKind::Vae;
         if variational && matches!(plan.objective, Objective::OutlierExposure { .. }) {
             return Err(super::trainer::outlier_exposure_needs_a_plain_model());
         }
-        let mut rng = SplitMix64::new(options.seed);
+        if examples.is_empty() && plan.example_share > 0.0 {
+            return Err(Error::InvalidOptions(
+                "exampleShare needs examples of a shape to show".into(),
+            ));
+        }
+        let mut rng = SplitMix64::new(trainer.options().seed);
         let mut train = dataset.indices(Split::Train);
         if train.is_empty() {
             return Err(Error::InvalidOptions(
@@ -83,8 +129,14 @@ impl TrainingRun {
         let validation = train.split_off(train.len() - held_out);
         let mut evaluation = dataset.indices(Split::Test);
         evaluation.truncate(plan.evaluation_size.unwrap_or(usize::MAX));
+        let batch_size = trainer.options().batch_size;
+        let examples_per_batch = if examples.is_empty() {
+            0
+        } else {
+            ((plan.example_share * batch_size as f64).round() as usize).clamp(1, batch_size)
+        };
         Ok(Self {
-            trainer: Trainer::new(options)?,
+            trainer,
             augmentation: Augmentation::new(plan.augment_shift, plan.drawn_share, plan.deformation),
             plan,
             dataset,
@@ -92,7 +144,8 @@ impl TrainingRun {
             validation,
             evaluation,
             rng,
-            next: 0,
+            examples,
+            examples_per_batch,
             epoch: 0,
             steps: 0,
         })
@@ -123,7 +176,13 @@ impl TrainingRun {
         self.evaluation.len()
     }
 
-    /// Steps in each epoch.
+    /// The visitor's examples the run mixes in (none for a run on digits only).
+    pub fn example_count(&self) -> usize {
+        self.examples.len() / PIXELS
+    }
+
+    /// Steps in each epoch: an epoch is as many images as there are training digits, so with
+    /// examples in the mix it shows that share fewer digits (a different part each epoch).
     pub fn steps_per_epoch(&self) -> usize {
         self.train.len().div_ceil(self.trainer.options().batch_size)
     }
@@ -148,7 +207,9 @@ impl TrainingRun {
                 self.plan.epochs
             )));
         }
-        if self.next == 0 {
+        let steps_per_epoch = self.steps_per_epoch();
+        let step_in_epoch = self.steps % steps_per_epoch;
+        if step_in_epoch == 0 {
             self.rng.shuffle(&mut self.train);
             self.epoch += 1;
             self.augmentation.deformation = self.plan.deformation_in_epoch(self.epoch);
@@ -159,11 +220,18 @@ impl TrainingRun {
             self.total_steps() as u64,
         );
         self.trainer.set_learning_rate(learning_rate)?;
-        let end = (self.next + self.trainer.options().batch_size).min(self.train.len());
-        let indices = &self.train[self.next..end];
-        let batch = self
+        let digits_per_batch = self.trainer.options().batch_size - self.examples_per_batch;
+        let start = (step_in_epoch * digits_per_batch).min(self.train.len());
+        let end = (start + digits_per_batch).min(self.train.len());
+        let indices = &self.train[start..end];
+        let mut batch = self
             .augmentation
             .batch(&self.dataset, indices, &mut self.rng);
+        batch.extend(deformed_examples(
+            &self.examples,
+            self.examples_per_batch,
+            &mut self.rng,
+        ));
         let loss = match self.plan.objective {
             Objective::Reconstruct => self.trainer.step(&batch)?,
             Objective::Denoise => {
@@ -186,20 +254,18 @@ impl TrainingRun {
                 }
             }
         };
-        let batch_digits = end - self.next;
-        self.next = if end == self.train.len() { 0 } else { end };
         self.steps += 1;
-        let steps_per_epoch = self.steps_per_epoch();
         Ok(StepReport {
             epoch: self.epoch,
-            step_in_epoch: (self.steps - 1) % steps_per_epoch + 1,
+            step_in_epoch: step_in_epoch + 1,
             steps_per_epoch,
             step: self.steps,
             total_steps: self.total_steps(),
             loss,
             learning_rate,
-            batch_digits,
-            epoch_finished: self.next == 0,
+            batch_digits: end - start,
+            batch_examples: self.examples_per_batch,
+            epoch_finished: self.steps.is_multiple_of(steps_per_epoch),
             finished: self.is_finished(),
         })
     }
@@ -208,6 +274,14 @@ impl TrainingRun {
     pub fn test_metrics(&self) -> Result<Metrics> {
         self.trainer
             .evaluate(&self.dataset.images(&self.evaluation))
+    }
+
+    /// Metrics on the visitor's examples as they are (not deformed), or `None` without any.
+    pub fn example_metrics(&self) -> Result<Option<Metrics>> {
+        if self.examples.is_empty() {
+            return Ok(None);
+        }
+        self.trainer.evaluate(&self.examples).map(Some)
     }
 
     /// Metrics on the held-out train digits, or `None` without a validation share.
@@ -232,151 +306,4 @@ impl TrainingRun {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::training::schedule::Schedule;
-    use crate::training::tests::synthetic_dataset;
-
-    fn options(batch_size: usize) -> TrainingOptions {
-        TrainingOptions {
-            latent_size: 4,
-            batch_size,
-            dropout: 0.0,
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn steps_walk_through_epochs_of_batches() {
-        let plan = RunPlan {
-            epochs: 2,
-            subset_size: Some(30),
-            ..Default::default()
-        };
-        let mut run = TrainingRun::new(synthetic_dataset(), options(8), plan).unwrap();
-        assert_eq!(run.train_digits(), 30);
-        assert_eq!(run.steps_per_epoch(), 4);
-        let reports: Vec<StepReport> = (0..8).map(|_| run.step().unwrap()).collect();
-        let digits: Vec<usize> = reports.iter().map(|r| r.batch_digits).collect();
-        assert_eq!(digits, [8, 8, 8, 6, 8, 8, 8, 6]);
-        let ends: Vec<bool> = reports.iter().map(|r| r.epoch_finished).collect();
-        assert_eq!(ends, [false, false, false, true, false, false, false, true]);
-        assert_eq!(reports[5].epoch, 2);
-        assert_eq!(reports[5].step_in_epoch, 2);
-        assert!(reports[7].finished && run.is_finished());
-        assert!(run.step().unwrap_err().to_string().contains("finished"));
-    }
-
-    #[test]
-    fn cosine_schedule_decays_the_learning_rate() {
-        let plan = RunPlan {
-            epochs: 2,
-            schedule: Schedule::Cosine,
-            ..Default::default()
-        };
-        let mut run = TrainingRun::new(synthetic_dataset(), options(20), plan).unwrap();
-        let rates: Vec<f64> = (0..4).map(|_| run.step().unwrap().learning_rate).collect();
-        assert_eq!(rates[0], 1e-3);
-        assert!(rates.windows(2).all(|pair| pair[1] < pair[0]), "{rates:?}");
-    }
-
-    #[test]
-    fn a_clean_finish_shows_the_digits_as_they_are_after_its_deformed_epochs() {
-        use crate::synthetic::deform::Deformation;
-        let plan = RunPlan {
-            epochs: 3,
-            subset_size: Some(8),
-            deformation: Deformation::Elastic,
-            deform_epochs: Some(2),
-            ..Default::default()
-        };
-        let mut run = TrainingRun::new(synthetic_dataset(), options(8), plan).unwrap();
-        let mut by_epoch = Vec::new();
-        while !run.is_finished() {
-            run.step().unwrap();
-            by_epoch.push(run.augmentation.deformation);
-        }
-        use Deformation::{Elastic, None};
-        assert_eq!(by_epoch, [Elastic, Elastic, None]);
-    }
-
-    #[test]
-    fn subsets_and_validation_are_seeded_and_disjoint() {
-        let plan = RunPlan {
-            subset_size: Some(20),
-            validation_fraction: 0.25,
-            evaluation_size: Some(3),
-            ..Default::default()
-        };
-        let run = TrainingRun::new(synthetic_dataset(), options(8), plan.clone()).unwrap();
-        assert_eq!((run.train_digits(), run.validation_digits()), (15, 5));
-        assert_eq!(run.evaluation_digits(), 3);
-        assert!(run.validation.iter().all(|i| !run.train.contains(i)));
-        let again = TrainingRun::new(synthetic_dataset(), options(8), plan).unwrap();
-        assert_eq!(run.train, again.train);
-    }
-
-    #[test]
-    fn every_objective_takes_steps() {
-        for objective in [
-            Objective::Reconstruct,
-            Objective::Denoise,
-            Objective::OutlierExposure {
-                rate: 0.5,
-                margin: 0.08,
-            },
-        ] {
-            let plan = RunPlan {
-                epochs: 1,
-                objective,
-                ..Default::default()
-            };
-            let mut run = TrainingRun::new(synthetic_dataset(), options(20), plan).unwrap();
-            assert!(run.step().unwrap().loss.is_finite(), "{objective:?}");
-            assert_eq!(run.trainer().steps(), 1, "{objective:?}");
-        }
-    }
-
-    #[test]
-    fn a_variational_run_denoises_but_takes_no_outlier_exposure() {
-        let variational = TrainingOptions {
-            architecture: ArchitectureKind::Vae,
-            ..options(20)
-        };
-        let plan = |objective| RunPlan {
-            epochs: 1,
-            objective,
-            ..Default::default()
-        };
-        let mut run = TrainingRun::new(
-            synthetic_dataset(),
-            variational.clone(),
-            plan(Objective::Denoise),
-        )
-        .unwrap();
-        assert!(run.step().unwrap().loss.is_finite());
-        let exposure = Objective::OutlierExposure {
-            rate: 0.5,
-            margin: 0.08,
-        };
-        let error = TrainingRun::new(synthetic_dataset(), variational, plan(exposure))
-            .err()
-            .unwrap();
-        assert!(
-            error.to_string().contains("not the variational one"),
-            "{error}"
-        );
-    }
-
-    #[test]
-    fn a_bad_plan_makes_no_run() {
-        let plan = RunPlan {
-            epochs: 0,
-            ..Default::default()
-        };
-        let error = TrainingRun::new(synthetic_dataset(), options(8), plan)
-            .err()
-            .unwrap();
-        assert!(error.to_string().contains("epochs"), "{error}");
-    }
-}
+mod tests;

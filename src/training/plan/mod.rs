@@ -1,6 +1,8 @@
 //! What a run trains on, towards what, and for how long: the [`RunPlan`] and its [`Objective`].
 //! The model's own settings are [`super::TrainingOptions`].
 
+mod fields;
+
 use serde::{Deserialize, Serialize};
 
 use super::schedule::Schedule;
@@ -50,10 +52,11 @@ impl Objective {
 
 /// A run's plan. In JSON (the page's Worker, the manifest) it is a flat object of optional
 /// camelCase fields: `{epochs, subsetSize, schedule, augmentShift, deform, deformEpochs,
-/// validationFraction, evaluationSize, denoise, outlierExposure, outlierMargin, drawnShare}`;
+/// validationFraction, evaluationSize, denoise, outlierExposure, outlierMargin, drawnShare,
+/// exampleShare}`;
 /// the objective is `denoise: true` or `outlierExposure > 0`, never both.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(try_from = "PlanFields", into = "PlanFields")]
+#[serde(try_from = "fields::PlanFields", into = "fields::PlanFields")]
 pub struct RunPlan {
     /// Passes over the training digits.
     pub epochs: usize,
@@ -80,6 +83,10 @@ pub struct RunPlan {
     /// pad (see [`crate::drawing::as_drawn`]: stroke width normalised) instead of as MNIST
     /// stored it, so that the model meets digits the way the page's drawings reach it.
     pub drawn_share: f64,
+    /// The share (0…1) of every batch made of a visitor's examples of a new shape, each
+    /// deformed anew (see [`super::TrainingRun::on_examples`]); the rest are training digits.
+    /// 0 for a run on digits only.
+    pub example_share: f64,
 }
 
 impl Default for RunPlan {
@@ -95,6 +102,7 @@ impl Default for RunPlan {
             evaluation_size: None,
             objective: Objective::Reconstruct,
             drawn_share: 0.0,
+            example_share: 0.0,
         }
     }
 }
@@ -141,6 +149,17 @@ impl RunPlan {
         if !(0.0..=1.0).contains(&self.drawn_share) {
             return invalid(format!("drawnShare {} is outside [0, 1]", self.drawn_share));
         }
+        if !(0.0..=1.0).contains(&self.example_share) {
+            return invalid(format!(
+                "exampleShare {} is outside [0, 1]",
+                self.example_share
+            ));
+        }
+        if self.example_share > 0.0 && self.objective != Objective::Reconstruct {
+            return invalid(
+                "exampleShare trains to rebuild, not with denoise or outlierExposure".into(),
+            );
+        }
         self.objective.validate()
     }
 
@@ -150,91 +169,6 @@ impl RunPlan {
             Some(deform_epochs) if epoch > deform_epochs => Deformation::None,
             _ => self.deformation,
         }
-    }
-}
-
-/// [`RunPlan`] as JSON spells it (see there).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
-struct PlanFields {
-    epochs: usize,
-    subset_size: Option<usize>,
-    schedule: Schedule,
-    augment_shift: usize,
-    deform: Deformation,
-    deform_epochs: Option<usize>,
-    validation_fraction: f64,
-    evaluation_size: Option<usize>,
-    denoise: bool,
-    outlier_exposure: f64,
-    outlier_margin: f32,
-    drawn_share: f64,
-}
-
-impl Default for PlanFields {
-    fn default() -> Self {
-        RunPlan::default().into()
-    }
-}
-
-impl From<RunPlan> for PlanFields {
-    fn from(plan: RunPlan) -> Self {
-        let (denoise, outlier_exposure, outlier_margin) = match plan.objective {
-            Objective::Reconstruct => (false, 0.0, DEFAULT_OUTLIER_MARGIN),
-            Objective::Denoise => (true, 0.0, DEFAULT_OUTLIER_MARGIN),
-            Objective::OutlierExposure { rate, margin } => (false, rate, margin),
-        };
-        Self {
-            epochs: plan.epochs,
-            subset_size: plan.subset_size,
-            schedule: plan.schedule,
-            augment_shift: plan.augment_shift,
-            deform: plan.deformation,
-            deform_epochs: plan.deform_epochs,
-            validation_fraction: plan.validation_fraction,
-            evaluation_size: plan.evaluation_size,
-            denoise,
-            outlier_exposure,
-            outlier_margin,
-            drawn_share: plan.drawn_share,
-        }
-    }
-}
-
-impl TryFrom<PlanFields> for RunPlan {
-    type Error = Error;
-
-    fn try_from(fields: PlanFields) -> Result<Self> {
-        let objective = match (fields.denoise, fields.outlier_exposure) {
-            (true, rate) if rate != 0.0 => {
-                return invalid(
-                    "denoise and outlierExposure are two objectives: choose one".into(),
-                );
-            }
-            (true, _) => Objective::Denoise,
-            (false, rate) if rate != 0.0 => Objective::OutlierExposure {
-                rate,
-                margin: fields.outlier_margin,
-            },
-            (false, _) if fields.outlier_margin != DEFAULT_OUTLIER_MARGIN => {
-                return invalid("outlierMargin applies only with outlierExposure above 0".into());
-            }
-            (false, _) => Objective::Reconstruct,
-        };
-        let plan = Self {
-            epochs: fields.epochs,
-            subset_size: fields.subset_size,
-            schedule: fields.schedule,
-            augment_shift: fields.augment_shift,
-            deformation: fields.deform,
-            deform_epochs: fields.deform_epochs,
-            validation_fraction: fields.validation_fraction,
-            evaluation_size: fields.evaluation_size,
-            objective,
-            drawn_share: fields.drawn_share,
-        };
-        plan.validate()?;
-        Ok(plan)
     }
 }
 
@@ -304,6 +238,11 @@ mod tests {
                 subset_size: Some(100),
                 objective,
                 drawn_share: 0.5,
+                example_share: if objective == Objective::Reconstruct {
+                    0.25
+                } else {
+                    0.0
+                },
                 deformation: Deformation::Affine,
                 deform_epochs: Some(3),
                 ..Default::default()
@@ -395,6 +334,21 @@ mod tests {
                     ..Default::default()
                 },
                 "drawnShare",
+            ),
+            (
+                RunPlan {
+                    example_share: 1.5,
+                    ..Default::default()
+                },
+                "exampleShare",
+            ),
+            (
+                RunPlan {
+                    example_share: 0.5,
+                    objective: Objective::Denoise,
+                    ..Default::default()
+                },
+                "exampleShare trains to rebuild",
             ),
         ] {
             let error = plan.validate().unwrap_err().to_string();
