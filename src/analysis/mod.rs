@@ -13,3 +13,4 @@ pub mod interpolate;
 pub mod knn;
 pub mod pca;
 pub mod plane_distribution;
+pub mod softmax;
