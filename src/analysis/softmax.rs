@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::inference::layers::softmax;
 use crate::util::error::{Error, Result, check_exact, check_rows};
 
 /// How a softmax classifier is fitted.
@@ -264,14 +265,6 @@ fn logits(x: &[f32], weights: &[f32], bias: &[f32]) -> Vec<f32> {
         }
     }
     out
-}
-
-/// Probabilities from logits, shifted by their maximum so that none overflows.
-fn softmax(logits: &[f32]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-    let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
-    let total: f32 = exps.iter().sum();
-    exps.iter().map(|e| e / total).collect()
 }
 
 /// The index of the largest probability (the first, on a tie).

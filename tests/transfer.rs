@@ -1,0 +1,126 @@
+//! Transfer learning: the classifier file round-trips through burn and the page's plain-Rust
+//! copy computes what burn computes; damaged files are refused; and with 100 labels the drawing
+//! model's encoder, fine-tuned with deformations, beats a softmax on its frozen codes.
+// Native only: the browser runs tests/web.rs.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use autoencoder_playground::inference::Classifier;
+use autoencoder_playground::manifest::Role;
+use autoencoder_playground::model::EncoderClassifier;
+use autoencoder_playground::model::images_tensor;
+use autoencoder_playground::model_file::WeightEncoding;
+use autoencoder_playground::training::fine_tune::{
+    FineTuneOptions, labelled_draw, load_classifier, save_digit_classifier,
+};
+use autoencoder_playground::training::transfer::{FeatureKind, Start, TransferData};
+use autoencoder_playground::util::image::PIXELS;
+use autoencoder_playground::util::metrics::max_abs_difference;
+use autoencoder_playground::util::rng::SplitMix64;
+
+fn random_classifier() -> EncoderClassifier {
+    EncoderClassifier::random(&[PIXELS, 64, 8], 10, 0.3, &autoencoder_playground::device())
+}
+
+/// A few images of random grey levels.
+fn images(rows: usize) -> Vec<f32> {
+    let mut rng = SplitMix64::new(7);
+    (0..rows * PIXELS).map(|_| rng.uniform() as f32).collect()
+}
+
+fn burn_probabilities(model: &EncoderClassifier, images: &[f32]) -> Vec<f32> {
+    let device = autoencoder_playground::device();
+    model
+        .probabilities(images_tensor(images, images.len() / PIXELS, &device))
+        .into_data()
+        .iter::<f32>()
+        .collect()
+}
+
+#[test]
+fn a_classifier_file_round_trips_and_the_plain_copy_computes_what_burn_computes() {
+    let model = random_classifier();
+    let bytes = save_digit_classifier(&model, 100, "unit test", WeightEncoding::Half).unwrap();
+    let inputs = images(3);
+    let expected = burn_probabilities(&model, &inputs);
+
+    let plain = Classifier::load(&bytes).unwrap();
+    assert_eq!(plain.labels_used(), 100);
+    assert_eq!(plain.class_names().len(), 10);
+    assert_eq!(plain.header().provenance, "unit test");
+    let computed: Vec<f32> = inputs
+        .chunks_exact(PIXELS)
+        .flat_map(|image| plain.classify(image).unwrap())
+        .collect();
+    let worst = max_abs_difference(&computed, &expected);
+    assert!(worst < 2e-3, "the plain copy differs from burn by {worst}");
+
+    let (reloaded, header) = load_classifier(&bytes, &autoencoder_playground::device()).unwrap();
+    assert_eq!(header.encoder_widths, [PIXELS, 64, 8]);
+    let worst = max_abs_difference(&burn_probabilities(&reloaded, &inputs), &expected);
+    assert!(worst < 2e-3, "the reloaded network differs by {worst}");
+}
+
+#[test]
+fn damaged_or_foreign_files_are_refused_with_a_reason() {
+    let bytes = save_digit_classifier(&random_classifier(), 10, "", WeightEncoding::INT8).unwrap();
+    let error = |bytes: &[u8]| Classifier::load(bytes).unwrap_err().to_string();
+    assert!(error(&[]).contains("empty"));
+    assert!(error(&bytes[..bytes.len() - 3]).contains("truncated"));
+    let mut flipped = bytes.clone();
+    *flipped.last_mut().unwrap() ^= 0x40;
+    assert!(error(&flipped).contains("checksum"));
+    let autoencoder = common::model(Role::Drawing);
+    assert!(error(autoencoder).contains("not a classifier file"));
+    let plain = Classifier::load(&bytes).unwrap();
+    assert!(
+        plain
+            .classify(&[0.5; 10])
+            .unwrap_err()
+            .to_string()
+            .contains("784")
+    );
+    assert!(
+        plain
+            .classify(&[2.0; PIXELS])
+            .unwrap_err()
+            .to_string()
+            .contains("0…1")
+    );
+}
+
+#[test]
+fn the_shipped_classifier_loads_and_reads_a_test_digit() {
+    let manifest = common::manifest();
+    let entry = manifest
+        .classifier()
+        .expect("the manifest names a classifier");
+    let classifier = Classifier::load(common::shipped_file(&entry.file)).unwrap();
+    assert_eq!(classifier.labels_used(), entry.labels_used);
+    assert!(entry.test_accuracy > 0.85, "{}", entry.test_accuracy);
+}
+
+/// The claim in small: 400 steps instead of the report's 1,500, one draw. Measured
+/// (this draw, seed 1): frozen codes 82.6 %, fine-tuned 91.3 %.
+#[test]
+fn with_100_labels_fine_tuning_the_encoder_beats_a_softmax_on_its_frozen_codes() {
+    let data = TransferData::new(common::dataset(), common::model(Role::Drawing)).unwrap();
+    let labelled = labelled_draw(&data.dataset, Some(10), 1);
+    assert_eq!(labelled.len(), 100);
+    let frozen = data
+        .softmax_accuracy(FeatureKind::FrozenCodes, &labelled)
+        .unwrap();
+    let options = FineTuneOptions {
+        steps: 400,
+        ..Default::default()
+    };
+    let (_, fine_tuned) = data
+        .fine_tuned(Start::Pretrained, &labelled, &options)
+        .unwrap();
+    println!("frozen codes {frozen:.3}, fine-tuned {fine_tuned:.3}");
+    assert!(
+        fine_tuned > frozen + 0.02,
+        "fine-tuned {fine_tuned:.3} against frozen codes {frozen:.3}"
+    );
+}
