@@ -25,6 +25,7 @@ use crate::drawing::as_drawn;
 use crate::util::container::Format;
 use crate::util::error::{Error, Result};
 use crate::util::image::{PIXELS, SIDE};
+use crate::util::rng::SplitMix64;
 
 /// Where `pkg-scripts/fetch-data.sh` puts the whole subset, relative to the repository: the
 /// native tools' and tests' default.
@@ -196,6 +197,32 @@ impl Dataset {
         (0..self.len())
             .filter(|&i| self.splits[i] == split)
             .collect()
+    }
+
+    /// `per_class` training samples of each label drawn at random by `seed` (every training
+    /// sample when `per_class` is `None`), in file order: which digits a classifier may see the
+    /// labels of. A label with fewer training samples gives all it has.
+    pub fn labelled_draw(&self, per_class: Option<usize>, seed: u64) -> Vec<usize> {
+        let train = self.indices(Split::Train);
+        let Some(per_class) = per_class else {
+            return train;
+        };
+        let mut rng = SplitMix64::new(seed);
+        let mut labels: Vec<u8> = train.iter().map(|&i| self.labels[i]).collect();
+        labels.sort_unstable();
+        labels.dedup();
+        let mut chosen = Vec::new();
+        for label in labels {
+            let mut of_label: Vec<usize> = train
+                .iter()
+                .copied()
+                .filter(|&i| self.labels[i] == label)
+                .collect();
+            rng.shuffle(&mut of_label);
+            chosen.extend(of_label.into_iter().take(per_class));
+        }
+        chosen.sort_unstable();
+        chosen
     }
 
     /// Sample `index` as 784 bytes.

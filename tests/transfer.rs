@@ -12,7 +12,7 @@ use autoencoder_playground::model::EncoderClassifier;
 use autoencoder_playground::model::images_tensor;
 use autoencoder_playground::model_file::WeightEncoding;
 use autoencoder_playground::training::fine_tune::{
-    FineTuneOptions, labelled_draw, load_classifier, save_digit_classifier,
+    FineTuneOptions, load_classifier, save_digit_classifier,
 };
 use autoencoder_playground::training::transfer::{FeatureKind, Start, TransferData};
 use autoencoder_playground::util::image::PIXELS;
@@ -106,7 +106,7 @@ fn the_shipped_classifier_loads_and_reads_a_test_digit() {
 #[test]
 fn with_100_labels_fine_tuning_the_encoder_beats_a_softmax_on_its_frozen_codes() {
     let data = TransferData::new(common::dataset(), common::model(Role::Drawing)).unwrap();
-    let labelled = labelled_draw(&data.dataset, Some(10), 1);
+    let labelled = data.dataset.labelled_draw(Some(10), 1);
     assert_eq!(labelled.len(), 100);
     let frozen = data
         .softmax_accuracy(FeatureKind::FrozenCodes, &labelled)

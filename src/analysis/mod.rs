@@ -7,6 +7,7 @@ pub mod anomaly_detector;
 pub mod anomaly_score;
 pub mod baseline;
 pub mod code_bytes;
+pub mod code_classifier;
 pub mod code_density;
 pub mod dreams;
 pub mod interpolate;

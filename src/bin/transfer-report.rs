@@ -29,9 +29,7 @@ mod report {
     };
     use autoencoder_playground::model_file::WeightEncoding;
     use autoencoder_playground::synthetic::deform::Deformation;
-    use autoencoder_playground::training::fine_tune::{
-        FineTuneOptions, labelled_draw, save_digit_classifier,
-    };
+    use autoencoder_playground::training::fine_tune::{FineTuneOptions, save_digit_classifier};
     use autoencoder_playground::training::transfer::{FeatureKind, Start, TransferData};
     use autoencoder_playground::util::image::PIXELS;
     use clap::Parser;
@@ -92,7 +90,7 @@ mod report {
             for draw in 0..draws as u64 {
                 let started = Instant::now();
                 let seed = 1000 * per_class.unwrap_or(0) as u64 + draw + 1;
-                let labelled = labelled_draw(&data.dataset, per_class, seed);
+                let labelled = data.dataset.labelled_draw(per_class, seed);
                 labels = labelled.len();
                 for (kind, slot) in [
                     (FeatureKind::Pixels, 0),

@@ -8,7 +8,7 @@ use burn::prelude::*;
 use burn::tensor::activation::log_softmax;
 
 use super::batches::Augmentation;
-use crate::data::{Dataset, Split};
+use crate::data::Dataset;
 use crate::model::{EncoderClassifier, images_tensor};
 use crate::model_file::classifier::{self as classifier_file, ClassifierHeader};
 use crate::model_file::{self, WeightEncoding};
@@ -45,28 +45,6 @@ impl Default for FineTuneOptions {
             seed: 1,
         }
     }
-}
-
-/// `per_class` training digits of each class drawn at random by `seed` (all of them when
-/// `per_class` is `None`), in the dataset's order: which digits a run may see the labels of.
-pub fn labelled_draw(dataset: &Dataset, per_class: Option<usize>, seed: u64) -> Vec<usize> {
-    let train = dataset.indices(Split::Train);
-    let Some(per_class) = per_class else {
-        return train;
-    };
-    let mut rng = SplitMix64::new(seed);
-    let mut chosen = Vec::new();
-    for digit in 0..DIGIT_CLASSES as u8 {
-        let mut of_digit: Vec<usize> = train
-            .iter()
-            .copied()
-            .filter(|&i| dataset.label(i) == digit)
-            .collect();
-        rng.shuffle(&mut of_digit);
-        chosen.extend(of_digit.into_iter().take(per_class));
-    }
-    chosen.sort_unstable();
-    chosen
 }
 
 /// `model` (on an autodiff device) trained on the digits `labelled` of `dataset`, with their

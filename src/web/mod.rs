@@ -12,6 +12,7 @@
 mod analysis;
 mod anomaly;
 mod autoencoder;
+mod classifier;
 mod dataset;
 mod limits;
 #[cfg(feature = "training")]
@@ -25,6 +26,7 @@ pub use analysis::{
 };
 pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};
+pub use classifier::{Classifier, CodeClassifier};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
 #[cfg(feature = "training")]
@@ -83,7 +85,6 @@ pub(crate) fn to_named_js(error: crate::Error) -> JsValue {
 ///
 /// It goes through JSON rather than serde-wasm-bindgen, which reads only the fields it knows
 /// and so would silently ignore a misspelt option; serde_json honours `deny_unknown_fields`.
-#[cfg(feature = "training")]
 pub(crate) fn from_js<T: serde::de::DeserializeOwned + Default>(
     value: JsValue,
     what: &str,

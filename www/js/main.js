@@ -54,6 +54,7 @@ const pad = new DrawingPad($("draw-canvas"), () => {
 // The sections below the first view need the manifest; they are made once it is in (`main`).
 let uses = null;
 let study = null;
+let reuse = null; // "Reuse the encoder", once its section has been seen
 
 /** Shows `message` where the visitor looks for it: beside the model selector and the file
  *  input ("model": loading, ready, a refused file, errors), or under the pad ("pad": what is
@@ -87,6 +88,7 @@ function update() {
     explorer.setInput(null, null);
     study?.setInput(null);
     uses?.setInput(null);
+    reuse?.setInput(null);
     return;
   }
   try {
@@ -102,6 +104,7 @@ function update() {
     explorer.setInput(input, code);
     study?.setInput(input);
     uses?.setInput(input);
+    reuse?.setInput(input);
   } catch (error) {
     sayUnderPad(error.message, "error");
   }
@@ -132,6 +135,7 @@ function useModel(handle) {
     explorer.retarget(handle.share()).catch(showError);
     uses.retargetDrawingModel(handle.share());
   }
+  reuse?.setDrawingModel(handle.share());
   previous?.release();
   if (!sameSize) latentView.reset(handle.info.latentSize);
   calibrateLatentScale();
@@ -232,6 +236,19 @@ async function main() {
       .then(({ DreamsPanel }) => new DreamsPanel({ store, testDigits: testDigitsReady }))
       .catch((error) => ($("dream-status").textContent = `This section did not load: ${error.message}`));
   }).observe($("dream"));
+
+  // So is "Reuse the encoder", with its classifier and the training digits it fetches.
+  new IntersectionObserver((seen, observer) => {
+    if (!seen.some((s) => s.isIntersecting)) return;
+    observer.disconnect();
+    import("./reuse-panel.js")
+      .then(({ ReusePanel }) => {
+        reuse = new ReusePanel({
+          manifest: store.manifest, testDigits: testDigitsReady, drawing: state.drawing?.share() ?? null, input: currentInput(),
+        });
+      })
+      .catch((error) => ($("reuse-train-status").textContent = `This section did not load: ${error.message}`));
+  }).observe($("reuse"));
 
   const training = new TrainingPanel({
     store,
