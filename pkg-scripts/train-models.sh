@@ -80,3 +80,10 @@ done
 # with as many axes as the study's largest L, and k-nearest-neighbour classification with
 # every model's codes, PCA's and the raw pixels; the figures go into the manifest.
 cargo run --quiet --bin study-baselines
+
+# Transfer learning: what 10 to 8,004 labels make of the drawing model's encoder (a softmax on
+# pixels, PCA codes and frozen codes; the encoder fine-tuned, against the same network from
+# random weights, with and without deformations), into the manifest's `transfer` figures; and
+# the classifier fine-tuned on 100 labels, shipped with the `classifier` role. About 15 minutes
+# on two busy cores.
+cargo run --quiet --bin transfer-report -- --write
