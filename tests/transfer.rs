@@ -6,6 +6,8 @@
 
 mod common;
 
+use autoencoder_playground::analysis::softmax::most_probable;
+use autoencoder_playground::data::Split;
 use autoencoder_playground::inference::Classifier;
 use autoencoder_playground::manifest::Role;
 use autoencoder_playground::model::EncoderClassifier;
@@ -91,14 +93,46 @@ fn damaged_or_foreign_files_are_refused_with_a_reason() {
 }
 
 #[test]
-fn the_shipped_classifier_loads_and_reads_a_test_digit() {
+fn the_shipped_classifier_matches_its_manifest_entry() {
     let manifest = common::manifest();
     let entry = manifest
         .classifier()
         .expect("the manifest names a classifier");
-    let classifier = Classifier::load(common::shipped_file(&entry.file)).unwrap();
+    let bytes = common::shipped_file(&entry.file);
+    assert_eq!(bytes.len(), entry.file_bytes);
+    let classifier = Classifier::load(bytes).unwrap();
     assert_eq!(classifier.labels_used(), entry.labels_used);
-    assert!(entry.test_accuracy > 0.85, "{}", entry.test_accuracy);
+    let dataset = common::dataset();
+    let labelled = dataset.labelled_draw(Some(entry.labels_per_class), entry.label_seed);
+    assert_eq!(labelled.len(), entry.labels_used);
+    let study = manifest
+        .transfer
+        .as_ref()
+        .expect("the manifest has the transfer figures");
+    assert_eq!(entry.encoder_model, study.encoder_model);
+    assert_eq!(
+        manifest.role(Role::Drawing).unwrap().id,
+        study.encoder_model
+    );
+    let test = dataset.indices(Split::Test);
+    let right = test
+        .iter()
+        .filter(|&&i| {
+            let p = classifier.classify(&dataset.image(i)).unwrap();
+            most_probable(&p) == dataset.label(i) as usize
+        })
+        .count();
+    let accuracy = right as f64 / test.len() as f64;
+    assert!(
+        (accuracy - entry.test_accuracy).abs() < 1e-9,
+        "{accuracy} but the manifest says {}",
+        entry.test_accuracy
+    );
+    let hundred = study.by_labels.iter().find(|p| p.labels == 100).unwrap();
+    assert!(
+        hundred.draws >= 5 && hundred.fine_tuned.mean >= 0.9,
+        "{hundred:?}"
+    );
 }
 
 /// The claim in small: 400 steps instead of the report's 1,500, one draw. Measured

@@ -17,10 +17,11 @@ pub struct ClassifierEntry {
     pub encoder_model: String,
     /// Labelled training digits it was trained with.
     pub labels_used: usize,
-    /// The seed of the draw of which training digits were labelled.
+    /// Labelled training digits of each class.
+    pub labels_per_class: usize,
+    /// The seed of the draw of which training digits were labelled: they are
+    /// `Dataset::labelled_draw(Some(labels_per_class), label_seed)` of the MNIST subset file.
     pub label_seed: u64,
-    /// The labelled digits' indices in the MNIST subset file.
-    pub labelled_indices: Vec<usize>,
     /// Test accuracy (0…1) of the file as shipped.
     pub test_accuracy: f64,
     /// Bits per weight of its weight matrices.
