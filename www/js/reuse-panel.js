@@ -47,6 +47,7 @@ export class ReusePanel {
     this.drawChart();
     new ResizeObserver(() => this.drawChart()).observe($("reuse-chart"));
     $("reuse-train").addEventListener("click", () => this.train());
+    $("reuse-train").disabled = false; // disabled in the page until this listener is there
     this.loadClassifier().catch((error) => this.say("reuse-shipped-status", `The classifier did not load: ${error.message}`, "error"));
   }
 
