@@ -86,4 +86,4 @@ cargo run --quiet --bin study-baselines
 # random weights, with and without deformations), into the manifest's `transfer` figures; and
 # the classifier fine-tuned on 100 labels, shipped with the `classifier` role. About 15 minutes
 # on two busy cores.
-cargo run --quiet --bin transfer-report -- --write
+cargo run --quiet --bin transfer-report -- --write classifier-100-labels

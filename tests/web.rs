@@ -816,7 +816,7 @@ fn the_shipped_classifier_reads_test_digits_and_refuses_bad_input() {
 }
 
 #[wasm_bindgen_test]
-fn a_softmax_on_codes_fits_in_the_page_takes_named_classes_and_refuses_bad_input() {
+fn a_code_classifier_fits_in_the_page_takes_named_classes_and_refuses_bad_input() {
     let model = drawing_model();
     let subset = MnistSubset::load(common::data_file(), None).js_ok();
     let indices = subset.labelled_draw(Some(10), 1);

@@ -30,7 +30,7 @@ def transfer_section(manifest):
         f"are labelled (`{study['command']}`). A softmax (multinomial logistic regression,",
         f"`src/analysis/softmax.rs`) on the 784 pixels, on PCA's {study['codeSize']}-number codes and on the",
         f"frozen codes of `{study['encoderModel']}` (the drawing model); that encoder fine-tuned end to end",
-        f"with a softmax head ({study['steps']} Adam steps of up to {study['batchSize']} digits, every digit",
+        f"with a softmax head ({study['steps']:,} Adam steps of up to {study['batchSize']} digits, every digit",
         "deformed anew at every step, `src/training/fine_tune.rs`), and the same network from random",
         "weights; each of those also without the deformations.",
         "",
@@ -48,9 +48,9 @@ def transfer_section(manifest):
         lines += ["", f"Target (the transfer-learning issue): the fine-tuned encoder at least 90 % with 100 labels,",
                   f"mean of at least 5 draws: {100 * mean:.1f} % over {hundred['draws']} draws, {verdict}."]
     if classifier:
-        lines += ["", f"Shipped: `www/models/{classifier['file']}` (role `classifier`, {classifier['fileBytes'] / 1000:.0f} KB,"
-                  f" {classifier['weightBits']}-bit weights), fine-tuned on {classifier['labelsUsed']} labelled digits (draw",
-                  f"seed {classifier['labelSeed']}): {100 * classifier['testAccuracy']:.1f} % of the test digits as shipped."]
+        lines += ["", f"Shipped: `www/models/{classifier['file']}` (role `classifier`, {classifier['fileBytes'] / 1000:.0f} KB,",
+                  f"{classifier['weightBits']}-bit weights), fine-tuned on {classifier['labelsUsed']} labelled digits (draw seed",
+                  f"{classifier['labelSeed']}): {100 * classifier['testAccuracy']:.1f} % of the test digits as shipped."]
     return "\n".join(lines) + "\n"
 
 

@@ -3,10 +3,10 @@
 //! several random draws of which ones), the test accuracy of a softmax on pixels, on PCA's codes
 //! and on the frozen codes, and of the encoder fine-tuned with a softmax head, against the same
 //! network from random weights, each with and without deformations. Prints a Markdown table;
-//! `--write` records the figures in the manifest (`transfer`) and ships the classifier
-//! fine-tuned on the first draw of 100 labels (the `classifier` role).
+//! `--write ID` records the figures in the manifest (`transfer`) and ships the classifier
+//! fine-tuned on the first draw of 100 labels as `ID` (the `classifier` role).
 //!
-//! `transfer-report [--draws 5,5,3,1] [--steps 1500] [--write]`
+//! `transfer-report [--draws 5,5,3,1] [--steps 1500] [--write ID]`
 
 #[cfg(not(target_arch = "wasm32"))]
 mod common;
@@ -42,7 +42,6 @@ mod report {
     const SHIPPED_PER_CLASS: usize = 10;
     /// Bits per weight of the shipped classifier's matrices.
     const SHIPPED_BITS: u8 = 8;
-    const CLASSIFIER_ID: &str = "classifier-100-labels";
 
     /// Transfer learning with a handful of labels.
     #[derive(Parser, Debug)]
@@ -58,9 +57,10 @@ mod report {
         /// Digits per fine-tuning step.
         #[arg(long, default_value_t = 100)]
         batch_size: usize,
-        /// Record the figures in the manifest and ship the 100-label classifier.
-        #[arg(long)]
-        write: bool,
+        /// Record the figures in the manifest and ship the 100-label classifier under this id
+        /// (its file is `<id>.aeclf` beside the manifest), with the `classifier` role.
+        #[arg(long, value_name = "ID")]
+        write: Option<String>,
     }
 
     pub fn run() -> Result<()> {
@@ -151,9 +151,9 @@ mod report {
             print_row(&point);
             points.push(point);
         }
-        if !args.write {
+        let Some(id) = args.write else {
             return Ok(());
-        }
+        };
         let (model, labelled, seed, unquantized) =
             shipped.ok_or_else(|| Failure::Usage("no 100-label draw was run".into()))?;
         let command = command_line();
@@ -175,11 +175,11 @@ mod report {
             percent(test_accuracy),
             percent(unquantized)
         );
-        let file = format!("{CLASSIFIER_ID}.aeclf");
+        let file = format!("{id}.aeclf");
         write(&args.inputs.model_path(&file), &bytes)?;
-        manifest.classifiers.retain(|c| c.id != CLASSIFIER_ID);
+        manifest.classifiers.retain(|c| c.id != id);
         manifest.classifiers.push(ClassifierEntry {
-            id: CLASSIFIER_ID.into(),
+            id: id.clone(),
             file,
             file_bytes: bytes.len(),
             encoder_model: encoder.id.clone(),
@@ -190,9 +190,7 @@ mod report {
             weight_bits: SHIPPED_BITS,
             command: command.clone(),
         });
-        manifest
-            .roles
-            .insert(Role::Classifier, CLASSIFIER_ID.into());
+        manifest.roles.insert(Role::Classifier, id);
         manifest.transfer = Some(TransferStudy {
             encoder_model: encoder.id.clone(),
             code_size: data.code_size(),
