@@ -128,6 +128,15 @@ fn the_shipped_classifier_matches_its_manifest_entry() {
         "{accuracy} but the manifest says {}",
         entry.test_accuracy
     );
+    // The page's plain copy computes what burn computes with the shipped weights.
+    let (network, _) = load_classifier(bytes, &autoencoder_playground::device()).unwrap();
+    let some = dataset.images(&test[..20]);
+    let plain: Vec<f32> = some
+        .chunks_exact(PIXELS)
+        .flat_map(|image| classifier.classify(image).unwrap())
+        .collect();
+    let worst = max_abs_difference(&plain, &burn_probabilities(&network, &some));
+    assert!(worst < 1e-4, "the plain copy differs from burn by {worst}");
     let hundred = study.by_labels.iter().find(|p| p.labels == 100).unwrap();
     assert!(
         hundred.draws >= 5 && hundred.fine_tuned.mean >= 0.9,
