@@ -134,6 +134,8 @@ impl TransferData {
                 EncoderClassifier::from_autoencoder(&autoencoder, DIGIT_CLASSES, &device)
             }
             Start::Random => {
+                // Read through a throwaway classifier, whose head takes its draws from the
+                // seeded device first: the manifest's figures were measured with that sequence.
                 let widths =
                     EncoderClassifier::from_autoencoder(&autoencoder, 1, &device).encoder_widths();
                 EncoderClassifier::random(
