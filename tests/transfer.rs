@@ -12,7 +12,8 @@ use autoencoder_playground::inference::Classifier;
 use autoencoder_playground::manifest::Role;
 use autoencoder_playground::model::EncoderClassifier;
 use autoencoder_playground::model::images_tensor;
-use autoencoder_playground::model_file::WeightEncoding;
+use autoencoder_playground::model_file::classifier::{self as classifier_file, ClassifierHeader};
+use autoencoder_playground::model_file::{NamedTensor, WeightEncoding, tensors_of};
 use autoencoder_playground::training::fine_tune::{
     FineTuneOptions, load_classifier, save_digit_classifier,
 };
@@ -89,6 +90,56 @@ fn damaged_or_foreign_files_are_refused_with_a_reason() {
             .unwrap_err()
             .to_string()
             .contains("0…1")
+    );
+}
+
+#[test]
+fn a_header_that_does_not_fit_its_weights_is_refused() {
+    let model = random_classifier();
+    let header = ClassifierHeader {
+        encoder_widths: vec![PIXELS, 64, 8],
+        leaky_slope: 0.3,
+        classes: (0..10).map(|d| d.to_string()).collect(),
+        labels_used: 10,
+        provenance: String::new(),
+    };
+    let tensors = tensors_of(&model).unwrap();
+    let error = |header: &ClassifierHeader, tensors: &[NamedTensor]| {
+        let bytes = classifier_file::write(header, tensors, WeightEncoding::Half)?;
+        Classifier::load(&bytes).map(|_| ())
+    };
+    assert!(error(&header, &tensors).is_ok());
+    let wider = ClassifierHeader {
+        encoder_widths: vec![PIXELS, 64, 16],
+        ..header.clone()
+    };
+    assert!(
+        error(&wider, &tensors)
+            .unwrap_err()
+            .to_string()
+            .contains("encoder.1.weight")
+    );
+    let no_pixels = ClassifierHeader {
+        encoder_widths: vec![100, 64, 8],
+        ..header.clone()
+    };
+    assert!(
+        error(&no_pixels, &tensors)
+            .unwrap_err()
+            .to_string()
+            .contains("784")
+    );
+    let mut extra = tensors.clone();
+    extra.push(NamedTensor::float(
+        "decoder.0.bias",
+        vec![2],
+        vec![0.0, 0.0],
+    ));
+    assert!(
+        error(&header, &extra)
+            .unwrap_err()
+            .to_string()
+            .contains("unexpected tensors")
     );
 }
 
