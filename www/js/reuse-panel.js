@@ -148,10 +148,12 @@ export class ReusePanel {
   drawChart() {
     const figures = this.manifest.transfer?.byLabels ?? [];
     const at = (key) => figures.map((p) => [Math.log10(p.labels), p[key].mean]);
+    // One standard deviation either side, over the draws of which digits are labelled.
+    const spread = (key) => figures.map((p) => [p[key].mean - p[key].spread, p[key].mean + p[key].spread]);
     const visitor = [...this.points].sort((a, b) => a[0] - b[0]).map(([n, a]) => [Math.log10(n), a]);
     const canvas = $("reuse-chart");
     drawLineChart(canvas, [
-      ...SERIES.map(({ key, label, color, dashed }) => ({ points: at(key), label, color, dashed, dots: true })),
+      ...SERIES.map(({ key, label, color, dashed }) => ({ points: at(key), ranges: spread(key), label, color, dashed, dots: true })),
       { points: visitor, label: VISITOR.label, color: VISITOR.color, dots: true },
     ], {
       format: (v) => `${(100 * v).toFixed(0)} %`,
