@@ -887,6 +887,24 @@ fn a_code_classifier_fits_in_the_page_takes_named_classes_and_refuses_bad_input(
         fit(&images, &labels, digit_names(), options(r#"{"steps": 0}"#)),
         "steps",
     );
+    assert_js_error(
+        fit(
+            &images,
+            &labels,
+            digit_names(),
+            options(r#"{"steps": 2.5}"#),
+        ),
+        "whole number",
+    );
+    assert_js_error(
+        fit(
+            &images,
+            &labels,
+            digit_names(),
+            options(r#"{"l2": "strong"}"#),
+        ),
+        "not a number",
+    );
     assert_js_error(fitted.classify(&[0.5; 10]), "784");
     assert_js_error(fitted.classify(&[-1.0; PIXELS]), "0…1");
     assert_js_error(fitted.accuracy(&test, &test_labels[1..]), "labels");

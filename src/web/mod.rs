@@ -85,6 +85,7 @@ pub(crate) fn to_named_js(error: crate::Error) -> JsValue {
 ///
 /// It goes through JSON rather than serde-wasm-bindgen, which reads only the fields it knows
 /// and so would silently ignore a misspelt option; serde_json honours `deny_unknown_fields`.
+#[cfg(feature = "training")]
 pub(crate) fn from_js<T: serde::de::DeserializeOwned + Default>(
     value: JsValue,
     what: &str,
