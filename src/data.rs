@@ -208,21 +208,25 @@ impl Dataset {
             return train;
         };
         let mut rng = SplitMix64::new(seed);
-        let mut labels: Vec<u8> = train.iter().map(|&i| self.labels[i]).collect();
-        labels.sort_unstable();
-        labels.dedup();
-        let mut chosen = Vec::new();
-        for label in labels {
+        // Labels in increasing order and the draw in file order, by flags rather than sorts:
+        // this runs in the page, whose first download a sort's code would add to.
+        let mut present = [false; 256];
+        for &i in &train {
+            present[self.labels[i] as usize] = true;
+        }
+        let mut chosen = vec![false; self.len()];
+        for label in (0..=255u8).filter(|&l| present[l as usize]) {
             let mut of_label: Vec<usize> = train
                 .iter()
                 .copied()
                 .filter(|&i| self.labels[i] == label)
                 .collect();
             rng.shuffle(&mut of_label);
-            chosen.extend(of_label.into_iter().take(per_class));
+            for i in of_label.into_iter().take(per_class) {
+                chosen[i] = true;
+            }
         }
-        chosen.sort_unstable();
-        chosen
+        train.into_iter().filter(|&i| chosen[i]).collect()
     }
 
     /// Sample `index` as 784 bytes.
@@ -306,6 +310,24 @@ mod tests {
         assert_eq!(parsed, dataset);
         assert_eq!(parsed.image_bytes(4), &[4u8; PIXELS][..]);
         assert_eq!(parsed.image(1)[0], 1.0 / 255.0);
+    }
+
+    #[test]
+    fn a_labelled_draw_takes_so_many_training_samples_of_each_label_in_file_order() {
+        let dataset = tiny();
+        let draw = dataset.labelled_draw(Some(2), 7);
+        assert_eq!(draw, dataset.labelled_draw(Some(2), 7));
+        assert!(draw.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(draw.iter().all(|&i| dataset.split(i) == Split::Train));
+        for label in [1, 3] {
+            assert_eq!(
+                draw.iter().filter(|&&i| dataset.label(i) == label).count(),
+                2
+            );
+        }
+        let every = dataset.labelled_draw(None, 7);
+        assert_eq!(every, dataset.indices(Split::Train));
+        assert_eq!(dataset.labelled_draw(Some(100), 7), every);
     }
 
     #[test]
