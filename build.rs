@@ -1,6 +1,6 @@
 //! For the browser tests (tests/web.rs, which have no filesystem): the shipped model files by
 //! their manifest role, compiled in. Writes `OUT_DIR/shipped_models.rs` with one constant per
-//! role of www/models/manifest.json (`DRAWING_MODEL`, `CONV_BASELINE_MODEL`, …, each the
+//! role of www/models/manifest.json (`DRAWING_MODEL`, `CLASSIFIER_MODEL`, …, each the
 //! `include_bytes!` of the file the role's model names) and `PCA_BASELINE`. Only
 //! tests/common includes it; native tests read the files the manifest names at run time.
 
@@ -28,9 +28,11 @@ fn main() {
 /// The Rust source of the constants for the manifest `json`, whose files are in `models`.
 fn constants(json: &str, models: &Path) -> String {
     let manifest: serde_json::Value = serde_json::from_str(json).expect("the manifest parses");
+    // A role names an autoencoder, or (the `classifier` role) one of the shipped classifiers.
     let files: HashMap<&str, &str> = manifest["models"]
         .as_array()
         .into_iter()
+        .chain(manifest["classifiers"].as_array())
         .flatten()
         .filter_map(|m| Some((m["id"].as_str()?, m["file"].as_str()?)))
         .collect();

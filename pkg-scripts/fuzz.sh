@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the parsers of files the page is handed (tests/fuzz: model files, data files, the PCA
-# baseline's file) with cargo-fuzz (libFuzzer) on a nightly toolchain, both from the registries.
+# baseline's file, classifier files) with cargo-fuzz (libFuzzer) on a nightly toolchain, both from the registries.
 #   pkg-scripts/fuzz.sh [SECONDS] [TARGET...]   each target for SECONDS (default 600)
 # Each run starts from the target's committed corpus (tests/fuzz/corpus/TARGET) and from the
 # shipped files (www/models, the test digits); what it finds that is new joins the corpus, which
@@ -14,7 +14,7 @@ cd "$ROOT"
 seconds="${1:-600}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model_file data_file pca_file)
+[ ${#targets[@]} -gt 0 ] || targets=(model_file data_file pca_file classifier_file)
 
 need_fuzz_tools
 "$ROOT/pkg-scripts/fetch-data.sh"
@@ -22,9 +22,10 @@ need_fuzz_tools
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 seeds="$work/seeds"
-mkdir -p "$seeds/model_file" "$seeds/data_file" "$seeds/pca_file"
+mkdir -p "$seeds/model_file" "$seeds/data_file" "$seeds/pca_file" "$seeds/classifier_file"
 cp www/models/*.aepg "$seeds/model_file/"
 cp www/models/*.pca "$seeds/pca_file/"
+cp www/models/*.aeclf "$seeds/classifier_file/"
 gzip -dc www/data/mnist-test.bin.gz > "$seeds/data_file/mnist-test.bin"
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
 
@@ -62,6 +63,7 @@ checks = {
     "model_file": "a model file is refused, or rebuilds any image as an image",
     "data_file": "a data file is refused, or its digits write back to the same bytes",
     "pca_file": "the PCA file is refused, or rebuilds any image as an image",
+    "classifier_file": "a classifier file is refused, or gives probabilities for any image",
 }
 record = json.loads(results.read_text()) if results.exists() else {"runs": []}
 by_target = {run["target"]: run for run in record["runs"]}

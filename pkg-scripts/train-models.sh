@@ -85,3 +85,9 @@ cargo run --quiet --bin study-baselines
 # than two latent numbers (written beside it, <id>.map), and how well it and PCA's plane keep a
 # digit's neighbours the same digit; the figures go into the manifest. About 10 s per model.
 cargo run --quiet --release --bin map-report
+# Transfer learning: what 10 to 8,004 labels make of the drawing model's encoder (a softmax on
+# pixels, PCA codes and frozen codes; the encoder fine-tuned, against the same network from
+# random weights, with and without deformations), into the manifest's `transfer` figures; and
+# the classifier fine-tuned on 100 labels, shipped with the `classifier` role. About 15 minutes
+# on two busy cores.
+cargo run --quiet --bin transfer-report -- --write classifier-100-labels

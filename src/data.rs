@@ -25,6 +25,7 @@ use crate::drawing::as_drawn;
 use crate::util::container::Format;
 use crate::util::error::{Error, Result};
 use crate::util::image::{PIXELS, SIDE};
+use crate::util::rng::SplitMix64;
 
 /// Where `pkg-scripts/fetch-data.sh` puts the whole subset, relative to the repository: the
 /// native tools' and tests' default.
@@ -198,6 +199,36 @@ impl Dataset {
             .collect()
     }
 
+    /// `per_class` training samples of each label drawn at random by `seed` (every training
+    /// sample when `per_class` is `None`), in file order: which digits a classifier may see the
+    /// labels of. A label with fewer training samples gives all it has.
+    pub fn labelled_draw(&self, per_class: Option<usize>, seed: u64) -> Vec<usize> {
+        let train = self.indices(Split::Train);
+        let Some(per_class) = per_class else {
+            return train;
+        };
+        let mut rng = SplitMix64::new(seed);
+        // Labels in increasing order and the draw in file order, by flags rather than sorts:
+        // this runs in the page, whose first download a sort's code would add to.
+        let mut present = [false; 256];
+        for &i in &train {
+            present[self.labels[i] as usize] = true;
+        }
+        let mut chosen = vec![false; self.len()];
+        for label in (0..=255u8).filter(|&l| present[l as usize]) {
+            let mut of_label: Vec<usize> = train
+                .iter()
+                .copied()
+                .filter(|&i| self.labels[i] == label)
+                .collect();
+            rng.shuffle(&mut of_label);
+            for i in of_label.into_iter().take(per_class) {
+                chosen[i] = true;
+            }
+        }
+        train.into_iter().filter(|&i| chosen[i]).collect()
+    }
+
     /// Sample `index` as 784 bytes.
     pub fn image_bytes(&self, index: usize) -> &[u8] {
         &self.pixels[index * PIXELS..(index + 1) * PIXELS]
@@ -279,6 +310,24 @@ mod tests {
         assert_eq!(parsed, dataset);
         assert_eq!(parsed.image_bytes(4), &[4u8; PIXELS][..]);
         assert_eq!(parsed.image(1)[0], 1.0 / 255.0);
+    }
+
+    #[test]
+    fn a_labelled_draw_takes_so_many_training_samples_of_each_label_in_file_order() {
+        let dataset = tiny();
+        let draw = dataset.labelled_draw(Some(2), 7);
+        assert_eq!(draw, dataset.labelled_draw(Some(2), 7));
+        assert!(draw.windows(2).all(|pair| pair[0] < pair[1]));
+        assert!(draw.iter().all(|&i| dataset.split(i) == Split::Train));
+        for label in [1, 3] {
+            assert_eq!(
+                draw.iter().filter(|&&i| dataset.label(i) == label).count(),
+                2
+            );
+        }
+        let every = dataset.labelled_draw(None, 7);
+        assert_eq!(every, dataset.indices(Split::Train));
+        assert_eq!(dataset.labelled_draw(Some(100), 7), every);
     }
 
     #[test]

@@ -8,10 +8,10 @@ use autoencoder_playground::data::Split;
 use autoencoder_playground::util::image::PIXELS;
 use autoencoder_playground::util::metrics::mean_squared_error;
 use autoencoder_playground::web::{
-    AnomalyDetector, Autoencoder, LatentPlane, MnistSubset, PcaBaseline, Trainer, TrainingRun,
-    add_noise, check_model_file_size, check_picture_file_size, check_shape_name, drawing_to_mnist,
-    interpolate, live_models, non_digit_probes, picture_to_mnist, read_shape_collection,
-    shape_collection_file, upgrade_model_file,
+    AnomalyDetector, Autoencoder, Classifier, CodeClassifier, LatentPlane, MnistSubset,
+    PcaBaseline, Trainer, TrainingRun, add_noise, check_model_file_size, check_picture_file_size,
+    check_shape_name, drawing_to_mnist, interpolate, live_models, non_digit_probes,
+    picture_to_mnist, read_shape_collection, shape_collection_file, upgrade_model_file,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -940,4 +940,145 @@ fn a_run_on_examples_fine_tunes_a_model_file_and_bad_input_throws() {
     assert!(!detector.fit_some(&subset, 10).js_ok());
     let references = subset.test_indices().len() + 1;
     assert_eq!(detector.progress(), 10.0 / references as f64);
+}
+
+/// Test digits `from..from + count` of the data file and their labels.
+fn test_digits(subset: &MnistSubset, from: usize, count: usize) -> (Vec<f32>, Vec<u32>) {
+    let indices = &subset.test_indices()[from..from + count];
+    (
+        subset.images(indices).js_ok(),
+        subset.labels(indices).js_ok(),
+    )
+}
+
+fn digit_names() -> Vec<String> {
+    (0..10).map(|d| d.to_string()).collect()
+}
+
+#[wasm_bindgen_test]
+fn the_shipped_classifier_reads_test_digits_and_refuses_bad_input() {
+    let classifier = Classifier::load(common::CLASSIFIER_MODEL).js_ok();
+    assert_eq!(classifier.labels_used(), 100);
+    assert_eq!(classifier.class_names(), digit_names());
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
+    let (images, labels) = test_digits(&subset, 0, 50);
+    let right = images
+        .chunks_exact(PIXELS)
+        .zip(&labels)
+        .filter(|(image, label)| {
+            let p = classifier.classify(image).js_ok();
+            assert_eq!(p.len(), 10);
+            assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-4);
+            let best = (0..10).max_by(|&a, &b| p[a].total_cmp(&p[b])).unwrap();
+            best as u32 == **label
+        })
+        .count();
+    assert!(right >= 40, "{right} of 50 test digits");
+    assert_js_error(classifier.classify(&[0.5; 100]), "784");
+    assert_js_error(classifier.classify(&[1.5; PIXELS]), "0…1");
+    assert_eq!(classifier.classify(&images[..PIXELS]).js_ok().len(), 10);
+    assert_js_error(
+        Classifier::load(common::DRAWING_MODEL),
+        "not a classifier file",
+    );
+    assert_js_error(
+        Classifier::load(&common::CLASSIFIER_MODEL[..1000]),
+        "truncated",
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_code_classifier_fits_in_the_page_takes_named_classes_and_refuses_bad_input() {
+    let model = drawing_model();
+    let subset = MnistSubset::load(common::data_file(), None).js_ok();
+    let indices = subset.labelled_draw(Some(10), 1);
+    let (images, labels) = (
+        subset.images(&indices).js_ok(),
+        subset.labels(&indices).js_ok(),
+    );
+    let fitted =
+        CodeClassifier::fit(&model, &images, &labels, digit_names(), JsValue::UNDEFINED).js_ok();
+    assert_eq!(fitted.examples(), 100);
+    let (test, test_labels) = test_digits(&subset, 0, 200);
+    let accuracy = fitted.accuracy(&test, &test_labels).js_ok();
+    assert!(accuracy > 0.7, "{accuracy}");
+
+    // A class the page names beside the digits, from images of its own.
+    let mut names = digit_names();
+    names.push("square".into());
+    let mut square = vec![0.0f32; PIXELS];
+    for i in 6..22 {
+        for j in [6, 21] {
+            square[i * 28 + j] = 1.0;
+            square[j * 28 + i] = 1.0;
+        }
+    }
+    let mut with_shapes = images.clone();
+    let mut shape_labels = labels.clone();
+    for _ in 0..5 {
+        with_shapes.extend(&square);
+        shape_labels.push(10);
+    }
+    let shapes = CodeClassifier::fit(
+        &model,
+        &with_shapes,
+        &shape_labels,
+        names,
+        JsValue::UNDEFINED,
+    )
+    .js_ok();
+    assert_eq!(shapes.class_names().last().unwrap(), "square");
+    let p = shapes.classify(&square).js_ok();
+    assert!(p[10] > 0.5, "{p:?}");
+
+    let fit = |images: &[f32], labels: &[u32], names: Vec<String>, options: JsValue| {
+        CodeClassifier::fit(&model, images, labels, names, options)
+    };
+    assert_js_error(
+        fit(&images[..100], &labels, digit_names(), JsValue::UNDEFINED),
+        "784",
+    );
+    assert_js_error(
+        fit(&images, &labels[1..], digit_names(), JsValue::UNDEFINED),
+        "labels",
+    );
+    assert_js_error(
+        fit(
+            &images,
+            &labels,
+            digit_names()[..9].to_vec(),
+            JsValue::UNDEFINED,
+        ),
+        "names no class",
+    );
+    assert_js_error(
+        fit(&images, &labels, digit_names(), options(r#"{"stepz": 3}"#)),
+        "stepz",
+    );
+    assert_js_error(
+        fit(&images, &labels, digit_names(), options(r#"{"steps": 0}"#)),
+        "steps",
+    );
+    assert_js_error(
+        fit(
+            &images,
+            &labels,
+            digit_names(),
+            options(r#"{"steps": 2.5}"#),
+        ),
+        "whole number",
+    );
+    assert_js_error(
+        fit(
+            &images,
+            &labels,
+            digit_names(),
+            options(r#"{"l2": "strong"}"#),
+        ),
+        "not a number",
+    );
+    assert_js_error(fitted.classify(&[0.5; 10]), "784");
+    assert_js_error(fitted.classify(&[-1.0; PIXELS]), "0…1");
+    assert_js_error(fitted.accuracy(&test, &test_labels[1..]), "labels");
+    assert!(fitted.classify(&test[..PIXELS]).js_ok().len() == 10);
 }

@@ -12,6 +12,7 @@ import sys
 
 from insides_section import insides_section
 from shapes_table import shapes_section
+from transfer_section import transfer_section
 
 results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_table = (
     pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), sys.argv[3], sys.argv[4],
@@ -233,6 +234,7 @@ nearest codes (`src/analysis/knn.rs`); with all 784 raw pixels, {100 * features[
 |---:|---:|---:|""")
     for point in features["byCodeSize"]:
         print(f"| {point['codeSize']} | {100 * point['autoencoder']:.1f} % | {100 * point['pca']:.1f} % |")
+print(transfer_section(manifest), end="")
 
 
 study = [m for m in manifest["models"] if m["id"] in manifest["latentSizeStudy"]]

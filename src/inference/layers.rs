@@ -2,7 +2,7 @@
 //! the activations, computed as burn computes them (its `Linear`, `Conv2d` with padding 1,
 //! `LeakyRelu`, `sigmoid`).
 
-use crate::model_file::ModelFile;
+use crate::model_file::{ModelFile, NamedTensor, find_tensor};
 use crate::util::error::Result;
 
 /// One Dense layer: `weights` is `[inputs][outputs]`, row-major, as burn stores it.
@@ -47,13 +47,21 @@ impl Dense {
 
     /// The layer stored as `{path}.weight` (`[inputs, outputs]`) and `{path}.bias`.
     pub fn read(file: &ModelFile, path: &str, inputs: usize, outputs: usize) -> Result<Self> {
+        Self::read_from(&file.tensors, path, inputs, outputs)
+    }
+
+    /// The layer among `tensors` as `{path}.weight` (`[inputs, outputs]`) and `{path}.bias`.
+    pub fn read_from(
+        tensors: &[NamedTensor],
+        path: &str,
+        inputs: usize,
+        outputs: usize,
+    ) -> Result<Self> {
         Ok(Self {
             inputs,
             outputs,
-            weights: file
-                .tensor(&format!("{path}.weight"), &[inputs, outputs])?
-                .to_vec(),
-            bias: file.tensor(&format!("{path}.bias"), &[outputs])?.to_vec(),
+            weights: find_tensor(tensors, &format!("{path}.weight"), &[inputs, outputs])?.to_vec(),
+            bias: find_tensor(tensors, &format!("{path}.bias"), &[outputs])?.to_vec(),
         })
     }
 
@@ -170,6 +178,14 @@ pub(crate) fn leaky_relu(values: &mut [f32], slope: f32) {
             *v *= slope;
         }
     }
+}
+
+/// Probabilities from logits, shifted by their maximum so that none overflows.
+pub(crate) fn softmax(logits: &[f32]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let exps: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
+    let total: f32 = exps.iter().sum();
+    exps.iter().map(|e| e / total).collect()
 }
 
 /// The logistic sigmoid in place.

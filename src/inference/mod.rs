@@ -3,12 +3,14 @@
 //! weights of a model file, without burn, so that the page's inference module can leave burn's
 //! training stack out. The tests check each copy against burn's forward pass.
 
+mod classifier;
 mod conv;
 mod dense;
 mod insides;
 pub(crate) mod layers;
 mod variational;
 
+pub use classifier::Classifier;
 pub use conv::{ConvInference, ConvStages};
 pub use dense::DenseInference;
 pub use insides::{LayerActivation, LayerPlace, LayerRule};

@@ -51,6 +51,16 @@ impl DenseAutoencoder {
             .map_or(0, |layer| layer.weight.dims()[1])
     }
 
+    /// The encoder's Dense layers, input side first (to reuse them in a classifier).
+    pub fn encoder_layers(&self) -> &[Linear] {
+        &self.encoder
+    }
+
+    /// LeakyReLU's slope for negative inputs.
+    pub fn leaky_slope(&self) -> f64 {
+        self.activation.negative_slope
+    }
+
     /// # Shapes
     /// - `images`: `[batch, 784]`, pixels in 0…1, 1 = ink
     /// - returns: `[batch, L]`

@@ -5,12 +5,14 @@
 //! Each architecture's `xxx.rs` adds `init` to its config and defines `XxxAutoencoder`
 //! (`encode`, `decode`); [`Network`] holds either.
 
+pub mod classifier;
 pub mod conv;
 pub mod dense;
 pub mod variational;
 
 use burn::prelude::*;
 
+pub use classifier::EncoderClassifier;
 pub use conv::{ConvAutoencoder, ConvStages};
 pub use dense::DenseAutoencoder;
 pub use variational::{CodeDistribution, VariationalAutoencoder};

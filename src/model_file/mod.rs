@@ -20,6 +20,7 @@
 //!
 //! The tensors are named by the architecture's own paths (`encoder.0.weight`, …).
 
+pub mod classifier;
 #[cfg(feature = "training")]
 mod network;
 mod packing;
@@ -30,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use strum::VariantArray;
 
 #[cfg(feature = "training")]
-pub use network::{load, save, tensors_of};
+pub use network::{apply_tensors, load, save, tensors_of};
 pub use tensor::{NamedTensor, Values};
 pub use weights::WeightEncoding;
 
@@ -79,36 +80,48 @@ pub struct ModelFile {
 impl ModelFile {
     /// The tensor named `name`, with `dims`, or an error that says what does not fit.
     pub fn tensor(&self, name: &str, dims: &[usize]) -> Result<&[f32]> {
-        let tensor = self
-            .tensors
-            .iter()
-            .find(|t| t.name == name)
-            .ok_or_else(|| misfit(format!("missing tensor {name}")))?;
-        if tensor.dims != dims {
-            return Err(misfit(format!(
-                "{name} is {:?}, the architecture needs {dims:?}",
-                tensor.dims
-            )));
-        }
-        match &tensor.values {
-            Values::Float(values) => Ok(values),
-            Values::Quantized { .. } => Err(misfit(format!("{name} is still quantised"))),
-        }
+        find_tensor(&self.tensors, name, dims)
     }
 
     /// Refuses a file with tensors the architecture does not use; `expected` lists its names.
     pub fn check_no_others(&self, expected: &[String]) -> Result<()> {
-        let unused: Vec<&str> = self
-            .tensors
-            .iter()
-            .map(|t| t.name.as_str())
-            .filter(|name| !expected.iter().any(|e| e == name))
-            .collect();
-        if unused.is_empty() {
-            Ok(())
-        } else {
-            Err(misfit(format!("unexpected tensors {unused:?}")))
-        }
+        check_no_others(&self.tensors, expected)
+    }
+}
+
+/// The tensor of `tensors` named `name`, with `dims`, or an error that says what does not fit.
+pub fn find_tensor<'a>(
+    tensors: &'a [NamedTensor],
+    name: &str,
+    dims: &[usize],
+) -> Result<&'a [f32]> {
+    let tensor = tensors
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| misfit(format!("missing tensor {name}")))?;
+    if tensor.dims != dims {
+        return Err(misfit(format!(
+            "{name} is {:?}, the architecture needs {dims:?}",
+            tensor.dims
+        )));
+    }
+    match &tensor.values {
+        Values::Float(values) => Ok(values),
+        Values::Quantized { .. } => Err(misfit(format!("{name} is still quantised"))),
+    }
+}
+
+/// Refuses `tensors` that the architecture does not use; `expected` lists its names.
+pub fn check_no_others(tensors: &[NamedTensor], expected: &[String]) -> Result<()> {
+    let unused: Vec<&str> = tensors
+        .iter()
+        .map(|t| t.name.as_str())
+        .filter(|name| !expected.iter().any(|e| e == name))
+        .collect();
+    if unused.is_empty() {
+        Ok(())
+    } else {
+        Err(misfit(format!("unexpected tensors {unused:?}")))
     }
 }
 

@@ -22,7 +22,15 @@ pub fn save(network: &Network, header: &Header, encoding: WeightEncoding) -> Res
 pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
     let file = super::read(bytes)?;
     let mut network = file.header.architecture.init(device);
-    let tensors = file.tensors.iter().map(|tensor| {
+    apply_tensors(&mut network, &file.tensors).map_err(|error| explain_misfit(&file, error))?;
+    check_computes(&network, device)?;
+    Ok((network, file.header))
+}
+
+/// Fills `module`'s parameters with `tensors`, by their paths; refuses tensors that do not fit
+/// it exactly (a wrong shape, one missing, one left over).
+pub fn apply_tensors<M: ModuleSnapshot>(module: &mut M, tensors: &[NamedTensor]) -> Result<()> {
+    let tensors = tensors.iter().map(|tensor| {
         let bytes = tensor
             .clone()
             .into_f32()
@@ -33,8 +41,8 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
         PackTensor::new(name, DType::F32, dims, None, Bytes::from_bytes_vec(bytes))
     });
     // Skipping the enum's variant name: files keep the architecture's own tensor paths.
-    let result = network.apply(tensors.collect(), None, None, true);
-    let fit = if !result.errors.is_empty() {
+    let result = module.apply(tensors.collect(), None, None, true);
+    if !result.errors.is_empty() {
         Err(misfit(format!("{:?}", result.errors)))
     } else if !result.missing.is_empty() {
         let names: Vec<&str> = result
@@ -47,10 +55,7 @@ pub fn load(bytes: &[u8], device: &Device) -> Result<(Network, Header)> {
         Err(misfit(format!("unexpected tensors {:?}", result.unused)))
     } else {
         Ok(())
-    };
-    fit.map_err(|error| explain_misfit(&file, error))?;
-    check_computes(&network, device)?;
-    Ok((network, file.header))
+    }
 }
 
 /// Refuses finite weights large enough to overflow: a network that cannot rebuild a blank, a
@@ -69,9 +74,9 @@ fn check_computes(network: &Network, device: &Device) -> Result<()> {
     Ok(())
 }
 
-/// Every parameter of `network` by its path in the architecture (`encoder.0.weight`), as f32.
-pub fn tensors_of(network: &Network) -> Result<Vec<NamedTensor>> {
-    network
+/// Every parameter of `module` by its path in the architecture (`encoder.0.weight`), as f32.
+pub fn tensors_of<M: ModuleSnapshot>(module: &M) -> Result<Vec<NamedTensor>> {
+    module
         .collect(None, None, true)
         .into_iter()
         .map(|tensor| {

@@ -15,6 +15,8 @@
 #[cfg(feature = "training")]
 pub mod batches;
 #[cfg(feature = "training")]
+pub mod fine_tune;
+#[cfg(feature = "training")]
 pub mod loss;
 pub mod options;
 pub mod plan;
@@ -23,6 +25,8 @@ pub mod run;
 pub mod schedule;
 #[cfg(feature = "training")]
 pub mod trainer;
+#[cfg(feature = "training")]
+pub mod transfer;
 
 pub use options::{MAX_BATCH_SIZE, MAX_LEARNING_RATE, TrainingOptions};
 pub use plan::{Objective, RunPlan};

@@ -1,6 +1,7 @@
 //! The frame every file of the crate shares, read and written in one place. Each file (the
-//! MNIST subset file in `data`, the model file in `model_file`, the PCA baseline's file in
-//! `analysis::baseline`) starts with a preamble:
+//! MNIST subset file in `data`, the model file in `model_file`, the classifier file in
+//! `model_file::classifier`, the PCA baseline's file in `analysis::baseline`) starts with a
+//! preamble:
 //!
 //! ```text
 //! offset  size  field

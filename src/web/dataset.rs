@@ -51,6 +51,28 @@ impl MnistSubset {
         to_u32(self.inner.indices(Split::Train))
     }
 
+    /// Which training digits a classifier may see the labels of: `perClass` of each digit,
+    /// drawn at random by `seed` (every training digit when `perClass` is `undefined`), as
+    /// indices in file order.
+    #[wasm_bindgen(js_name = labelledDraw)]
+    pub fn labelled_draw(&self, per_class: Option<u32>, seed: u32) -> Vec<u32> {
+        to_u32(
+            self.inner
+                .labelled_draw(per_class.map(|n| n as usize), seed as u64),
+        )
+    }
+
+    /// The digits shown by samples `indices`, as one `Uint32Array`.
+    pub fn labels(&self, indices: &[u32]) -> Result<Vec<u32>, JsError> {
+        indices
+            .iter()
+            .map(|&i| {
+                self.check(i as usize)?;
+                Ok(self.inner.label(i as usize) as u32)
+            })
+            .collect()
+    }
+
     /// The digit shown by sample `index`.
     pub fn label(&self, index: usize) -> Result<u8, JsError> {
         self.check(index)?;

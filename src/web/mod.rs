@@ -12,6 +12,7 @@
 mod analysis;
 mod anomaly;
 mod autoencoder;
+mod classifier;
 mod dataset;
 mod limits;
 #[cfg(feature = "training")]
@@ -27,6 +28,7 @@ pub use analysis::{
 };
 pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};
+pub use classifier::{Classifier, CodeClassifier};
 pub use dataset::MnistSubset;
 pub use limits::training_limits;
 #[cfg(feature = "training")]

@@ -56,6 +56,7 @@ const pad = new DrawingPad($("draw-canvas"), () => {
 let uses = null;
 let study = null;
 let insides = null; // "Inside the network", once it has come into view
+let reuse = null; // "Reuse the encoder", once its section has been seen
 
 /** Shows `message` where the visitor looks for it: beside the model selector and the file
  *  input ("model": loading, ready, a refused file, errors), or under the pad ("pad": what is
@@ -102,6 +103,7 @@ function updateViews() {
     insides?.setInput(null, null);
     study?.setInput(null);
     uses?.setInput(null);
+    reuse?.setInput(null);
     return;
   }
   try {
@@ -118,6 +120,7 @@ function updateViews() {
     insides?.setInput(input, code);
     study?.setInput(input);
     uses?.setInput(input);
+    reuse?.setInput(input);
   } catch (error) {
     sayUnderPad(error.message, "error");
   }
@@ -149,6 +152,7 @@ function useModel(handle) {
     uses.retargetDrawingModel(handle.share());
   }
   insides?.setModel(handle.share());
+  reuse?.setDrawingModel(handle.share());
   previous?.release();
   if (!sameSize) latentView.reset(handle.info.latentSize);
   calibrateLatentScale();
@@ -276,6 +280,18 @@ async function main() {
       }))
       .catch((error) => ($("shapes-body").textContent = `This section did not load: ${error.message}`));
   }).observe($("shapes"));
+  // So is "Reuse the encoder", with its classifier and the training digits it fetches.
+  new IntersectionObserver((seen, observer) => {
+    if (!seen.some((s) => s.isIntersecting)) return;
+    observer.disconnect();
+    import("./reuse-panel.js")
+      .then(({ ReusePanel }) => {
+        reuse = new ReusePanel({
+          manifest: store.manifest, testDigits: testDigitsReady, drawing: state.drawing?.share() ?? null, input: currentInput(),
+        });
+      })
+      .catch((error) => ($("reuse-train-status").textContent = `This section did not load: ${error.message}`));
+  }).observe($("reuse"));
 
   const training = new TrainingPanel({
     store,

@@ -129,7 +129,8 @@ export class LatentView {
 /**
  * Draws `lines` on `canvas` on shared axes, fitted to its CSS size and the screen's pixel
  * density, with the y range labelled and, for more than one line, a legend. Each line:
- * `{points: [x, y][], label, color, dots, dashed}`. `highlight` rings a point of the first
+ * `{points: [x, y][], label, color, dots, dashed, ranges}`; `ranges` (`[low, high]` per point)
+ * draws a bar through each point, its spread. `highlight` rings a point of the first
  * line; `emptyText` shows when no line has points; `legendAt` ("top" or "bottom") puts the
  * legend in that right-hand corner.
  */
@@ -154,7 +155,7 @@ export function drawLineChart(canvas, lines, { emptyText = "", format = (v) => v
   }
   const pad = { left: 48, right: xTicks.length ? 24 : 12, top: 12, bottom: xTicks.length ? 22 : 16 };
   const xs = drawn.flatMap((line) => line.points.map(([x]) => x));
-  const ys = drawn.flatMap((line) => line.points.map(([, y]) => y));
+  const ys = drawn.flatMap((line) => [...line.points.map(([, y]) => y), ...(line.ranges ?? []).flat()]);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs, Math.min(...xs) + 1)];
   let [y0, y1] = [Math.min(...ys), Math.max(...ys)];
   if (y1 - y0 < 1e-9) [y0, y1] = [y0 - 0.5 * Math.abs(y0 || 1), y1 + 0.5 * Math.abs(y1 || 1)];
@@ -172,7 +173,7 @@ export function drawLineChart(canvas, lines, { emptyText = "", format = (v) => v
   ctx.fillText(format(y1), pad.left - 4, pad.top + 8);
   ctx.fillText(format(y0), pad.left - 4, height - pad.bottom);
 
-  for (const { points, color = "#2f5bea", dots = false, dashed = false } of drawn) {
+  for (const { points, color = "#2f5bea", dots = false, dashed = false, ranges = [] } of drawn) {
     ctx.strokeStyle = ctx.fillStyle = color;
     ctx.lineWidth = 2;
     ctx.setLineDash(dashed ? [5, 4] : []);
@@ -180,6 +181,13 @@ export function drawLineChart(canvas, lines, { emptyText = "", format = (v) => v
     points.forEach(([x, y], i) => (i === 0 ? ctx.moveTo(px(x), py(y)) : ctx.lineTo(px(x), py(y))));
     ctx.stroke();
     ctx.setLineDash([]);
+    ranges.forEach(([low, high], i) => {
+      const x = px(points[i][0]);
+      ctx.beginPath();
+      ctx.moveTo(x, py(low));
+      ctx.lineTo(x, py(high));
+      ctx.stroke();
+    });
     if (dots) {
       for (const [x, y] of points) {
         ctx.beginPath();

@@ -12,6 +12,9 @@ use crate::training::{RunPlan, TrainingOptions};
 use crate::util::error::{Error, Result};
 use crate::util::metrics::Metrics;
 
+mod transfer;
+pub use transfer::{Accuracy, ClassifierEntry, TransferPoint, TransferStudy};
+
 /// Where the manifest lives, relative to the repository: the native tools' default.
 pub const MANIFEST_PATH: &str = "www/models/manifest.json";
 
@@ -130,6 +133,8 @@ pub enum Role {
     CodePlane,
     /// The course note's network exactly (Dropout 0.5).
     CourseNote,
+    /// The drawing model's encoder fine-tuned on 100 labelled digits (one of `classifiers`).
+    Classifier,
 }
 
 /// The whole manifest.
@@ -149,6 +154,12 @@ pub struct Manifest {
     /// The study's codes as features for a classifier (`study-baselines` writes it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub codes_as_features: Option<CodesAsFeatures>,
+    /// Shipped classifiers (not autoencoders: the `classifier` role names one of these).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classifiers: Vec<ClassifierEntry>,
+    /// What a few labels make of the encoder (`transfer-report` writes it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transfer: Option<TransferStudy>,
 }
 
 /// How well k-nearest-neighbour voting among the training digits' codes classifies the test
@@ -268,6 +279,19 @@ impl Manifest {
             ))
         })?;
         self.entry(id)
+    }
+
+    /// The classifier that fills the `classifier` role.
+    pub fn classifier(&self) -> Result<&ClassifierEntry> {
+        let id = self.roles.get(&Role::Classifier).ok_or_else(|| {
+            Error::InvalidInput("models/manifest.json: no classifier has the role".into())
+        })?;
+        self.classifiers
+            .iter()
+            .find(|c| &c.id == id)
+            .ok_or_else(|| {
+                Error::InvalidInput(format!("models/manifest.json: no classifier \"{id}\""))
+            })
     }
 
     /// The entry with `id`, or an error naming it.
