@@ -176,3 +176,30 @@ def test_teaching_pauses_resumes_and_stops_keeping_its_weights(page):
     assert page.find_element("id", "shape-use").is_enabled()
     assert teaching_step(page) < 1500
     remove_all(page)
+
+
+def test_a_named_shape_becomes_a_class_beside_the_digits(page):
+    open_section(page)
+    remove_all(page)
+    name = page.find_element("id", "shape-name")
+    name.clear()
+    name.send_keys("K\n")
+    for strokes in K_SHAPES:
+        draw(page, strokes, box=(0.1, 0.1, 0.8, 0.8), canvas_id="shape-canvas")
+        scroll_to(page, "shape-add").click()
+    wait_until(page, lambda: example_count(page) == 3)
+    # The in-page softmax of "Reuse the encoder" takes it as an eleventh class.
+    scroll_to(page, "reuse")
+    wait_until(page, lambda: page.find_element("id", "reuse-train").is_enabled(), timeout=60)
+    Select(page.find_element("id", "reuse-labels")).select_by_value("100")
+    scroll_to(page, "reuse-train").click()
+    status = page.find_element("id", "reuse-train-status")
+    wait_until(page, lambda: "eleventh class" in status.text, timeout=120)
+    assert "“K”" in status.text
+    assert page.find_element("id", "reuse-mine").get_attribute("data-classes") == "11"
+    # A K drawn on the page's pad is named K by it.
+    draw(page, K_SHAPES[1], box=(0.1, 0.1, 0.8, 0.8))
+    scroll_to(page, "reuse")
+    wait_until(page, lambda: (page.find_element("id", "reuse-mine-list").get_attribute("data-top") or "").startswith("K"))
+    open_section(page)
+    remove_all(page)

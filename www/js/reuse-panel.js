@@ -10,7 +10,8 @@
 // it or the drawing model changes. Fitting and classifying happen in Rust; this module paints.
 
 import { Classifier, CodeClassifier, MnistSubset } from "../pkg/autoencoder_playground_inference.js";
-import { $, TRAINING_DIGITS_URL, fetchBytes, fetchDataFile, fileName, modelLabel } from "./shared.js";
+import { loadCollection } from "./shape-store.js";
+import { $, PIXELS, TRAINING_DIGITS_URL, fetchBytes, fetchDataFile, fileName, modelLabel } from "./shared.js";
 import { drawLineChart } from "./views.js";
 
 const DIGITS = Array.from({ length: 10 }, (_, d) => String(d));
@@ -109,7 +110,15 @@ export class ReusePanel {
       const began = performance.now();
       const indices = training.labelledDraw(labels / 10, this.seed++);
       const model = this.drawing.model;
-      const fitted = CodeClassifier.fit(model, training.images(indices), training.labels(indices), DIGITS);
+      // The visitor's named shape ("Teach it a new shape"), if any, as an eleventh class: the
+      // encoder reused for something it never saw labelled.
+      const shape = await namedShape();
+      const images = shape ? concat(training.images(indices), shape.examples) : training.images(indices);
+      const classes = shape ? [...DIGITS, shape.name] : DIGITS;
+      const classOf = shape
+        ? Uint32Array.from([...training.labels(indices), ...Array(shape.count).fill(10)])
+        : training.labels(indices);
+      const fitted = CodeClassifier.fit(model, images, classOf, classes);
       const fitMs = performance.now() - began;
       const testIndices = test.testIndices();
       const accuracy = fitted.accuracy(test.images(testIndices), test.labels(testIndices));
@@ -119,8 +128,11 @@ export class ReusePanel {
       this.drawChart();
       this.say("reuse-train-status",
         `Trained on ${labels} labelled digits (${labels / 10} of each) in ${Math.round(fitMs)} ms: ` +
-        `${percent(accuracy)} of the ${testIndices.length.toLocaleString("en")} test digits right.`);
-      $("reuse-mine-name").textContent = `your softmax, ${labels} labels on ${modelLabel(this.drawing.info)}'s codes`;
+        `${percent(accuracy)} of the ${testIndices.length.toLocaleString("en")} test digits right` +
+        (shape ? `, with your ${shape.count} drawings of “${shape.name}” as an eleventh class.` : "."));
+      $("reuse-mine-name").textContent = `your softmax, ${labels} labels on ${modelLabel(this.drawing.info)}'s codes` +
+        (shape ? ` (and “${shape.name}”)` : "");
+      $("reuse-mine").dataset.classes = String(classes.length);
       $("reuse-mine").hidden = false;
       this.classify();
     } catch (error) {
@@ -169,6 +181,25 @@ export class ReusePanel {
     $(id).textContent = message;
     $(id).dataset.kind = kind;
   }
+}
+
+/** The visitor's shape collection if it is named and has examples: `{name, examples, count}`;
+ *  else (none, unnamed, or no storage in this browser) null. */
+async function namedShape() {
+  try {
+    const saved = await loadCollection();
+    const count = saved ? saved.examples.length / PIXELS : 0;
+    return saved?.name && count > 0 ? { name: saved.name, examples: saved.examples, count } : null;
+  } catch {
+    return null;
+  }
+}
+
+function concat(a, b) {
+  const joined = new Float32Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
 }
 
 /** The three most probable classes of `input` under `classifier` as list items (or a dash). */
