@@ -230,5 +230,5 @@ function item(text) {
 }
 
 function percent(value) {
-  return `${(100 * value).toFixed(1)} %`;
+  return `${(100 * value).toFixed(1)}\u00a0%`; // no line break before the %
 }
