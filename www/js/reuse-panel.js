@@ -58,8 +58,11 @@ export class ReusePanel {
     if (!entry) throw new Error("the manifest names no classifier");
     this.classifier = Classifier.load(await fetchBytes(`models/${entry.file}`));
     const accuracy = percent(entry.testAccuracy);
+    // Named by the model it was fine-tuned from: the drawing model may be another one by now.
+    const encoder = this.manifest.models.find((m) => m.id === entry.encoderModel);
+    const encoderName = encoder ? `${modelLabel(encoder)}'s encoder` : "an encoder";
     $("reuse-shipped-name").textContent =
-      `the drawing model's encoder fine-tuned on ${this.classifier.labelsUsed} labelled digits (${accuracy} on the test digits)`;
+      `${encoderName} fine-tuned on ${this.classifier.labelsUsed} labelled digits (${accuracy} on the test digits)`;
     this.classify();
   }
 
@@ -258,5 +261,5 @@ function item(text) {
 }
 
 function percent(value) {
-  return `${(100 * value).toFixed(1)} %`;
+  return `${(100 * value).toFixed(1)}\u00a0%`; // no line break before the %
 }
