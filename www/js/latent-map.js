@@ -33,7 +33,13 @@ export class LatentMap {
     map.addEventListener("click", (event) => this.decodePoint(event));
     map.addEventListener("pointermove", (event) => this.hover(event));
     map.addEventListener("pointerleave", () => ($("map-hover").hidden = true));
-    new ResizeObserver(() => this.draw()).observe(map);
+    // The canvas's size, kept from the observer: reading it while drawing, after other views
+    // changed the page in the same frame, would force a layout of the whole page every frame.
+    this.size = null;
+    new ResizeObserver(([entry]) => {
+      this.size = { width: entry.contentRect.width, height: entry.contentRect.height };
+      this.draw();
+    }).observe(map);
     this.visible = watchVisibility(map, () => this.draw());
     paintLegend($("map-legend"));
   }
@@ -107,7 +113,7 @@ export class LatentMap {
 
   /** Canvas position ↔ plane coordinates, with a margin around the points. */
   transform(canvas) {
-    const { width, height } = canvas.getBoundingClientRect();
+    const { width, height } = this.size ?? canvas.getBoundingClientRect();
     const { minX, maxX, minY, maxY } = this.mapRange;
     const margin = 12;
     const sx = (width - 2 * margin) / (maxX - minX);
