@@ -112,14 +112,7 @@ pub fn write(
     encoding: WeightEncoding,
 ) -> Result<Vec<u8>> {
     header.validate()?;
-    let header_json = serde_json::to_vec(header)
-        .map_err(|e| Error::ModelFile(format!("cannot write the header: {e}")))?;
-    let weights = weights::encode(tensors, encoding)?;
-    let mut checked = header_json.clone();
-    checked.extend_from_slice(&weights);
-    let mut lengths = (header_json.len() as u32).to_le_bytes().to_vec();
-    lengths.extend_from_slice(&(weights.len() as u32).to_le_bytes());
-    Ok(FORMAT.write(FORMAT_VERSION, &lengths, &checked))
+    super::write_framed(&FORMAT, FORMAT_VERSION, header, tensors, encoding)
 }
 
 /// Reads a classifier file, after checking its frame, checksum and header, and that its

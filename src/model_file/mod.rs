@@ -142,6 +142,18 @@ pub fn write(
     tensors: &[NamedTensor],
     encoding: WeightEncoding,
 ) -> Result<Vec<u8>> {
+    write_framed(&FORMAT, FORMAT_VERSION, header, tensors, encoding)
+}
+
+/// A file of `format`: its header as JSON and the weights block under the checksum, their two
+/// lengths in the preamble. The frame model files and classifier files share.
+pub(crate) fn write_framed(
+    format: &Format,
+    version: u32,
+    header: &impl Serialize,
+    tensors: &[NamedTensor],
+    encoding: WeightEncoding,
+) -> Result<Vec<u8>> {
     let header_json = serde_json::to_vec(header)
         .map_err(|e| Error::ModelFile(format!("cannot write the header: {e}")))?;
     let weights = weights::encode(tensors, encoding)?;
@@ -150,7 +162,7 @@ pub fn write(
     checked.extend_from_slice(&weights);
     let mut lengths = (header_json.len() as u32).to_le_bytes().to_vec();
     lengths.extend_from_slice(&(weights.len() as u32).to_le_bytes());
-    Ok(FORMAT.write(FORMAT_VERSION, &lengths, &checked))
+    Ok(format.write(version, &lengths, &checked))
 }
 
 /// Reads only the header, after checking the whole file's integrity.
