@@ -28,24 +28,10 @@ python3 pkg-scripts/bench/serve.py "$work/serve" "$PORT" "$work/results" &
 sleep 1
 
 run_browser() { # name
-  local name="$1" label="$1" profile="$work/profile-$1"
-  local url="http://127.0.0.1:$PORT/bench/bench.html?label=$label"
-  mkdir -p "$profile"
+  local label="$1"
   say "$label"
-  case "$name" in
-    firefox) firefox-esr --headless --no-remote --profile "$profile" "$url" >/dev/null 2>&1 & ;;
-    chromium) chromium --headless --no-sandbox --disable-gpu --no-first-run \
-        --disable-background-networking --disable-component-update --disable-sync \
-        --user-data-dir="$profile" "$url" >/dev/null 2>&1 & ;;
-  esac
-  local browser=$!
-  for _ in $(seq 600); do
-    [ -s "$work/results/$label.json" ] && break
-    sleep 1
-  done
-  kill "$browser" 2>/dev/null || true
-  wait "$browser" 2>/dev/null || true
-  [ -s "$work/results/$label.json" ] || { echo "$label: no result within 10 minutes" >&2; exit 1; }
+  bench_page_in_browser "$1" "http://127.0.0.1:$PORT/bench/bench.html?label=$label" \
+    "$work/results/$label.json" "$work/profile-$1"
   cat "$work/results/$label.json"; echo
 }
 

@@ -171,3 +171,25 @@ need_e2e_python() {
   echo "$wanted" >"$stamp"
   echo "$venv/bin/python"
 }
+
+# Opens the benchmark page URL in headless NAME (firefox or chromium) with a fresh profile and
+# waits up to 10 minutes for the page's result, the JSON file RESULT that the bench server
+# (pkg-scripts/bench/serve.py) writes when the page posts it. bench.sh and bench/shapes.sh.
+bench_page_in_browser() { # NAME URL RESULT PROFILE
+  local name="$1" url="$2" result="$3" profile="$4" browser
+  mkdir -p "$profile"
+  case "$name" in
+    firefox) firefox-esr --headless --no-remote --profile "$profile" "$url" >/dev/null 2>&1 & ;;
+    chromium) chromium --headless --no-sandbox --disable-gpu --no-first-run \
+        --disable-background-networking --disable-component-update --disable-sync \
+        --user-data-dir="$profile" "$url" >/dev/null 2>&1 & ;;
+  esac
+  browser=$!
+  for _ in $(seq 600); do
+    [ -s "$result" ] && break
+    sleep 1
+  done
+  kill "$browser" 2>/dev/null || true
+  wait "$browser" 2>/dev/null || true
+  [ -s "$result" ] || { echo "$name: no result within 10 minutes" >&2; exit 1; }
+}
