@@ -149,6 +149,31 @@ def test_pictures_are_added_and_a_non_image_is_refused(page, tmp_path):
     remove_all(page)
 
 
+def test_a_picture_dropped_on_the_zone_is_added_and_a_dropped_non_image_refused(page):
+    # WebDriver cannot drag a file from the desktop; the page gets what a browser delivers for
+    # one: dragover, then a drop event whose DataTransfer holds the File.
+    open_section(page)
+    remove_all(page)
+    picture = base64.b64encode(png(64, 64, lambda x, y: 16 <= x < 48 and 28 <= y < 36)).decode()
+    drop = (
+        "const [name, type, base64] = arguments;"
+        "const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));"
+        "const transfer = new DataTransfer();"
+        "transfer.items.add(new File([bytes], name, { type }));"
+        "const zone = document.getElementById('shape-drop');"
+        "zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));"
+        "zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));")
+    scroll_to(page, "shape-drop")
+    page.execute_script(drop, "bar.png", "image/png", picture)
+    wait_until(page, lambda: example_count(page) == 1)
+    status = page.find_element("id", "shape-drop-status")
+    assert "added" in status.text
+    page.execute_script(drop, "notes.txt", "text/plain", base64.b64encode(b"not a picture").decode())
+    wait_until(page, lambda: "refused" in status.text)
+    assert "notes.txt refused" in status.text and example_count(page) == 1
+    remove_all(page)
+
+
 def teaching_step(page):
     return int(page.find_element("id", "shape-progress-text").get_attribute("data-step") or 0)
 
