@@ -6,6 +6,7 @@ import math
 from selenium.webdriver.common.actions import interaction
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.actions.pointer_input import PointerInput
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -107,8 +108,14 @@ def mean_abs_difference(a, b):
     return sum(abs(x - y) for x, y in zip(a, b)) / len(a)
 
 
-def wait_until(driver, predicate, timeout=30):
-    return WebDriverWait(driver, timeout).until(lambda d: predicate())
+def wait_until(driver, predicate, timeout=30, seen=None):
+    """Waits for `predicate()`; on a timeout the failure says what `seen()` (if given) shows."""
+    try:
+        return WebDriverWait(driver, timeout).until(lambda d: predicate())
+    except TimeoutException:
+        if seen is None:
+            raise
+        raise AssertionError(f"not within {timeout} s; the page shows: {seen()!r}") from None
 
 
 def scroll_to(driver, element_id):

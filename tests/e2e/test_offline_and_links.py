@@ -68,7 +68,7 @@ def test_a_page_visited_once_works_without_the_network_training_included(driver,
     keep_training = driver.find_element("id", "keep-training")
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", keep_training)
     keep_training.click()
-    wait_until(driver, lambda: "and training" in offline.text, timeout=60)
+    wait_until(driver, lambda: "and training" in offline.text, timeout=60, seen=lambda: offline.text)
     server.shutdown()
     server.server_close()
     # Opened again, as a visitor would (Firefox's WebDriver reload bypasses service workers).
@@ -140,11 +140,11 @@ def test_the_section_navigation_reaches_every_section_from_the_keyboard_and_mark
         "return [...document.querySelectorAll('main > section[id]')].map((s) => s.id)")
     # Every section a link can name has its entry, in the page's order.
     assert [link.get_attribute("hash") for link in links] == [f"#{id}" for id in sections]
+    marked = lambda: [m.get_attribute("hash") for m in nav.find_elements("css selector", "a[aria-current]")]
     for link, section in list(zip(links, sections))[1:]:
         link.send_keys(Keys.ENTER)  # a focused link followed with Enter, as from the keyboard
-        wait_until(page, lambda: link.get_attribute("aria-current") == "location")
-        marked = nav.find_elements("css selector", "a[aria-current]")
-        assert [m.get_attribute("hash") for m in marked] == [f"#{section}"]
+        # A section that comes into view loads and grows; the mark follows once it settles.
+        wait_until(page, lambda: marked() == [f"#{section}"], seen=marked)
         # The section's heading is not hidden under the bar that stays at the top.
         bar_bottom, heading_top = page.execute_script(
             "const h = document.getElementById(arguments[0]).querySelector('h2, figure, figcaption');"
