@@ -4,6 +4,38 @@
 
 use crate::util::error::{Error, Result, check_rows};
 
+/// The `k` rows of `rows` (rows of `dim` numbers, concatenated) nearest `query`, leaving out
+/// row `skip` if given: `(squared Euclidean distance, row)`, nearest first, equal distances in
+/// row order. The one nearest-neighbour search of the crate (the vote below, the t-SNE map's
+/// neighbourhood measure, placing a code on the map). The caller checks the widths.
+pub fn nearest_rows(
+    rows: &[f32],
+    dim: usize,
+    query: &[f32],
+    k: usize,
+    skip: Option<usize>,
+) -> Vec<(f32, usize)> {
+    // The k nearest so far, nearest first (k is small: insertion beats a heap).
+    let mut nearest: Vec<(f32, usize)> = Vec::with_capacity(k + 1);
+    for (row, vector) in rows.chunks_exact(dim).enumerate() {
+        if Some(row) == skip {
+            continue;
+        }
+        let distance: f32 = vector
+            .iter()
+            .zip(query)
+            .map(|(a, b)| (a - b) * (a - b))
+            .sum();
+        if nearest.len() == k && distance >= nearest[k - 1].0 {
+            continue;
+        }
+        let at = nearest.partition_point(|&(d, _)| d <= distance);
+        nearest.insert(at, (distance, row));
+        nearest.truncate(k);
+    }
+    nearest
+}
+
 /// Vectors of one width with their labels: the neighbours to vote.
 pub struct LabelledSet<'a> {
     vectors: &'a [f32],
@@ -44,21 +76,10 @@ impl<'a> LabelledSet<'a> {
                 self.labels.len()
             )));
         }
-        // The k nearest so far, nearest first (k is small: insertion beats a heap).
-        let mut nearest: Vec<(f32, u8)> = Vec::with_capacity(k + 1);
-        for (vector, &label) in self.vectors.chunks_exact(self.dim).zip(self.labels) {
-            let distance: f32 = vector
-                .iter()
-                .zip(query)
-                .map(|(a, b)| (a - b) * (a - b))
-                .sum();
-            if nearest.len() == k && distance >= nearest[k - 1].0 {
-                continue;
-            }
-            let at = nearest.partition_point(|&(d, _)| d <= distance);
-            nearest.insert(at, (distance, label));
-            nearest.truncate(k);
-        }
+        let nearest: Vec<(f32, u8)> = nearest_rows(self.vectors, self.dim, query, k, None)
+            .into_iter()
+            .map(|(distance, row)| (distance, self.labels[row]))
+            .collect();
         let mut votes = [0usize; 256];
         for &(_, label) in &nearest {
             votes[label as usize] += 1;

@@ -16,6 +16,7 @@
 
 use serde::Serialize;
 
+use super::knn::nearest_rows;
 use crate::util::container::Format;
 use crate::util::error::{Error, Result, check_exact, check_rows};
 
@@ -108,22 +109,11 @@ impl NeighbourMap {
     /// its digit and a code between clusters lands between them.
     pub fn place(&self, code: &[f32]) -> Result<Placement> {
         check_exact("code", code, self.latent_size)?;
-        let mut order: Vec<(f32, usize)> = self
-            .codes
-            .chunks_exact(self.latent_size)
-            .map(|other| {
-                code.iter()
-                    .zip(other)
-                    .map(|(a, b)| (a - b) * (a - b))
-                    .sum::<f32>()
-            })
-            .enumerate()
-            .map(|(index, squared)| (squared.sqrt(), index))
+        let k = PLACING_NEIGHBOURS.min(self.positions.len() / 2);
+        let order: Vec<(f32, usize)> = nearest_rows(&self.codes, self.latent_size, code, k, None)
+            .into_iter()
+            .map(|(squared, index)| (squared.sqrt(), index))
             .collect();
-        let k = PLACING_NEIGHBOURS.min(order.len());
-        order.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0));
-        order.truncate(k);
-        order.sort_by(|a, b| a.0.total_cmp(&b.0));
         let softening = order[0].0.max(1e-6);
         let (mut x, mut y, mut total) = (0.0f64, 0.0f64, 0.0f64);
         for &(distance, index) in &order {

@@ -8,6 +8,7 @@
 //! Exact gradients cost n² per iteration: fine for n ≈ 2,000 natively (seconds), which is
 //! where the maps are made (`map-report`); the page ships the positions.
 
+use super::knn::nearest_rows;
 use super::pca::PlaneProjection;
 use crate::util::error::{Error, Result, check_rows};
 
@@ -200,24 +201,14 @@ pub fn neighbourhood_agreement(points: &[f32], dim: usize, labels: &[u8], k: usi
             labels.len()
         )));
     }
-    let mut agreeing = 0usize;
-    let mut order: Vec<(f32, usize)> = Vec::with_capacity(n);
-    for i in 0..n {
-        let a = &points[i * dim..(i + 1) * dim];
-        order.clear();
-        order.extend((0..n).filter(|&j| j != i).map(|j| {
-            let b = &points[j * dim..(j + 1) * dim];
-            (
-                a.iter().zip(b).map(|(x, y)| (x - y) * (x - y)).sum::<f32>(),
-                j,
-            )
-        }));
-        order.select_nth_unstable_by(k - 1, |a, b| a.0.total_cmp(&b.0));
-        agreeing += order[..k]
-            .iter()
-            .filter(|(_, j)| labels[*j] == labels[i])
-            .count();
-    }
+    let agreeing: usize = (0..n)
+        .map(|i| {
+            nearest_rows(points, dim, &points[i * dim..(i + 1) * dim], k, Some(i))
+                .iter()
+                .filter(|&&(_, j)| labels[j] == labels[i])
+                .count()
+        })
+        .sum();
     Ok(agreeing as f64 / (n * k) as f64)
 }
 
