@@ -215,7 +215,7 @@ export class NetworkInsides {
  *  figures. */
 function paintRow(row, layer) {
   const strip = row.querySelector("canvas");
-  paintSignedStrip(strip, layer.values);
+  paintSigned(strip, layer.values);
   const units = layer.values.length;
   const figures = row.querySelector(".layer-figures");
   const active = {
@@ -235,24 +235,15 @@ function signedColour(value, scale) {
   return value >= 0 ? [fade, fade, 255 - Math.round(55 * t), 255] : [255 - Math.round(38 * t), fade, fade, 255];
 }
 
-function paintSignedStrip(canvas, values) {
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(values.length, 1);
-  let scale = 1e-6;
-  for (const v of values) scale = Math.max(scale, Math.abs(v));
-  values.forEach((v, i) => image.data.set(signedColour(v, scale), i * 4));
-  ctx.putImageData(image, 0, 0);
-}
-
-/** Paints 784 signed values as a 28×28 image (or clears the canvas); returns the largest
- *  magnitude, which sets the scale. */
+/** Paints signed values, one per pixel of `canvas` (a layer's strip, a 28×28 image), or clears
+ *  it; returns the largest magnitude, which sets the scale. */
 function paintSigned(canvas, values) {
   const ctx = canvas.getContext("2d");
   if (!values) {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     return 0;
   }
-  const image = ctx.createImageData(SIDE, SIDE);
+  const image = ctx.createImageData(canvas.width, canvas.height);
   let scale = 1e-6;
   for (const v of values) scale = Math.max(scale, Math.abs(v));
   values.forEach((v, i) => image.data.set(signedColour(v, scale), i * 4));
