@@ -2,7 +2,8 @@
 tall enough that every section is in view (each view skips its work while off screen), every
 section's models loaded, then digits drawn with the mouse through WebDriver; each animation
 frame's update (main.js's `update`: the drawing → 28×28, the model, and every view that follows
-the input) is timed by the page's own `page-update` measure.
+the input) is timed by the page's own `page-update` measure, and the time until the last view
+showed an input (the views below the pad follow it within a budget per frame) by `views-caught-up`.
 
 usage: frame_budget.py WWW_DIR OUT.json   (run with the end-to-end tests' Python, which has selenium)
 """
@@ -29,9 +30,11 @@ LOADED = {
 
 OBSERVE = """
 window.frameUpdates = [];
+window.catchUps = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) {
     if (entry.name === "page-update") window.frameUpdates.push(entry.duration);
+    if (entry.name === "views-caught-up") window.catchUps.push(entry.duration);
   }
 }).observe({ type: "measure" });
 """
@@ -54,14 +57,17 @@ def measure(driver, url):
         driver.execute_script("document.getElementById('clear').click()")
         draw(driver, SEVEN if round_ % 2 == 0 else ONE)
     time.sleep(1)
-    durations = driver.execute_script("return window.frameUpdates")
-    durations.sort()
+    durations = sorted(driver.execute_script("return window.frameUpdates"))
+    catch_ups = sorted(driver.execute_script("return window.catchUps"))
     return {
         "frames": len(durations),
         "sectionsInView": sections,
         "medianMs": statistics.median(durations),
         "p95Ms": durations[int(0.95 * (len(durations) - 1))],
         "maxMs": durations[-1],
+        "catchUps": len(catch_ups),
+        "catchUpMedianMs": statistics.median(catch_ups),
+        "catchUpMaxMs": catch_ups[-1],
     }
 
 

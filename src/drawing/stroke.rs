@@ -18,28 +18,82 @@ const STROKE_THRESHOLD: u8 = 128;
 /// The width is read off the Euclidean distance transform: across a stroke of width w the
 /// distances of its pixels to the nearest paper pixel average (w + 2) / 4.
 pub fn normalise_stroke_width(image: InkImage<'_>) -> Option<Vec<u8>> {
-    let (width, height) = (image.width, image.height);
     let stroke: Vec<bool> = image.ink.iter().map(|&v| v >= STROKE_THRESHOLD).collect();
-    let (mut count, mut sum) = (0usize, 0.0f64);
+    let (x0, y0, x1, y1) = stroke_box(&stroke, image.width)?;
+    let wanted = STROKE_FRACTION * ((x1 - x0).max(y1 - y0) + 1) as f64;
+    // The work is done on the stroke's box and a border of paper, not the whole canvas (a
+    // digit covers a small part of it): the distance transforms are most of the conversion's
+    // time. The border is wider than any thickening (at most half the wanted width) and at
+    // least a pixel, so every distance that matters is the same as on the whole canvas.
+    let border = (wanted / 2.0).ceil() as usize + 1;
+    let window = Window {
+        left: x0.saturating_sub(border),
+        top: y0.saturating_sub(border),
+        width: (x1 + border + 1).min(image.width) - x0.saturating_sub(border),
+        height: (y1 + border + 1).min(image.height) - y0.saturating_sub(border),
+    };
+    let reshaped = reshape(
+        &window.cut(&stroke, image.width),
+        window.width,
+        window.height,
+        wanted,
+    )?;
+    let mut ink = vec![0u8; image.ink.len()];
+    window.paste(&reshaped, &mut ink, image.width);
+    Some(ink)
+}
+
+/// The bounding box (x0, y0, x1, y1, inclusive) of the `true` pixels of a `width`-wide image.
+fn stroke_box(stroke: &[bool], width: usize) -> Option<(usize, usize, usize, usize)> {
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    let to_paper = squared_distance_transform(&stroke, width, height, false);
     for (i, _) in stroke.iter().enumerate().filter(|(_, inked)| **inked) {
-        count += 1;
-        sum += to_paper[i].sqrt();
         let (x, y) = (i % width, i / width);
         (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
     }
-    if count == 0 {
-        return None;
+    (x0 != usize::MAX).then_some((x0, y0, x1, y1))
+}
+
+/// A rectangle of an image.
+struct Window {
+    left: usize,
+    top: usize,
+    width: usize,
+    height: usize,
+}
+
+impl Window {
+    /// The window's pixels of a `full_width`-wide image.
+    fn cut<T: Copy>(&self, image: &[T], full_width: usize) -> Vec<T> {
+        (self.top..self.top + self.height)
+            .flat_map(|y| &image[y * full_width + self.left..][..self.width])
+            .copied()
+            .collect()
+    }
+
+    /// Writes `pixels` (the window's) into a `full_width`-wide image.
+    fn paste<T: Copy>(&self, pixels: &[T], image: &mut [T], full_width: usize) {
+        for (row, y) in pixels.chunks_exact(self.width).zip(self.top..) {
+            image[y * full_width + self.left..][..self.width].copy_from_slice(row);
+        }
+    }
+}
+
+/// The stroke (a `width` × `height` image with paper all around it) thinned or thickened to
+/// `wanted` pixels: the new ink, 0 or 255 per pixel, or `None` when none is left.
+fn reshape(stroke: &[bool], width: usize, height: usize, wanted: f64) -> Option<Vec<u8>> {
+    let to_paper = squared_distance_transform(stroke, width, height, false);
+    let (mut count, mut sum) = (0usize, 0.0f64);
+    for (i, _) in stroke.iter().enumerate().filter(|(_, inked)| **inked) {
+        count += 1;
+        sum += to_paper[i].sqrt();
     }
     let measured = 4.0 * sum / count as f64 - 2.0;
-    let wanted = STROKE_FRACTION * ((x1 - x0).max(y1 - y0) + 1) as f64;
     let radius = (measured - wanted).abs() / 2.0;
     let reshaped: Vec<bool> = if measured > wanted {
         // Thinning keeps the pixels deeper inside the stroke than the radius.
         to_paper.iter().map(|&d| d > radius * radius).collect()
     } else {
-        let to_ink = squared_distance_transform(&stroke, width, height, true);
+        let to_ink = squared_distance_transform(stroke, width, height, true);
         to_ink.iter().map(|&d| d <= radius * radius).collect()
     };
     if !reshaped.iter().any(|&inked| inked) {
@@ -149,6 +203,32 @@ fn distance_1d(f: &[f64], edges_are_targets: bool, far: f64) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::drawing::tests::seven;
+
+    #[test]
+    fn working_on_the_strokes_box_gives_what_the_whole_canvas_gives() {
+        // Thin strokes are thickened, thick ones thinned; a digit in a corner or cut by the
+        // canvas's edge has its box cut by the edge too.
+        for (left, top, stroke) in [
+            (60.0, 40.0, 0.03),
+            (60.0, 40.0, 0.25),
+            (0.0, 0.0, 0.03),
+            (160.0, 160.0, 0.25),
+            (160.0, 160.0, 0.02),
+        ] {
+            let ink = seven(280, left, top, 0.45, stroke);
+            let strokes: Vec<bool> = ink.iter().map(|&v| v >= STROKE_THRESHOLD).collect();
+            let (x0, y0, x1, y1) = stroke_box(&strokes, 280).unwrap();
+            let wanted = STROKE_FRACTION * ((x1 - x0).max(y1 - y0) + 1) as f64;
+            let whole_canvas = reshape(&strokes, 280, 280, wanted);
+            assert!(whole_canvas.is_some());
+            assert_eq!(
+                normalise_stroke_width(InkImage::new(280, 280, &ink).unwrap()),
+                whole_canvas,
+                "a 7 at ({left}, {top}), stroke {stroke}"
+            );
+        }
+    }
 
     #[test]
     fn distance_transform_matches_brute_force() {

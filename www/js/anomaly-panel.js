@@ -8,7 +8,7 @@
 
 import { AnomalyDetector } from "../pkg/autoencoder_playground_inference.js";
 import { $ } from "./shared.js";
-import { ordinal, paintDigit, watchVisibility } from "./views.js";
+import { ordinal, paintDigit, watchVisibility, whenFirstSeen } from "./views.js";
 
 /** Test digits scored per `fitSome` call, and the milliseconds of fitting per frame. */
 const FIT_SLICE = 10;
@@ -39,12 +39,7 @@ export class AnomalyPanel {
     $("anomaly-source").addEventListener("change", (event) => this.chooseSource(event.target.value));
     this.visible = watchVisibility($("anomaly-input").closest(".panel"), () => this.show());
     // The detector model loads when the section first comes into view.
-    const section = $("anomaly-input").closest("section");
-    new IntersectionObserver((seen, observer) => {
-      if (!seen.some((s) => s.isIntersecting)) return;
-      observer.disconnect();
-      this.loadDetectorModel();
-    }).observe(section);
+    whenFirstSeen($("anomaly-input").closest("section"), () => this.loadDetectorModel());
   }
 
   /** The drawing model (a handle this panel now owns; the previous one is released) and the

@@ -5,6 +5,7 @@
 
 import init, { MnistSubset, backendName, compareImages, drawingToMnist } from "../pkg/autoencoder_playground_inference.js";
 import { DrawingPad } from "./draw.js";
+import { FRAME_BUDGET_MS, FollowingViews } from "./following-views.js";
 import { buildGallery } from "./gallery.js";
 import { LatentExplorer } from "./latent-explorer.js";
 import { ModelPicker, TRAINED_KEY } from "./model-picker.js";
@@ -15,7 +16,7 @@ import { $, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from
 import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
 import { UsesSection } from "./uses.js";
-import { LatentView, paintDifference, paintDigit } from "./views.js";
+import { LatentView, paintDifference, paintDigit, whenFirstSeen } from "./views.js";
 
 /** Refitting the explorer and the anomaly scale encodes every test digit, so a model that keeps
  *  changing (one being trained, refreshed every 2 s) is refitted at most this often. */
@@ -30,6 +31,7 @@ const state = {
   sampleDigit: null, // the test digit's index when `sample` is one (a link can name it)
   linkedDigit: null, // a link's test digit, shown once the test digits are in
   pending: false, // an update is due on the next animation frame
+  inputChanged: false, // the pad's input (or model) changed since its views last showed it
 };
 
 /** The test digits, once they are in: for the sections that load later (see below). */
@@ -68,8 +70,23 @@ function say(message, kind = "info", where = "model") {
 }
 const sayUnderPad = (message, kind = "info") => say(message, kind, "pad");
 
-/** Coalesces changes into one update per animation frame. */
+/** The views below the pad, in page order: they follow its input within each frame's budget. */
+const following = new FollowingViews([
+  (input, code) => explorer.setInput(input, code),
+  (input, code) => insides?.follow(input, code),
+  (input) => study?.follow(input),
+  (input) => uses?.follow(input),
+  (input) => reuse?.setInput(input),
+], (error) => sayUnderPad(error.message, "error"));
+
+/** A new input (or model): the pad's views show it on the next animation frame. */
 function scheduleUpdate() {
+  state.inputChanged = true;
+  requestFrame();
+}
+
+/** Coalesces the page's work into one update per animation frame. */
+function requestFrame() {
   if (state.pending) return;
   state.pending = true;
   requestAnimationFrame(() => {
@@ -78,19 +95,25 @@ function scheduleUpdate() {
   });
 }
 
-/** One frame's update, timed for the per-frame benchmark (pkg-scripts/bench/frame_budget.py):
- *  a measure an observer sees as it is made, cleared at once so that none accumulate. */
+/** One frame's work: the pad's views when the input changed, then the following views until
+ *  the frame's budget is spent. Timed for the per-frame benchmark (pkg-scripts/bench/
+ *  frame_budget.py): a measure an observer sees as it is made, cleared at once. */
 function update() {
   const started = performance.now();
   try {
-    updateViews();
+    if (state.inputChanged) {
+      state.inputChanged = false;
+      updatePad();
+    }
+    if (following.runUntil(started + FRAME_BUDGET_MS)) requestFrame();
   } finally {
     performance.measure("page-update", { start: started });
     performance.clearMeasures("page-update");
   }
 }
 
-function updateViews() {
+/** The input, the model's code and reconstruction beside the pad; then the views below follow. */
+function updatePad() {
   const input = currentInput();
   paintDigit($("model-input"), input);
   const model = state.drawing?.model;
@@ -99,11 +122,7 @@ function updateViews() {
     paintDigit($("reconstruction"), null);
     paintDifference($("difference"), null, null);
     $("error").textContent = "Draw a digit to begin.";
-    explorer.setInput(null, null);
-    insides?.setInput(null, null);
-    study?.setInput(null);
-    uses?.setInput(null);
-    reuse?.setInput(null);
+    following.follow(null, null);
     return;
   }
   try {
@@ -116,11 +135,7 @@ function updateViews() {
     if (!performance.getEntriesByName("first-reconstruction").length) performance.mark("first-reconstruction");
     paintDifference($("difference"), input, output);
     $("error").innerHTML = `MSE <span class="number" data-mse="${mse}">${mse.toFixed(4)}</span> · PSNR ${psnr.toFixed(1)} dB`;
-    explorer.setInput(input, code);
-    insides?.setInput(input, code);
-    study?.setInput(input);
-    uses?.setInput(input);
-    reuse?.setInput(input);
+    following.follow(input, code);
   } catch (error) {
     sayUnderPad(error.message, "error");
   }
@@ -245,53 +260,30 @@ async function main() {
   link.follow();
 
   // Neither is "Inside the network": it follows the drawing model once it has been seen.
-  new IntersectionObserver((seen, observer) => {
-    if (!seen.some((s) => s.isIntersecting)) return;
-    observer.disconnect();
-    import("./network-insides.js")
-      .then(({ NetworkInsides }) => {
-        insides = new NetworkInsides();
-        insides.setModel(state.drawing.share());
-        scheduleUpdate();
-      })
-      .catch((error) => ($("inside-model").textContent = `This section did not load: ${error.message}`));
-  }).observe($("inside"));
-
-  // "Dream up digits" is no part of the first view: its module and its models load when the
-  // section first comes into view.
-  new IntersectionObserver((seen, observer) => {
-    if (!seen.some((s) => s.isIntersecting)) return;
-    observer.disconnect();
-    import("./dreams-panel.js")
-      .then(({ DreamsPanel }) => new DreamsPanel({ store, testDigits: testDigitsReady }))
-      .catch((error) => ($("dream-status").textContent = `This section did not load: ${error.message}`));
-  }).observe($("dream"));
-
-  // "Teach it a new shape" loads its code, markup and style when it first comes into view.
-  new IntersectionObserver((seen, observer) => {
-    if (!seen.some((s) => s.isIntersecting)) return;
-    observer.disconnect();
-    import("./shapes-panel.js")
-      .then(({ openShapesPanel }) => openShapesPanel({
-        store,
-        testDigits: testDigitsReady,
-        drawingModel: () => state.drawing,
-        drawWith: (handle) => picker.useAdopted(handle),
-      }))
-      .catch((error) => ($("shapes-body").textContent = `This section did not load: ${error.message}`));
-  }).observe($("shapes"));
-  // So is "Reuse the encoder", with its classifier and the training digits it fetches.
-  new IntersectionObserver((seen, observer) => {
-    if (!seen.some((s) => s.isIntersecting)) return;
-    observer.disconnect();
-    import("./reuse-panel.js")
-      .then(({ ReusePanel }) => {
-        reuse = new ReusePanel({
-          manifest: store.manifest, testDigits: testDigitsReady, drawing: state.drawing?.share() ?? null, input: currentInput(),
-        });
-      })
-      .catch((error) => ($("reuse-train-status").textContent = `This section did not load: ${error.message}`));
-  }).observe($("reuse"));
+  const sectionFailed = (where) => (error) => ($(where).textContent = `This section did not load: ${error.message}`);
+  whenFirstSeen($("inside"), () => import("./network-insides.js").then(({ NetworkInsides }) => {
+    insides = new NetworkInsides();
+    insides.setModel(state.drawing.share());
+    scheduleUpdate();
+  }).catch(sectionFailed("inside-model")));
+  // The sections below are no part of the first view either: their modules, and the models
+  // and digits they fetch, load when each first comes into view.
+  whenFirstSeen($("dream"), () => import("./dreams-panel.js")
+    .then(({ DreamsPanel }) => new DreamsPanel({ store, testDigits: testDigitsReady }))
+    .catch(sectionFailed("dream-status")));
+  whenFirstSeen($("shapes"), () => import("./shapes-panel.js")
+    .then(({ openShapesPanel }) => openShapesPanel({
+      store,
+      testDigits: testDigitsReady,
+      drawingModel: () => state.drawing,
+      drawWith: (handle) => picker.useAdopted(handle),
+    }))
+    .catch(sectionFailed("shapes-body")));
+  whenFirstSeen($("reuse"), () => import("./reuse-panel.js").then(({ ReusePanel }) => {
+    reuse = new ReusePanel({
+      manifest: store.manifest, testDigits: testDigitsReady, drawing: state.drawing?.share() ?? null, input: currentInput(),
+    });
+  }).catch(sectionFailed("reuse-train-status")));
 
   const training = new TrainingPanel({
     store,

@@ -66,15 +66,25 @@ export class NetworkInsides {
     this.show();
   }
 
-  /** The drawing view's current input and its code, or nulls. */
-  setInput(input, code) {
+  /** Follows the drawing view's input and its code (or nulls), in steps that the page can
+   *  spread over frames (following-views.js): the layers, then the chosen number's effect. */
+  *follow(input, code) {
     this.input = input;
     this.code = code;
     this.convMaps.setInput(input);
-    if (this.visible()) this.show();
+    if (!this.visible()) return;
+    yield;
+    this.showLayers();
+    yield;
+    this.paintStep();
   }
 
   show() {
+    this.showLayers();
+    this.paintStep();
+  }
+
+  showLayers() {
     const model = this.handle?.model;
     if (!model || model.architecture === "conv") return;
     if (!this.input) {
@@ -89,7 +99,6 @@ export class NetworkInsides {
     layers.forEach((layer, index) => paintRow(this.stack.children[index], layer));
     this.stack.dataset.layers = String(layers.length);
     this.stack.dataset.updates = String(Number(this.stack.dataset.updates ?? 0) + 1);
-    this.paintStep();
   }
 
   /** One layer's row: its name and rule, its units as a strip as wide as their count, and its

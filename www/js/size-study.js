@@ -4,7 +4,7 @@
 
 import { compareImages } from "../pkg/autoencoder_playground_inference.js";
 import { $, SIDE } from "./shared.js";
-import { drawLineChart, paintDigit, watchVisibility } from "./views.js";
+import { drawLineChart, paintDigit, watchVisibility, whenFirstSeen } from "./views.js";
 
 /** How the study's models were kept from learning their digits by heart, from their plan. */
 function recipeInWords(plan) {
@@ -64,12 +64,8 @@ export class SizeStudy {
     $("size-fit").textContent = this.fitVerdict();
     $("knn-verdict").textContent = this.featureVerdict();
     // Loading six models costs a few megabytes: only once someone scrolls here.
-    new IntersectionObserver((seen, observer) => {
-      if (seen.some((s) => s.isIntersecting)) {
-        observer.disconnect();
-        this.loadModels().catch((error) => ($("size-note").textContent = `The study's models did not load: ${error.message}`));
-      }
-    }).observe($("size-study"));
+    whenFirstSeen($("size-study"), () => this.loadModels()
+      .catch((error) => ($("size-note").textContent = `The study's models did not load: ${error.message}`)));
     this.drawChart();
     this.drawFeatureChart();
   }
@@ -87,9 +83,15 @@ export class SizeStudy {
     }
   }
 
-  setInput(input) {
+  /** Follows the drawing view's input (or null): one model's cell per step, so that the page
+   *  can spread the twelve reconstructions over frames (following-views.js). */
+  *follow(input) {
     this.input = input;
-    if (this.visible()) this.showReconstructions();
+    if (!this.visible()) return;
+    for (const cell of $("size-row").children) {
+      this.showCell(cell);
+      yield;
+    }
   }
 
   setCurrentModel(id) {
@@ -99,12 +101,15 @@ export class SizeStudy {
   }
 
   showReconstructions() {
-    for (const cell of $("size-row").children) {
-      const model = this.models.get(cell.dataset.id);
-      showRebuilt(cell, AUTOENCODER, this.input, model, () => model.reconstruct(this.input));
-      if (this.pcaEntry) {
-        showRebuilt(cell, PCA, this.input, this.pca, () => this.pca.reconstruct(this.input, Number(cell.dataset.latentSize)));
-      }
+    for (const cell of $("size-row").children) this.showCell(cell);
+  }
+
+  /** One model's cell: its reconstruction of the input, and PCA's at the same size. */
+  showCell(cell) {
+    const model = this.models.get(cell.dataset.id);
+    showRebuilt(cell, AUTOENCODER, this.input, model, () => model.reconstruct(this.input));
+    if (this.pcaEntry) {
+      showRebuilt(cell, PCA, this.input, this.pca, () => this.pca.reconstruct(this.input, Number(cell.dataset.latentSize)));
     }
   }
 

@@ -8,6 +8,7 @@ import { CodecPanel } from "./codec-panel.js";
 import { DenoisingPanel } from "./denoising-panel.js";
 import { FeatureMapsPanel } from "./feature-maps-panel.js";
 import { ProbeSheet } from "./probe-sheet.js";
+import { whenFirstSeen } from "./views.js";
 
 export class UsesSection {
   /**
@@ -25,12 +26,8 @@ export class UsesSection {
     this.anomaly = new AnomalyPanel({ store, probeSheet });
     describeConvModel(store);
     // These models add a few megabytes: acquire them when the section first shows.
-    new IntersectionObserver((seen, observer) => {
-      if (seen.some((s) => s.isIntersecting)) {
-        observer.disconnect();
-        this.acquireModels(store).catch((error) => ($("uses-status").textContent = `Models did not load: ${error.message}`));
-      }
-    }).observe($("uses"));
+    whenFirstSeen($("uses"), () => this.acquireModels(store)
+      .catch((error) => ($("uses-status").textContent = `Models did not load: ${error.message}`)));
   }
 
   /** The section's own models, held for the page's lifetime. */
@@ -40,12 +37,13 @@ export class UsesSection {
     this.denoising.setModels(denoiser.model, plain.model);
   }
 
-  /** The drawing view's current input, or null. */
-  setInput(input) {
-    this.featureMaps.setInput(input);
-    this.denoising.setInput(input);
-    this.anomaly.setInput(input);
-    this.codec.setInput(input);
+  /** Follows the drawing view's input (or null): one panel per step, so that the page can
+   *  spread the section's work over frames (following-views.js). */
+  *follow(input) {
+    for (const panel of [this.featureMaps, this.denoising, this.anomaly, this.codec]) {
+      panel.setInput(input);
+      yield;
+    }
   }
 
   /** A new drawing model (and the test digits, or null): the section owns `handle`. */

@@ -241,6 +241,16 @@ export function watchVisibility(element, onShow) {
   return () => visible;
 }
 
+/** Runs `load` once, when `element` first comes into view: for work and downloads that are no
+ *  part of the first view. */
+export function whenFirstSeen(element, load) {
+  new IntersectionObserver((seen, observer) => {
+    if (!seen.some((s) => s.isIntersecting)) return;
+    observer.disconnect();
+    load();
+  }).observe(element);
+}
+
 /** `overTestDigits` works through test digits this many at a time, for up to a frame's worth
  *  of milliseconds, and then lets the page paint. */
 const TEST_SLICE = 10;
