@@ -180,11 +180,14 @@ async function trainInWorker() {
 
 /** Letters the digit model rebuilds badly (the anomaly probes'), each taught on its own. */
 const TAUGHT_LETTERS = ["A", "K", "E"];
+/** Two of the section's choices of steps (shapes-markup.js): its default, and a shorter run. */
+const TEACHING_STEPS = [1500, 600];
 
 /**
- * The shape teaching of the page's "Teach it a new shape" section, in its Worker: for each
- * letter, 20 jittered pen drawings fine-tune a copy of the drawing model for 600 steps of 64
- * images, half of them the drawings deformed anew, half training digits. Timed from the start
+ * The shape teaching of the page's "Teach it a new shape" section, in its Worker, by its own
+ * recipe (shape-teacher.js): for each letter, 20 jittered pen drawings fine-tune a copy of the
+ * drawing model for the section's default steps of 64 images, half of them the drawings
+ * deformed anew, half training digits. Timed from the start
  * message to the last weights (the training digits are fetched before the first letter's run,
  * outside the timing). Then, with the page's inference module: the median MSE of 20 new
  * drawings of the letter, and the test digits' median and mean, before and after.
@@ -194,6 +197,7 @@ async function teachShapesInWorker() {
   await training.default();
   const inference = await import(BUILDS.inference);
   await inference.default();
+  const { teachingRecipe } = await import("../js/shape-teacher.js");
   const manifest = await (await fetch("../models/manifest.json")).json();
   const entry = manifest.models.find((m) => m.id === manifest.roles.drawing);
   const modelFile = await fetchBytes(`../models/${entry.file}`);
@@ -210,13 +214,16 @@ async function teachShapesInWorker() {
   const worker = new Worker("../js/train-worker.js", { type: "module" });
   const results = [];
   try {
-    for (const letter of TAUGHT_LETTERS) {
+    for (const [letter, stepsWanted] of TAUGHT_LETTERS.flatMap((l) => TEACHING_STEPS.map((s) => [l, s]))) {
       const examples = training.jitteredLetters(letter, 20, 1);
       const newDrawings = training.jitteredLetters(letter, 20, 2);
-      const { bytes, seconds, steps } = await teach(worker, modelFile, examples);
+      const recipe = teachingRecipe({ steps: stepsWanted, digitShare: 0.5 });
+      const { bytes, seconds, steps } = await teach(worker, recipe, modelFile, examples);
       const digitsAfter = errorsOf(bytes, testDigits);
       results.push({
         letter, seconds, steps,
+        learningRate: recipe.options.learningRate,
+        schedule: recipe.plan.schedule,
         newDrawingsBefore: median(errorsOf(modelFile, newDrawings)),
         newDrawingsAfter: median(errorsOf(bytes, newDrawings)),
         digitsMedianBefore: median(digitsBefore),
@@ -231,8 +238,9 @@ async function teachShapesInWorker() {
   return results;
 }
 
-/** One run of the Worker on `examples`: its last weights, and how long the run took. */
-function teach(worker, modelFile, examples) {
+/** One run of the Worker on `examples` by `recipe` ({ options, plan }): its last weights, and
+ *  how long the run took. */
+function teach(worker, recipe, modelFile, examples) {
   return new Promise((resolve, reject) => {
     let startedAt = null;
     let bytes = null;
@@ -250,8 +258,7 @@ function teach(worker, modelFile, examples) {
     };
     worker.postMessage({
       type: "start",
-      options: { learningRate: 5e-4, batchSize: 64, seed: 1 },
-      plan: { epochs: 5, subsetSize: 7680, exampleShare: 0.5, evaluationSize: 500 },
+      ...recipe,
       examples,
       modelFile: modelFile.slice(),
     });

@@ -20,6 +20,30 @@ const DIGITS_COMPARED = 500;
 const FIT_SLICE = 10;
 const FIT_MS_PER_FRAME = 12;
 
+/**
+ * The section's recipe (pkg-scripts/bench/bench.js measures it): `steps` batches of 64 images,
+ * `digitShare` (0…1) of each batch training digits and the rest the examples; the learning
+ * rate decays (cosine) to a hundredth, which keeps the digits as they were while the new shape
+ * is learned. A copy of the drawing model starts at 2·10⁻³ (over 1,500 steps this rebuilt new
+ * drawings of A, K and E 10–20 % better than a constant 5·10⁻⁴, BENCHMARKS.md); a fresh dense
+ * model with a code of `latentSize` numbers at 10⁻³.
+ */
+export function teachingRecipe({ steps, digitShare, fresh = false, latentSize = 0 }) {
+  const epochs = Math.ceil((steps * BATCH) / TRAINING_DIGITS);
+  return {
+    options: fresh
+      ? { architecture: "dense", latentSize, dropout: 0, learningRate: 1e-3, batchSize: BATCH, seed: 1 }
+      : { learningRate: 2e-3, batchSize: BATCH, seed: 1 },
+    plan: {
+      epochs,
+      subsetSize: (steps * BATCH) / epochs,
+      schedule: "cosine",
+      exampleShare: 1 - digitShare,
+      evaluationSize: DIGITS_COMPARED,
+    },
+  };
+}
+
 export class ShapeTeacher {
   constructor({ store, drawingModel, drawWith, collection, onChange }) {
     Object.assign(this, { store, drawingModel, drawWith, collection, onChange });
@@ -96,20 +120,15 @@ export class ShapeTeacher {
     if (!examples.length || !this.dataset) return;
     const form = $("shape-form").elements;
     const fresh = form.start.value === "fresh";
-    const steps = Number(form.steps.value);
-    const epochs = Math.ceil((steps * BATCH) / TRAINING_DIGITS);
-    const plan = {
-      epochs,
-      subsetSize: (steps * BATCH) / epochs,
-      exampleShare: 1 - Number(form.digitShare.value) / 100,
-      evaluationSize: DIGITS_COMPARED,
-    };
     this.collectionChanged();
     const base = this.base;
     if (!base) throw new Error("the drawing model is not loaded yet");
-    const options = fresh
-      ? { architecture: "dense", latentSize: base.model.latentSize, dropout: 0, learningRate: 1e-3, batchSize: BATCH, seed: 1 }
-      : { learningRate: 5e-4, batchSize: BATCH, seed: 1 };
+    const { options, plan } = teachingRecipe({
+      steps: Number(form.steps.value),
+      digitShare: Number(form.digitShare.value) / 100,
+      fresh,
+      latentSize: base.model.latentSize,
+    });
     const modelFile = fresh ? undefined : await this.store.fileOf(base);
     this.dropTaught();
     this.results = { digitsBefore: digitsError(base.model, this.dataset), examplesBefore: median(base.model.reconstructionErrors(examples)) };

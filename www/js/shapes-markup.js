@@ -58,8 +58,8 @@ export const SHAPES_MARKUP = `
   <label>Steps of 64 images
     <select name="steps">
       <option value="100">100 (a few seconds)</option>
-      <option value="600" selected>600</option>
-      <option value="1500">1,500</option>
+      <option value="600">600</option>
+      <option value="1500" selected>1,500 (about half a minute)</option>
     </select>
   </label>
 </form>
