@@ -32,7 +32,7 @@ animation frame's work is the page's own `page-update` measure: on a new input, 
 28×28, the model and the views beside the pad; then the views below (the explorer, every layer
 of the network, the latent-size study, the feature maps, the denoiser, the anomaly gauge, the
 codec table, the classifier) follow it in turn, piece by piece, until the frame's budget of
-4 ms is spent (`www/js/following-views.js`), the rest in the next frames. *Caught up* is the
+3 ms is spent (`www/js/following-views.js`), the rest in the next frames. *Caught up* is the
 page's `views-caught-up` measure: from an input's arrival until the last view showed it
 (while the mouse keeps drawing, a view may skip inputs that came and went meanwhile).
 

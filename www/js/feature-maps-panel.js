@@ -3,7 +3,7 @@
 // module lays out the columns and paints them.
 
 import { $ } from "./shared.js";
-import { watchVisibility } from "./views.js";
+import { grey, paintPixels, watchVisibility } from "./views.js";
 
 /** Feature maps shown per stage (the rest are summarised by their count). */
 const MAPS_SHOWN = 8;
@@ -73,16 +73,10 @@ export class FeatureMapsPanel {
 
 /** Paints one feature map in grey, scaled to its own range (dark = strong). */
 function paintFeatureMap(canvas, values) {
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(canvas.width, canvas.height);
   let [low, high] = [Infinity, -Infinity];
   for (const v of values) [low, high] = [Math.min(low, v), Math.max(high, v)];
   const range = high - low || 1;
-  values.forEach((v, i) => {
-    const shade = Math.round(255 * (1 - (v - low) / range));
-    image.data.set([shade, shade, shade, 255], i * 4);
-  });
-  ctx.putImageData(image, 0, 0);
+  paintPixels(canvas, (i, rgba, at) => grey(rgba, at, 255 * (1 - (values[i] - low) / range)));
 }
 
 /** The code as a column of small bars, centred on zero. */

@@ -4,9 +4,10 @@
 // On a fast machine the views keep up frame by frame; on a slow one the pad stays smooth and the
 // views further down catch up a few frames later.
 
-/** Script time (ms) a frame may spend on the page's views: a quarter of a 60 Hz frame, leaving
- *  the rest to the browser's style, layout and paint, and to the pointer's events. */
-export const FRAME_BUDGET_MS = 4;
+/** Script time (ms) a frame may spend on the page's views, before the step that crosses it
+ *  ends: under a quarter of a 60 Hz frame, leaving the rest to the browser's style, layout
+ *  and paint, and to the pointer's events. */
+export const FRAME_BUDGET_MS = 3;
 
 /**
  * A queue of views that follow the page's input. A view is a function of the input and its

@@ -6,7 +6,7 @@
 
 import { FeatureMapsPanel } from "./feature-maps-panel.js";
 import { $, PIXELS, SIDE } from "./shared.js";
-import { watchVisibility } from "./views.js";
+import { paintPixels, watchVisibility } from "./views.js";
 
 /** How each place in the network is named on the page. */
 const PLACE_NAMES = {
@@ -237,12 +237,6 @@ function paintRow(row, layer) {
   row.dataset.active = String(layer.active);
 }
 
-/** Blue for positive, red for negative, white for zero, scaled to the largest magnitude. */
-function signedColour(value, scale) {
-  const t = Math.min(1, Math.abs(value) / scale);
-  const fade = Math.round(255 * (1 - t));
-  return value >= 0 ? [fade, fade, 255 - Math.round(55 * t), 255] : [255 - Math.round(38 * t), fade, fade, 255];
-}
 
 /** Paints signed values, one per pixel of `canvas` (a layer's strip, a 28×28 image), or clears
  *  it; returns the largest magnitude, which sets the scale. */
@@ -252,10 +246,16 @@ function paintSigned(canvas, values) {
     ctx.clearRect(0, 0, canvas.width, canvas.height);
     return 0;
   }
-  const image = ctx.createImageData(canvas.width, canvas.height);
   let scale = 1e-6;
   for (const v of values) scale = Math.max(scale, Math.abs(v));
-  values.forEach((v, i) => image.data.set(signedColour(v, scale), i * 4));
-  ctx.putImageData(image, 0, 0);
+  // Blue for positive, red for negative, white for zero, scaled to the largest magnitude.
+  paintPixels(canvas, (i, rgba, at) => {
+    const value = values[i];
+    const t = Math.min(1, Math.abs(value) / scale);
+    const fade = 255 * (1 - t);
+    rgba[at] = value >= 0 ? fade : 255 - 38 * t;
+    rgba[at + 1] = fade;
+    rgba[at + 2] = value >= 0 ? 255 - 55 * t : fade;
+  });
   return scale;
 }

@@ -4,15 +4,36 @@
 
 import { PIXELS, SIDE } from "./shared.js";
 
-/** Paints 784 values (0…1, 1 = ink) on a 28×28 canvas as dark ink on paper. */
-export function paintDigit(canvas, pixels) {
+/** Each canvas's ImageData, kept: the views repaint on every frame while the visitor draws. */
+const images = new WeakMap();
+
+/**
+ * Paints every pixel of `canvas`: `colour(i, rgba, at)` writes pixel i's red, green and blue
+ * (0…255) at `rgba[at]`, `rgba[at + 1]` and `rgba[at + 2]`; pixels are opaque.
+ */
+export function paintPixels(canvas, colour) {
   const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(SIDE, SIDE);
-  for (let i = 0; i < PIXELS; i++) {
-    const shade = pixels ? Math.round(255 * (1 - pixels[i])) : 255;
-    image.data.set([shade, shade, shade, 255], i * 4);
+  let image = images.get(canvas);
+  if (image?.width !== canvas.width || image.height !== canvas.height) {
+    image = ctx.createImageData(canvas.width, canvas.height);
+    images.set(canvas, image);
+  }
+  const rgba = image.data;
+  for (let i = 0, at = 0; at < rgba.length; i++, at += 4) {
+    colour(i, rgba, at);
+    rgba[at + 3] = 255;
   }
   ctx.putImageData(image, 0, 0);
+}
+
+/** Writes a grey `shade` (0…255) at `rgba[at…]`. */
+export function grey(rgba, at, shade) {
+  rgba[at] = rgba[at + 1] = rgba[at + 2] = shade;
+}
+
+/** Paints 784 values (0…1, 1 = ink) on a 28×28 canvas as dark ink on paper. */
+export function paintDigit(canvas, pixels) {
+  paintPixels(canvas, (i, rgba, at) => grey(rgba, at, pixels ? 255 * (1 - pixels[i]) : 255));
 }
 
 /**
@@ -20,17 +41,14 @@ export function paintDigit(canvas, pixels) {
  * added ink, white where they agree.
  */
 export function paintDifference(canvas, input, output) {
-  const ctx = canvas.getContext("2d");
-  const image = ctx.createImageData(SIDE, SIDE);
-  for (let i = 0; i < PIXELS; i++) {
+  paintPixels(canvas, (i, rgba, at) => {
     const difference = input && output ? output[i] - input[i] : 0;
     // A square root lifts small differences into view; the sign and place are what matter.
-    const strength = Math.sqrt(Math.min(1, Math.abs(difference)));
-    const fade = Math.round(255 * (1 - strength));
-    const colour = difference < 0 ? [255, fade, fade] : [fade, fade, 255];
-    image.data.set([...colour, 255], i * 4);
-  }
-  ctx.putImageData(image, 0, 0);
+    const fade = 255 * (1 - Math.sqrt(Math.min(1, Math.abs(difference))));
+    rgba[at] = difference < 0 ? 255 : fade;
+    rgba[at + 1] = fade;
+    rgba[at + 2] = difference < 0 ? fade : 255;
+  });
 }
 
 /**
@@ -97,7 +115,7 @@ export class LatentView {
       row.setAttribute("role", "listitem");
       row.innerHTML = `<span class="index">z${i}</span><span class="track"><span class="bar"></span></span><span class="value"></span>`;
       this.container.append(row);
-      return row;
+      return { row, bar: row.querySelector(".bar"), value: row.querySelector(".value") };
     });
     this.show(null);
   }
@@ -113,15 +131,15 @@ export class LatentView {
       const largest = code.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
       this.scale = Math.max(this.scale, largest);
     }
-    this.bars.forEach((row, i) => {
+    this.bars.forEach((dimension, i) => {
       const value = code ? code[i] : 0;
-      row.dataset.value = code ? String(value) : "";
+      dimension.row.dataset.value = code ? String(value) : "";
       const fraction = Math.min(1, Math.abs(value) / this.scale);
-      const bar = row.querySelector(".bar");
+      const { bar } = dimension;
       bar.style.width = `${fraction * 50}%`;
       bar.style.left = value < 0 ? `${50 - fraction * 50}%` : "50%";
       bar.classList.toggle("negative", value < 0);
-      row.querySelector(".value").textContent = code ? value.toFixed(2) : "–";
+      dimension.value.textContent = code ? value.toFixed(2) : "–";
     });
   }
 }
