@@ -180,14 +180,19 @@ async function trainInWorker() {
 
 /** Letters the digit model rebuilds badly (the anomaly probes'), each taught on its own. */
 const TAUGHT_LETTERS = ["A", "K", "E"];
-/** Two of the section's choices of steps (shapes-markup.js): its default, and a shorter run. */
-const TEACHING_STEPS = [1500, 600];
+/** Choices of the section (shapes-markup.js): its default (1,500 steps, half of each batch
+ *  digits), fewer digits (the new shape learned better, the digits kept less well), a shorter run. */
+const TEACHING_CHOICES = [
+  { steps: 1500, digitShare: 0.5 },
+  { steps: 1500, digitShare: 0.2 },
+  { steps: 600, digitShare: 0.5 },
+];
 
 /**
  * The shape teaching of the page's "Teach it a new shape" section, in its Worker, by its own
  * recipe (shape-teacher.js): for each letter, 20 jittered pen drawings fine-tune a copy of the
- * drawing model for the section's default steps of 64 images, half of them the drawings
- * deformed anew, half training digits. Timed from the start
+ * drawing model for some of the section's choices of steps of 64 images and of the share of
+ * digits in them, the rest the drawings deformed anew. Timed from the start
  * message to the last weights (the training digits are fetched before the first letter's run,
  * outside the timing). Then, with the page's inference module: the median MSE of 20 new
  * drawings of the letter, and the test digits' median and mean, before and after.
@@ -214,14 +219,15 @@ async function teachShapesInWorker() {
   const worker = new Worker("../js/train-worker.js", { type: "module" });
   const results = [];
   try {
-    for (const [letter, stepsWanted] of TAUGHT_LETTERS.flatMap((l) => TEACHING_STEPS.map((s) => [l, s]))) {
+    for (const [letter, choice] of TAUGHT_LETTERS.flatMap((l) => TEACHING_CHOICES.map((c) => [l, c]))) {
       const examples = training.jitteredLetters(letter, 20, 1);
       const newDrawings = training.jitteredLetters(letter, 20, 2);
-      const recipe = teachingRecipe({ steps: stepsWanted, digitShare: 0.5 });
+      const recipe = teachingRecipe(choice);
       const { bytes, seconds, steps } = await teach(worker, recipe, modelFile, examples);
       const digitsAfter = errorsOf(bytes, testDigits);
       results.push({
         letter, seconds, steps,
+        digitShare: choice.digitShare,
         learningRate: recipe.options.learningRate,
         schedule: recipe.plan.schedule,
         newDrawingsBefore: median(errorsOf(modelFile, newDrawings)),
