@@ -12,6 +12,7 @@ import sys
 
 from insides_section import insides_section
 from shapes_table import shapes_section
+from threads_section import threads_section
 from transfer_section import transfer_section
 
 results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_table = (
@@ -137,13 +138,15 @@ print("""
 Targets: at least 1,500 samples/s in Firefox inside the Worker, an 8,000-digit epoch in under
 6 s; TensorFlow.js's wasm-SIMD backend does about 310 samples/s on the same model here.
 """)
+print(threads_section(results))
 print(shapes_section(results))
 print("""## Size
 """)
 print("| file | raw | gzip -9 |\n|---|---:|---:|")
 total_raw = total_gz = 0
 for module, what in (("autoencoder_playground_inference", "the page's inference module"),
-                     ("autoencoder_playground", "the training module (the Worker's)")):
+                     ("autoencoder_playground", "the training module (the Worker's)"),
+                     ("autoencoder_playground_threads", "the threaded training module (the Worker's in an isolated page)")):
     module_raw = module_gz = 0
     for name in [f"pkg/{module}_bg.wasm", f"pkg/{module}.js"]:
         raw, gz = size(serve / name)

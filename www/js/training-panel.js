@@ -132,14 +132,17 @@ export class TrainingPanel {
     $("train-progress").value = 0;
     $("train-progress-text").textContent = "";
     delete $("training-status").dataset.resumedStep;
+    delete $("test-chart").dataset.lastTestMse;
     this.drawCharts();
     this.paintStrip(null);
   }
 
-  started({ trainDigits, evaluationDigits, totalSteps }) {
+  started({ trainDigits, evaluationDigits, totalSteps, threads }) {
     this.startedAt = performance.now();
     $("train-progress").max = totalSteps;
-    this.setState("running", `Training on ${trainDigits.toLocaleString("en")} digits; test MSE on ${evaluationDigits} test digits after each epoch.`);
+    this.threads = threads;
+    $("training-status").dataset.threads = String(threads);
+    this.setState("running", `Training on ${trainDigits.toLocaleString("en")} digits, ${describeThreads(threads)}; test MSE on ${evaluationDigits} test digits after each epoch.`);
   }
 
   progress(report) {
@@ -151,7 +154,8 @@ export class TrainingPanel {
     const left = report.samplesPerSec > 0 ? formatDuration(stepsLeft * secondsPerStep) : "…";
     $("train-progress-text").textContent =
       `Epoch ${report.epoch}/${Math.ceil(report.totalSteps / report.stepsPerEpoch)} · step ${report.stepInEpoch}/${report.stepsPerEpoch}` +
-      ` · loss ${report.loss.toFixed(4)} · ${Math.round(report.samplesPerSec).toLocaleString("en")} digits/s · ${left} left`;
+      ` · loss ${report.loss.toFixed(4)} · ${Math.round(report.samplesPerSec).toLocaleString("en")} digits/s` +
+      ` on ${this.threads === 1 ? "1 thread" : `${this.threads} threads`} · ${left} left`;
     $("train-progress-text").dataset.step = report.step;
     this.scheduleCharts();
   }
@@ -165,6 +169,7 @@ export class TrainingPanel {
 
   epoch({ epoch, testMse }) {
     this.testMse.push([epoch, testMse]);
+    $("test-chart").dataset.lastTestMse = String(testMse);
     this.scheduleCharts();
   }
 
@@ -301,6 +306,13 @@ function keepOptionsWithin(select, min, max) {
     const value = Number(option.value);
     if (!(value >= min && value <= max)) option.remove();
   }
+}
+
+/** How many threads a step uses, and, for one, why no more (see training-module.js). */
+function describeThreads(threads) {
+  if (threads > 1) return `on ${threads} threads`;
+  if (!self.crossOriginIsolated) return "on 1 thread (the page is not cross-origin isolated, so it cannot share memory between threads)";
+  return "on 1 thread";
 }
 
 function formatDuration(seconds) {

@@ -1,0 +1,38 @@
+"""The "Training on every core" part of BENCHMARKS.md, from the bench page's `workerModules`
+results (bench.js, trainInWorkerWithEachModule): used by report.py.
+"""
+
+# The issue's targets on this 2-core machine.
+TARGET_SPEED_UP = 1.6
+SAME_MSE_WITHIN = 0.01
+
+
+def threads_section(results):
+    """Markdown for `results` ({browser label: bench result with "workerModules"})."""
+    lines = []
+    epochs = next(iter(results.values()))["workerModules"]["epochs"]
+    lines.append(f"""## Training on every core
+
+The training Worker's run above ({epochs} epochs over all 8,004 train digits, batch 64, seed 1)
+with each training module in one page: the single-threaded module, and the threaded one
+(`--features threads`, atomics and shared memory; its pool of Web Workers started with each
+thread count up to the cores, a fresh Worker each). The page is cross-origin isolated (the bench
+server sends COOP/COEP, as demo.sh's does). Rate: every step after the first, the epochs' test
+evaluations included. The test MSE is on 500 test digits after the last epoch. Targets (the
+issue): the threaded module with every core at least {TARGET_SPEED_UP}× the single-threaded
+digits/s on this 2-core machine, and the same test MSE within {SAME_MSE_WITHIN:.0%}.
+
+| browser | module | threads | training (digits/s) | × single-threaded | test MSE after {epochs} epochs | MSE vs single-threaded |
+|---|---|---:|---:|---:|---:|---:|""")
+    for label, run in results.items():
+        modules = run["workerModules"]
+        single = next(r for r in modules["runs"] if not r["threaded"])
+        for r in modules["runs"]:
+            module = "threaded" if r["threaded"] else "single-threaded"
+            lines.append(
+                f"| {label.capitalize()} | {module} | {r['threads']} | {r['samplesPerSec']:,.0f} "
+                f"| {r['samplesPerSec'] / single['samplesPerSec']:.2f}× | {r['testMse']:.5f} "
+                f"| {100 * (r['testMse'] / single['testMse'] - 1):+.2f} % |")
+        if not modules["crossOriginIsolated"]:
+            lines.append(f"| {label.capitalize()} | threaded | — | the page was not isolated | | | |")
+    return "\n".join(lines) + "\n"
