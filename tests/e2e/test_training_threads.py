@@ -1,12 +1,14 @@
 """End-to-end tests of the training module's choice (www/js/training-module.js): served with the
 cross-origin isolation headers the training Worker trains on every core; served without them,
 in a browser whose service workers are blocked (so nothing can add the headers), it trains on
-one thread; and the same seeded run gives the same test MSE either way. Real headless Firefox
-and Chromium."""
+one thread; and the same seeded run gives the same test MSE either way. Served without them
+to a browser with service workers, the page's own (www/sw.js) adds them and the page reloads
+once, isolated. Real headless Firefox and Chromium."""
 
 import tempfile
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import Select
 
 from conftest import serve_www, start_chromium, start_firefox
@@ -82,3 +84,26 @@ def test_isolated_and_plain_hosts_train_the_same_run_on_all_cores_and_on_one(dri
     assert threaded == cores and threaded > 1, f"{threaded} threads on {cores} cores"
     assert single == 1
     assert abs(threaded_mse - single_mse) <= 0.01 * single_mse, (threaded_mse, single_mse)
+
+
+def test_the_service_worker_isolates_a_page_its_host_serves_without_the_headers(driver):
+    server, url = serve_www(isolated=False)
+    try:
+        driver.get(f"{url}/index.html")
+        assert driver.execute_script("return self.crossOriginIsolated") is False
+
+        def isolated():
+            try:
+                return driver.execute_script("return self.crossOriginIsolated && !!navigator.serviceWorker.controller")
+            except WebDriverException:
+                return False  # the page is reloading
+
+        # Once the first view is done the service worker takes control, and the page reloads.
+        wait_until(driver, isolated, timeout=60)
+        open_training_panel(driver, url)
+        assert isolated(), "the page lost its isolation when loaded again"
+        threads, _ = train_seeded_run(driver)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert threads > 1
