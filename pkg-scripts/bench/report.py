@@ -1,7 +1,7 @@
 """Writes BENCHMARKS.md from the JSON results that bench.sh collected.
 
 usage: report.py RESULTS_DIR SERVE_DIR FIREFOX_VERSION CHROMIUM_VERSION ANOMALY_TABLE COLD_LOAD_JSON SOAK_JSON
-                 DREAM_TABLE FRAMES_JSON
+                 DREAM_TABLE FRAMES_JSON STEP_PROFILE_JSON
 """
 import datetime
 import gzip
@@ -12,7 +12,7 @@ import sys
 
 from insides_section import insides_section
 from shapes_table import shapes_section
-from threads_section import threads_section
+from threads_section import step_profile_section, threads_section
 from transfer_section import transfer_section
 
 results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_table = (
@@ -20,6 +20,7 @@ results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_tab
     pathlib.Path(sys.argv[5]), json.loads(pathlib.Path(sys.argv[6]).read_text()),
     json.loads(pathlib.Path(sys.argv[7]).read_text()), pathlib.Path(sys.argv[8]))
 frames = json.loads(pathlib.Path(sys.argv[9]).read_text())
+step_profile = json.loads(pathlib.Path(sys.argv[10]).read_text())
 fuzz_results = pathlib.Path(__file__).resolve().parents[2] / "tests" / "fuzz" / "results.json"
 results = {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))}
 for label, result in results.items():
@@ -139,6 +140,7 @@ Targets: at least 1,500 samples/s in Firefox inside the Worker, an 8,000-digit e
 6 s; TensorFlow.js's wasm-SIMD backend does about 310 samples/s on the same model here.
 """)
 print(threads_section(results))
+print(step_profile_section(step_profile))
 print(shapes_section(results))
 print("""## Size
 """)

@@ -36,3 +36,22 @@ digits/s on this 2-core machine, and the same test MSE within {SAME_MSE_WITHIN:.
         if not modules["crossOriginIsolated"]:
             lines.append(f"| {label.capitalize()} | threaded | — | the page was not isolated | | | |")
     return "\n".join(lines) + "\n"
+
+
+def step_profile_section(profile):
+    """Markdown for the split of a batch-64 step (bench/profile-step.sh's JSON)."""
+    if "error" in profile:
+        return f"## Where a training step's time goes\n\nNot measured: {profile['error']}\n"
+    lines = [f"""## Where a training step's time goes
+
+One batch-64 step of the course-note model (dense, L = 32, dropout 0.5, Adam), native build
+(optimised, no LTO) on one thread, {profile['msPerStep']:.1f} ms per step here, sampled by
+`perf` with DWARF call stacks (`pkg-scripts/bench/profile-step.sh`; the classes are defined in
+`bench/step_profile.py`). The wasm modules run the same burn code: in the browsers a step takes
+longer (above), and the threaded module splits the matrix products.
+
+| part of the step | share |
+|---|---:|"""]
+    for name, share in profile["shares"].items():
+        lines.append(f"| {name} | {100 * share:.1f} % |")
+    return "\n".join(lines) + "\n"
