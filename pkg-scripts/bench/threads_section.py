@@ -47,8 +47,11 @@ def step_profile_section(profile):
 One batch-64 step of the course-note model (dense, L = 32, dropout 0.5, Adam), native build
 (optimised, no LTO) on one thread, {profile['msPerStep']:.1f} ms per step here, sampled by
 `perf` with DWARF call stacks (`pkg-scripts/bench/profile-step.sh`; the classes are defined in
-`bench/step_profile.py`). The wasm modules run the same burn code: in the browsers a step takes
-longer (above), and the threaded module splits the matrix products.
+`pkg-scripts/bench/step_profile.py`). The wasm modules run the same burn code: in the browsers a
+step takes longer (above), and the threaded module splits the matrix products. The dropout
+masks are burn's `random_like`, one Bernoulli draw per hidden activation (about 123,000 a
+step), each through a fresh sampler: a cheap win for runs with dropout (the panel's default is
+none), not taken here.
 
 | part of the step | share |
 |---|---:|"""]
