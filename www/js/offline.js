@@ -27,14 +27,16 @@ const TRAINING_FILES = [
 
 /** Set for this tab once the page has reloaded to become isolated: it reloads only once. */
 const RELOADED_FOR_ISOLATION = "autoencoder-playground-reloaded-for-isolation";
+// Listened for from the moment this module runs (main.js imports it before the first view):
+// a stroke drawn as soon as the pad exists counts.
 let visitorHasBegun = false;
+for (const type of ["pointerdown", "keydown"]) {
+  addEventListener(type, () => (visitorHasBegun = true), { capture: true, once: true, passive: true });
+}
 
 /** Registers the service worker when the page is idle, and keeps what the page has fetched. */
 export function offerOffline() {
   const status = $("offline-status");
-  for (const type of ["pointerdown", "keydown"]) {
-    addEventListener(type, () => (visitorHasBegun = true), { capture: true, once: true, passive: true });
-  }
   if (!("serviceWorker" in navigator)) {
     status.textContent = "This browser cannot keep the page for use offline.";
     return;
