@@ -123,10 +123,11 @@ wasm-SIMD backend takes 0.74 ms per 1-sample predict in Firefox (0.60 ms in Chro
 
 ## Training in the page's Worker
 
-One epoch over all 8,004 train digits in `www/js/train-worker.js` (the training panel's
-Worker, shipped build), course-note model, batch 64, Adam; timed from the end of the first
-step to the end of the last. Meanwhile the main thread only paints animation frames; long
-tasks (over 50 ms) are counted where the browser reports them (Chromium).
+Three epochs over all 8,004 train digits in `www/js/train-worker.js` (the training panel's
+Worker, shipped build, with the module it picks in a cross-origin isolated page: the threaded
+one on every core), course-note model, batch 64, Adam; timed from the end of the first step to
+the end of the last. Meanwhile the main thread only paints animation frames; long tasks (over
+50 ms) are counted where the browser reports them (Chromium).
 
 | browser | training (samples/s) | 8,004-digit epoch (s) | main thread: frames/s | longest frame gap (ms) | long tasks |
 |---|---:|---:|---:|---:|---:|""")
@@ -449,13 +450,18 @@ print(f"| longest gap while the Worker trains and digits are drawn | {during('lo
 print(f"| longest task then (Long Tasks API) | {during('longestTaskMs')} |")
 print(f"| digits drawn in those 30 s | " + " | ".join(str(soak[n]["whileTraining"]["digitsDrawn"]) for n in ["firefox", "chromium"]) + " |")
 gaps = [soak[n]["whileTraining"]["longestGapMs"] for n in ["firefox", "chromium"]]
-verdict = "by that measure too the target is met" if max(gaps) <= 50 else "by that measure the target is not met"
+longest_task = soak["chromium"]["whileTraining"]["longestTaskMs"]
+tasks = ("saw no task over 50 ms" if not longest_task
+         else f"saw tasks up to {longest_task:.0f} ms")
+verdict = "the target is met" if max(gaps) <= 50 and not longest_task else "the target is not met"
 print(f"""
 The memory is flat. The target for the main thread while the Worker trains is 50 ms at most:
-Chromium's Long Tasks API saw no task over 50 ms, and the ping loop's longest gap, which also
+Chromium's Long Tasks API {tasks}, and the ping loop's longest gap, which also
 counts the frames the page renders after each stroke and WebDriver's input, is {gaps[0]:.0f} ms
 in Firefox and {gaps[1]:.0f} ms in Chromium: {verdict}. It varies from run to run (116 ms in
-Chromium on 2026-11-30, on another machine of this kind).""")
+Chromium on 2026-11-30, on another machine of this kind) and with whatever else the machine
+runs. The page is served cross-origin isolated (as demo.sh serves it), so the Worker trains
+with the threaded module on every core, and the page's main thread shares the cores with it.""")
 
 print(insides_section(manifest, frames, firefox, chromium))
 

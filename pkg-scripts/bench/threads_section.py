@@ -35,6 +35,19 @@ digits/s on this 2-core machine, and the same test MSE within {SAME_MSE_WITHIN:.
                 f"| {100 * (r['testMse'] / single['testMse'] - 1):+.2f} % |")
         if not modules["crossOriginIsolated"]:
             lines.append(f"| {label.capitalize()} | threaded | — | the page was not isolated | | | |")
+    lines.append("")
+    for label, run in results.items():
+        runs = run["workerModules"]["runs"]
+        single = next(r for r in runs if not r["threaded"])
+        best = max((r for r in runs if r["threaded"]), key=lambda r: r["threads"], default=None)
+        if best is None:
+            continue
+        speed_up = best["samplesPerSec"] / single["samplesPerSec"]
+        same = all(abs(r["testMse"] / single["testMse"] - 1) <= SAME_MSE_WITHIN for r in runs)
+        lines.append(
+            f"{label.capitalize()}: {best['threads']} threads {speed_up:.2f}× the single-threaded "
+            f"module (target {TARGET_SPEED_UP}×: {'met' if speed_up >= TARGET_SPEED_UP else 'not met'}); "
+            f"test MSE {'the same within' if same else 'not the same within'} {SAME_MSE_WITHIN:.0%}.")
     return "\n".join(lines) + "\n"
 
 
