@@ -62,7 +62,8 @@ ratios within a browser, since this machine is noisy from run to run.
 ## A first visit
 
 What a visitor waits for, by `pkg-scripts/bench/cold_load.py`: `www/` served by Python's
-`http.server` (which does not compress), a fresh browser profile for every load, and a 7 drawn
+`http.server` (which does not compress) with the cross-origin isolation headers, as demo.sh
+serves it, a fresh browser profile for every load, and a 7 drawn
 with the mouse (WebDriver) as soon as the pad exists. Bytes are the files the page fetched
 (Resource Timing), raw and as `gzip -9` would send them; the time runs from navigation to the
 first reconstruction of that stroke (`performance.mark("first-reconstruction")`), on localhost,
