@@ -2,8 +2,9 @@
 # Benchmarks the release build in headless Firefox and headless Chromium and rewrites
 # BENCHMARKS.md: model load, 1-sample reconstruct latency, drawing conversion, batch-64 train
 # step, for both tensor backends (the default build and the other one); training throughput in
-# the page's Worker; what a cold first visit fetches and how soon it rebuilds a stroke; wasm,
-# weight and data sizes; the soak (memory over long use, the main thread while the Worker
+# the page's Worker, with the single-threaded and the threaded module at each thread count;
+# where a training step's time goes (perf on the native build); what a cold first visit
+# fetches and how soon it rebuilds a stroke; wasm, weight and data sizes; the soak (memory over long use, the main thread while the Worker
 # trains); and anomaly detection with every shipped model. The fuzzing figures come from the
 # last pkg-scripts/fuzz.sh run (tests/fuzz/results.json).
 set -euo pipefail
@@ -47,6 +48,11 @@ say "soak: long use in one page, and the main thread while the Worker trains"
 say "the per-frame update with every view open"
 "$(need_e2e_python)" pkg-scripts/bench/frame_budget.py www "$work/frames.json"
 
+say "where a batch-64 training step's time goes (native, perf)"
+if ! pkg-scripts/bench/profile-step.sh "$work/step-profile.json"; then
+  echo '{"error": "perf could not profile the step on this machine (see bench.sh'"'"'s output)"}' >"$work/step-profile.json"
+fi
+
 say "anomaly detection with every shipped model (native)"
 cargo run --quiet --bin anomaly-report > "$work/anomaly.md"
 
@@ -55,6 +61,6 @@ cargo run --quiet --bin dream-report > "$work/dreams.md"
 
 python3 pkg-scripts/bench/report.py "$work/results" "$work/serve" \
   "$(firefox-esr --version)" "$(chromium --version)" "$work/anomaly.md" "$work/cold-load.json" "$work/soak.json" \
-  "$work/dreams.md" "$work/frames.json" > BENCHMARKS.md
+  "$work/dreams.md" "$work/frames.json" "$work/step-profile.json" > BENCHMARKS.md
 say "wrote BENCHMARKS.md"
 cat BENCHMARKS.md

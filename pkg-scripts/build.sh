@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
-# Builds the release site into www/: the two wasm modules and their JS glue into www/pkg
+# Builds the release site into www/: the wasm modules and their JS glue into www/pkg
 # (PKG_OUT to change), and the MNIST subset into www/data. Afterwards www/ is a complete static
-# site. The modules are one crate built twice:
+# site. The modules are one crate built three times:
 #   autoencoder_playground.js            the training build (burn): the training Worker's, and
 #                                        the whole API for anyone who imports it
+#   autoencoder_playground_threads.js    the same with the `threads` feature, atomics and shared
+#                                        memory (nightly, std rebuilt): the training Worker's
+#                                        when the page is cross-origin isolated
 #   autoencoder_playground_inference.js  without burn (no default features): what the page
 #                                        itself loads first, a subset of the same API
 # Extra arguments go to the training build's cargo, e.g. `--no-default-features --features
-# backend-ndarray`.
+# backend-ndarray`; with any, the threaded module is not built (it is the default backend's).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 need_build_tools
+if [ $# -eq 0 ]; then need_threads_tools; fi
 "$ROOT/pkg-scripts/fetch-data.sh"
 out="${PKG_OUT:-www/pkg}"
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
@@ -26,7 +30,7 @@ say "building the training module (release) into $out"
 cargo build --release --lib --target wasm32-unknown-unknown "$@"
 bindgen "$target_dir/wasm32-unknown-unknown/release/autoencoder_playground.wasm"
 
-# Its own target directory: with the same one, each build would overwrite the other's
+# Its own target directory (below too): with the same one, each build would overwrite the other's
 # artefacts and rebuild the crate every time.
 # Dependencies optimised for size, this crate for speed (its inference loops): a smaller module
 # with every reconstruction as fast (BENCHMARKS.md, "Size").
@@ -36,4 +40,24 @@ CARGO_TARGET_DIR="$target_dir/inference" \
   --config 'profile.release.package."*".opt-level="s"'
 bindgen --out-name autoencoder_playground_inference \
   "$target_dir/inference/wasm32-unknown-unknown/release/autoencoder_playground.wasm"
+if [ $# -eq 0 ]; then
+  # Shared memory needs atomics in every crate, std included: std is rebuilt with them
+  # (`-Z build-std`, nightly only). RUSTFLAGS replaces .cargo/config.toml's flags, so simd128
+  # is named again; bulk-memory and mutable-globals are what wasm-bindgen's thread support uses.
+  # The linker is told to make the memory shared and imported (the pool's Workers instantiate
+  # the module on the same memory), with room to grow to 1 GiB, and to export the thread-local
+  # storage's setup, which wasm-bindgen calls on each thread: rustc does not ask for either.
+  say "building the threaded training module (release, nightly, atomics) into $out"
+  shared_memory=()
+  for arg in --shared-memory --import-memory --max-memory=1073741824 --export=__wasm_init_tls \
+    --export=__tls_size --export=__tls_align --export=__tls_base; do
+    shared_memory+=(-C "link-arg=$arg")
+  done
+  RUSTFLAGS="-C target-feature=+atomics,+bulk-memory,+mutable-globals,+simd128" \
+    CARGO_TARGET_DIR="$target_dir/threads" \
+    cargo +nightly rustc --release --lib --crate-type cdylib --target wasm32-unknown-unknown \
+    --features threads -Z build-std=panic_abort,std -- "${shared_memory[@]}"
+  bindgen --out-name autoencoder_playground_threads \
+    "$target_dir/threads/wasm32-unknown-unknown/release/autoencoder_playground.wasm"
+fi
 ls -l "$out"/*.wasm

@@ -123,12 +123,28 @@ join_job() {
   return "$status"
 }
 
-# cargo-fuzz and the nightly toolchain it needs, and a C++ compiler for libFuzzer.
-need_fuzz_tools() {
+# The nightly toolchain from rustup (cargo-fuzz and the threaded training module need it).
+need_nightly() {
   if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-    say "installing the nightly toolchain (cargo-fuzz needs it)"
+    say "installing the nightly toolchain with rustup ($1 needs it)"
     rustup toolchain install nightly --profile minimal
   fi
+}
+
+# What the threaded training module's build needs (pkg-scripts/build.sh): the nightly toolchain
+# and its standard library's source, which `-Z build-std` rebuilds with atomics (the shipped
+# wasm32 standard library is built without them).
+need_threads_tools() {
+  need_nightly "the threaded training module"
+  if ! rustup component list --toolchain nightly --installed | grep -q '^rust-src'; then
+    say "adding rust-src to the nightly toolchain (the threaded module rebuilds std from it)"
+    rustup component add rust-src --toolchain nightly
+  fi
+}
+
+# cargo-fuzz and the nightly toolchain it needs, and a C++ compiler for libFuzzer.
+need_fuzz_tools() {
+  need_nightly cargo-fuzz
   need_cargo_tool cargo-fuzz cargo-fuzz "" --locked
   # libfuzzer-sys compiles libFuzzer (C++) on first use.
   need_command c++ g++

@@ -9,4 +9,5 @@ cd "$ROOT"
 need_command python3 python3
 PORT="${PORT:-8000}"
 say "serving www/ — open http://127.0.0.1:$PORT/ (Ctrl+C to stop)"
-exec python3 -m http.server "$PORT" --bind 127.0.0.1 --directory www
+# With the cross-origin isolation headers, so that training uses every core (pkg-scripts/serve.py).
+exec python3 "$ROOT/pkg-scripts/serve.py" www "$PORT"

@@ -12,7 +12,9 @@ cd "$ROOT"
 need_apt chromium
 [ -f www/pkg/autoencoder_playground_bg.wasm ] || "$ROOT/pkg-scripts/build.sh"
 PORT="${PORT:-8766}"
-python3 -m http.server "$PORT" --bind 127.0.0.1 --directory www >/dev/null 2>&1 &
+# Served as demo.sh serves it (cross-origin isolated): without the headers the service worker
+# would reload the page to add them while the shot is taken.
+python3 "$ROOT/pkg-scripts/serve.py" www "$PORT" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 sleep 1

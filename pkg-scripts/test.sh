@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine too: installs what is missing (Firefox ESR,
 # Chromium, geckodriver, chromedriver, the wasm toolchain, the data, a Python venv with
-# selenium, axe-core, cargo-fuzz and a nightly toolchain), then runs the native tests, fuzzes
-# the file parsers for a few seconds each, runs the browser tests in headless Firefox, builds
-# the site, runs the end-to-end tests (real mouse actions through WebDriver) in headless
-# Firefox and Chromium, and type-checks the non-default tensor backend for wasm32.
+# selenium, axe-core, cargo-fuzz and a nightly toolchain with rust-src, which the fuzzer and
+# the threaded training module need), then runs the native tests, fuzzes the file parsers for a
+# few seconds each, runs the browser tests in headless Firefox, builds the site (its three
+# modules, pkg-scripts/build.sh), runs the end-to-end tests (real mouse actions through
+# WebDriver) in headless Firefox and Chromium, and type-checks the non-default tensor backend
+# for wasm32.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
@@ -12,6 +14,7 @@ cd "$ROOT"
 need_cargo_tools_and_fuzzer() {
   need_test_cargo_tools
   need_fuzz_tools
+  need_threads_tools
 }
 
 # Two lanes, so that a fresh machine keeps both cores busy: the tools cargo builds from source

@@ -4,6 +4,11 @@
 // network first, so a new build replaces each cached file the first time the page fetches it
 // again: one reload. It fetches nothing on its own, except when the page asks it to (see
 // `message` below); what the page asks for is in www/js/offline.js.
+//
+// It also makes the site cross-origin isolated on a host that cannot send headers: every
+// same-origin response it hands the page gets the two headers that allow shared memory (the
+// threaded training module, www/js/training-module.js), unless the server sent them. The page
+// it starts to control was served without them: offline.js reloads it once.
 
 // The name changes only when what is stored changes shape; older caches are deleted on activation.
 const CACHE = "autoencoder-playground-v1";
@@ -23,8 +28,23 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) return;
-  event.respondWith(networkFirst(request));
+  event.respondWith(networkFirst(request).then(isolated));
 });
+
+/** What a page needs for `crossOriginIsolated`: it opens no cross-origin window, and embeds only
+ *  what agrees to it (here everything is same-origin). */
+const ISOLATION_HEADERS = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+};
+
+/** `response` with the isolation headers added where its server did not send them. */
+function isolated(response) {
+  if (response.type === "opaque" || response.headers.has("Cross-Origin-Embedder-Policy")) return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
 
 /** The network's response, kept for later; the kept one when the network fails. */
 async function networkFirst(request) {

@@ -94,7 +94,10 @@ async function run() {
   }
 
   for (const b of Object.values(builds)) b.trainer?.free();
-  const worker = await trainInWorker();
+  const workerModules = await trainInWorkerWithEachModule();
+  // The figure the page gets: the module and thread count the Worker picks by itself.
+  const worker = workerModules.runs.find((r) => r.threads === workerModules.cores && r.threaded === crossOriginIsolated)
+    ?? workerModules.runs[0];
   const shapes = await teachShapesInWorker();
 
   const results = {};
@@ -109,15 +112,30 @@ async function run() {
       trainSamplesPerSec: stepMs === null ? null : 64 / (stepMs / 1000),
     };
   }
-  return { label, userAgent: navigator.userAgent, model: entry.id, builds: results, worker, shapes };
+  return { label, userAgent: navigator.userAgent, model: entry.id, builds: results, worker, workerModules, shapes };
+}
+
+/** WORKER_EPOCHS epochs in the training Worker with the single-threaded module, then with the
+ *  threaded one at each thread count up to the cores (a fresh Worker each: a module's pool is
+ *  started once). The threaded ones need this page to be cross-origin isolated (serve.py). */
+const WORKER_EPOCHS = 3;
+async function trainInWorkerWithEachModule() {
+  const cores = navigator.hardwareConcurrency ?? 1;
+  const runs = [await trainInWorker("single")];
+  if (crossOriginIsolated) {
+    for (let threads = 1; threads <= cores; threads++) runs.push(await trainInWorker(threads));
+  }
+  return { cores, crossOriginIsolated, epochs: WORKER_EPOCHS, runs };
 }
 
 /**
- * One epoch over all 8,004 train digits in the page's own training Worker (www/js/
- * train-worker.js), with the course-note model, as the training panel runs it; meanwhile the
+ * WORKER_EPOCHS epochs over all 8,004 train digits in the page's own training Worker (www/js/
+ * train-worker.js) with the training module `threads` picks ("single", or the threaded one with
+ * that many threads), with the course-note model, as the training panel runs it; meanwhile the
  * main thread counts animation frames and long tasks (Chromium reports those; Firefox does not).
+ * The rate counts every step after the first; the test MSE is the last epoch's.
  */
-async function trainInWorker() {
+async function trainInWorker(threads) {
   // Begin in a fresh task: the task that ran the main-thread rounds would count as a long one.
   await new Promise((resolve) => setTimeout(resolve, 100));
   return new Promise((resolve, reject) => {
@@ -130,6 +148,8 @@ async function trainInWorker() {
     }
     let firstStepAt = null;
     let lastStep = null;
+    let started = null;
+    let testMse = null;
     let frames = 0;
     let maxFrameGap = 0;
     let lastFrame = performance.now();
@@ -150,10 +170,13 @@ async function trainInWorker() {
     worker.postMessage({
       type: "start",
       options: { latentSize: 32, dropout: 0.5, batchSize: 64, learningRate: 1e-3, seed: 1 },
-      plan: { epochs: 1, schedule: "constant", evaluationSize: 500 },
+      plan: { epochs: WORKER_EPOCHS, schedule: "constant", evaluationSize: 500 },
+      threads,
     });
     worker.onmessage = ({ data }) => {
       if (data.type === "error") reject(new Error(data.message));
+      if (data.type === "started") started = data;
+      if (data.type === "epoch") testMse = data.testMse;
       if (data.type === "progress") {
         // Time from the end of the first step, so that warm-up is not counted.
         if (firstStepAt === null) firstStepAt = { time: performance.now(), digits: data.batchDigits };
@@ -164,10 +187,13 @@ async function trainInWorker() {
         observer?.disconnect();
         worker.terminate();
         const seconds = (lastStep.time - firstStepAt.time) / 1000;
-        const digits = 8004 - firstStepAt.digits;
+        const digits = WORKER_EPOCHS * 8004 - firstStepAt.digits;
         resolve({
+          threaded: started.threaded,
+          threads: started.threads,
+          testMse,
           samplesPerSec: digits / seconds,
-          epochSeconds: (8004 / digits) * seconds,
+          epochSeconds: 8004 / (digits / seconds),
           framesPerSec: frames / seconds,
           maxFrameGapMs: maxFrameGap,
           longTasks: observer ? longTasks.length : null,

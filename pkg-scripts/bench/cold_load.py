@@ -1,5 +1,7 @@
 """What a first visit costs, measured the way a visitor gets it: www/ served by Python's
-http.server (no compression), a fresh browser profile per load, one stroke drawn with the mouse
+http.server (no compression) with the cross-origin isolation headers, as demo.sh serves it (on
+a host without them the page's service worker adds them and reloads the page once, later,
+when it is idle: not part of the first view), a fresh browser profile per load, one stroke drawn with the mouse
 as soon as the pad exists. For each browser: the bytes fetched before the first reconstruction
 and in the first 10 seconds (raw, and as gzip -9 would make them), and the time from
 navigation to the first reconstruction (median of 5 cold loads; the page marks it with
@@ -34,6 +36,11 @@ IDLE_SECONDS = 10
 class Handler(http.server.SimpleHTTPRequestHandler):
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
                       ".wasm": "application/wasm", ".js": "text/javascript"}
+
+    def end_headers(self):
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        super().end_headers()
 
     def log_message(self, *args):
         pass

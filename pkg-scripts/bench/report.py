@@ -1,7 +1,7 @@
 """Writes BENCHMARKS.md from the JSON results that bench.sh collected.
 
 usage: report.py RESULTS_DIR SERVE_DIR FIREFOX_VERSION CHROMIUM_VERSION ANOMALY_TABLE COLD_LOAD_JSON SOAK_JSON
-                 DREAM_TABLE FRAMES_JSON
+                 DREAM_TABLE FRAMES_JSON STEP_PROFILE_JSON
 """
 import datetime
 import gzip
@@ -12,6 +12,7 @@ import sys
 
 from insides_section import insides_section
 from shapes_table import shapes_section
+from threads_section import step_profile_section, threads_section
 from transfer_section import transfer_section
 
 results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_table = (
@@ -19,6 +20,7 @@ results_dir, serve, firefox, chromium, anomaly_table, cold_load, soak, dream_tab
     pathlib.Path(sys.argv[5]), json.loads(pathlib.Path(sys.argv[6]).read_text()),
     json.loads(pathlib.Path(sys.argv[7]).read_text()), pathlib.Path(sys.argv[8]))
 frames = json.loads(pathlib.Path(sys.argv[9]).read_text())
+step_profile = json.loads(pathlib.Path(sys.argv[10]).read_text())
 fuzz_results = pathlib.Path(__file__).resolve().parents[2] / "tests" / "fuzz" / "results.json"
 results = {p.stem: json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))}
 for label, result in results.items():
@@ -60,7 +62,8 @@ ratios within a browser, since this machine is noisy from run to run.
 ## A first visit
 
 What a visitor waits for, by `pkg-scripts/bench/cold_load.py`: `www/` served by Python's
-`http.server` (which does not compress), a fresh browser profile for every load, and a 7 drawn
+`http.server` (which does not compress) with the cross-origin isolation headers, as demo.sh
+serves it, a fresh browser profile for every load, and a 7 drawn
 with the mouse (WebDriver) as soon as the pad exists. Bytes are the files the page fetched
 (Resource Timing), raw and as `gzip -9` would send them; the time runs from navigation to the
 first reconstruction of that stroke (`performance.mark("first-reconstruction")`), on localhost,
@@ -121,10 +124,11 @@ wasm-SIMD backend takes 0.74 ms per 1-sample predict in Firefox (0.60 ms in Chro
 
 ## Training in the page's Worker
 
-One epoch over all 8,004 train digits in `www/js/train-worker.js` (the training panel's
-Worker, shipped build), course-note model, batch 64, Adam; timed from the end of the first
-step to the end of the last. Meanwhile the main thread only paints animation frames; long
-tasks (over 50 ms) are counted where the browser reports them (Chromium).
+Three epochs over all 8,004 train digits in `www/js/train-worker.js` (the training panel's
+Worker, shipped build, with the module it picks in a cross-origin isolated page: the threaded
+one on every core), course-note model, batch 64, Adam; timed from the end of the first step to
+the end of the last. Meanwhile the main thread only paints animation frames; long tasks (over
+50 ms) are counted where the browser reports them (Chromium).
 
 | browser | training (samples/s) | 8,004-digit epoch (s) | main thread: frames/s | longest frame gap (ms) | long tasks |
 |---|---:|---:|---:|---:|---:|""")
@@ -137,13 +141,16 @@ print("""
 Targets: at least 1,500 samples/s in Firefox inside the Worker, an 8,000-digit epoch in under
 6 s; TensorFlow.js's wasm-SIMD backend does about 310 samples/s on the same model here.
 """)
+print(threads_section(results))
+print(step_profile_section(step_profile))
 print(shapes_section(results))
 print("""## Size
 """)
 print("| file | raw | gzip -9 |\n|---|---:|---:|")
 total_raw = total_gz = 0
 for module, what in (("autoencoder_playground_inference", "the page's inference module"),
-                     ("autoencoder_playground", "the training module (the Worker's)")):
+                     ("autoencoder_playground", "the training module (the Worker's)"),
+                     ("autoencoder_playground_threads", "the threaded training module (the Worker's in an isolated page)")):
     module_raw = module_gz = 0
     for name in [f"pkg/{module}_bg.wasm", f"pkg/{module}.js"]:
         raw, gz = size(serve / name)
@@ -444,13 +451,18 @@ print(f"| longest gap while the Worker trains and digits are drawn | {during('lo
 print(f"| longest task then (Long Tasks API) | {during('longestTaskMs')} |")
 print(f"| digits drawn in those 30 s | " + " | ".join(str(soak[n]["whileTraining"]["digitsDrawn"]) for n in ["firefox", "chromium"]) + " |")
 gaps = [soak[n]["whileTraining"]["longestGapMs"] for n in ["firefox", "chromium"]]
-verdict = "by that measure too the target is met" if max(gaps) <= 50 else "by that measure the target is not met"
+longest_task = soak["chromium"]["whileTraining"]["longestTaskMs"]
+tasks = ("saw no task over 50 ms" if not longest_task
+         else f"saw tasks up to {longest_task:.0f} ms")
+verdict = "the target is met" if max(gaps) <= 50 and not longest_task else "the target is not met"
 print(f"""
 The memory is flat. The target for the main thread while the Worker trains is 50 ms at most:
-Chromium's Long Tasks API saw no task over 50 ms, and the ping loop's longest gap, which also
+Chromium's Long Tasks API {tasks}, and the ping loop's longest gap, which also
 counts the frames the page renders after each stroke and WebDriver's input, is {gaps[0]:.0f} ms
 in Firefox and {gaps[1]:.0f} ms in Chromium: {verdict}. It varies from run to run (116 ms in
-Chromium on 2026-11-30, on another machine of this kind).""")
+Chromium on 2026-11-30, on another machine of this kind) and with whatever else the machine
+runs. The page is served cross-origin isolated (as demo.sh serves it), so the Worker trains
+with the threaded module on every core, and the page's main thread shares the cores with it.""")
 
 print(insides_section(manifest, frames, firefox, chromium))
 

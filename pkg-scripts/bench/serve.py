@@ -1,7 +1,9 @@
 """Serves a directory for the benchmark pages and collects the numbers they POST back.
 
 usage: serve.py ROOT PORT RESULTS_DIR
-Each POST to /results/<label> is written to RESULTS_DIR/<label>.json.
+Each POST to /results/<label> is written to RESULTS_DIR/<label>.json. Every response carries
+the cross-origin isolation headers, as demo.sh's server sends them (pkg-scripts/serve.py), so
+that the benchmark page can run the threaded training module.
 """
 import functools
 import http.server
@@ -13,6 +15,11 @@ root, port, results = sys.argv[1], int(sys.argv[2]), pathlib.Path(sys.argv[3])
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        super().end_headers()
+
     def do_POST(self):
         if not self.path.startswith("/results/"):
             self.send_error(404)

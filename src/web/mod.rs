@@ -18,6 +18,8 @@ mod limits;
 #[cfg(feature = "training")]
 mod shapes;
 #[cfg(feature = "training")]
+mod threads;
+#[cfg(feature = "training")]
 mod trainer;
 #[cfg(feature = "training")]
 mod training_run;
@@ -36,6 +38,10 @@ pub use shapes::{
     check_picture_file_size, check_shape_name, jittered_letters, picture_to_mnist,
     read_shape_collection, shape_collection_file, shape_limits,
 };
+#[cfg(feature = "threads")]
+pub use threads::init_thread_pool;
+#[cfg(feature = "training")]
+pub use threads::training_threads;
 #[cfg(feature = "training")]
 pub use trainer::Trainer;
 #[cfg(feature = "training")]

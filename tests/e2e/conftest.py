@@ -41,18 +41,31 @@ WINDOW = (1280, 1000)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static host that sends no headers of its own choosing."""
     extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm", ".js": "text/javascript"}
 
     def log_message(self, *args):
         pass
 
 
-def serve_www(directory=WWW):
+class IsolatingHandler(QuietHandler):
+    """The host demo.sh runs (pkg-scripts/serve.py): every response makes the page
+    cross-origin isolated, so its training Worker may share memory between threads."""
+
+    def end_headers(self):
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
+        super().end_headers()
+
+
+def serve_www(directory=WWW, isolated=True):
     """A server of `directory` (the built site, www/) on a free localhost port, serving:
-    (server, base URL)."""
-    if not (directory / "pkg" / "autoencoder_playground_bg.wasm").exists():
-        pytest.fail(f"{directory}/pkg is not built: run pkg-scripts/build.sh first")
-    handler = functools.partial(QuietHandler, directory=str(directory))
+    (server, base URL). `isolated`: with the cross-origin isolation headers, as demo.sh serves
+    it; without them, as a plain static host does."""
+    for module in ["autoencoder_playground_bg.wasm", "autoencoder_playground_threads_bg.wasm"]:
+        if not (directory / "pkg" / module).exists():
+            pytest.fail(f"{directory}/pkg/{module} is not built: run pkg-scripts/build.sh first")
+    handler = functools.partial(IsolatingHandler if isolated else QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -96,9 +109,13 @@ def required(program):
     return path
 
 
-def start_firefox():
+def start_firefox(service_workers=True):
+    """Headless Firefox; `service_workers=False` turns them off in its settings (as some
+    private windows have them)."""
     options = webdriver.FirefoxOptions()
     options.binary_location = shutil.which("firefox-esr") or required("firefox")
+    if not service_workers:
+        options.set_preference("dom.serviceWorkers.enabled", False)
     options.add_argument("-headless")
     options.add_argument(f"--width={WINDOW[0]}")
     options.add_argument(f"--height={WINDOW[1]}")
@@ -106,9 +123,13 @@ def start_firefox():
     return webdriver.Firefox(options=options, service=service)
 
 
-def start_chromium(profile):
+def start_chromium(profile, service_workers=True):
+    """Headless Chromium with a fresh `profile`; `service_workers=False` blocks them the way its
+    settings do, by blocking sites' storage ("Block all cookies" blocks service workers too)."""
     options = webdriver.ChromeOptions()
     options.binary_location = required("chromium")
+    if not service_workers:
+        options.add_experimental_option("prefs", {"profile.default_content_setting_values.cookies": 2})
     for flag in [
         "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",

@@ -3,16 +3,36 @@
 // page fetched before the worker took over are kept too, from the browser's HTTP cache, not
 // downloaded again. The training files (2–3 MB) are kept once a run starts, or when the visitor
 // asks. The footer says which of these has happened.
+//
+// The worker also adds the cross-origin isolation headers (see www/sw.js): the first time it
+// takes control of a page served without them, the page reloads once to become isolated (its
+// training then uses every core), unless the visitor has already begun to use it.
 
 import { $, TRAINING_DIGITS_URL } from "./shared.js";
 
-/** What the training Worker fetches: its script, the training module and the training digits. */
+/** What the training Worker fetches: its scripts, the training module it runs here (the
+ *  threaded one in an isolated page, whose pool's script is kept when a run starts) and the
+ *  training digits. */
 const TRAINING_FILES = [
   new URL("./train-worker.js", import.meta.url),
+  new URL("./training-module.js", import.meta.url),
   new URL("../pkg/autoencoder_playground.js", import.meta.url),
   new URL("../pkg/autoencoder_playground_bg.wasm", import.meta.url),
+  ...(self.crossOriginIsolated ? [
+    new URL("../pkg/autoencoder_playground_threads.js", import.meta.url),
+    new URL("../pkg/autoencoder_playground_threads_bg.wasm", import.meta.url),
+  ] : []),
   TRAINING_DIGITS_URL,
 ].map(String);
+
+/** Set for this tab once the page has reloaded to become isolated: it reloads only once. */
+const RELOADED_FOR_ISOLATION = "autoencoder-playground-reloaded-for-isolation";
+// Listened for from the moment this module runs (main.js imports it before the first view):
+// a stroke drawn as soon as the pad exists counts.
+let visitorHasBegun = false;
+for (const type of ["pointerdown", "keydown"]) {
+  addEventListener(type, () => (visitorHasBegun = true), { capture: true, once: true, passive: true });
+}
 
 /** Registers the service worker when the page is idle, and keeps what the page has fetched. */
 export function offerOffline() {
@@ -44,6 +64,7 @@ async function enable(status) {
   if (!navigator.serviceWorker.controller) {
     await new Promise((resolve) => navigator.serviceWorker.addEventListener("controllerchange", resolve, { once: true }));
   }
+  if (reloadForIsolation()) return;
   const fetched = performance.getEntriesByType("resource").map((entry) => entry.name);
   await keep([location.href.split("#")[0], ...fetched]);
   const training = await Promise.all(TRAINING_FILES.map((url) => caches.match(url)));
@@ -51,6 +72,21 @@ async function enable(status) {
   status.textContent = `Kept for use offline: this page and the models it has shown${trainingKept ? ", and training" : ""}. ` +
     "It opens without a network next time; models you have not opened yet need one.";
   $("keep-training").hidden = trainingKept;
+}
+
+/** Reloads the page, now served by the service worker with the isolation headers, if it is not
+ *  isolated yet, has not reloaded for it before and the visitor has not begun to use it (what
+ *  they drew or trained would be lost: the next visit is isolated instead). */
+function reloadForIsolation() {
+  if (self.crossOriginIsolated || visitorHasBegun) return false;
+  try {
+    if (sessionStorage.getItem(RELOADED_FOR_ISOLATION)) return false;
+    sessionStorage.setItem(RELOADED_FOR_ISOLATION, "1");
+  } catch {
+    return false; // no session storage (blocked): a reload could repeat
+  }
+  location.reload();
+  return true;
 }
 
 let nextRequest = 0;

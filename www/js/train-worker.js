@@ -2,13 +2,16 @@
 // event loop, and reports to the page. The page's thread never runs a training step. The page
 // creates it when the first run starts, and it fetches the training digits then.
 //
-// Messages in:  {type: "start", options, plan, examples?, modelFile?}, {type: "pause"},
+// Messages in:  {type: "start", options, plan, examples?, modelFile?, threads?}, {type: "pause"},
 //               {type: "resume"}, {type: "stop"}
 //               With `examples` (Float32Array(n·784), a new shape's) the run mixes them into
 //               every batch (plan.exampleShare), training a copy of `modelFile` (a model file's
 //               bytes) or, without one, a fresh model (TrainingRun.onExamples).
+//               `threads` picks the training module, on the first start only (it is loaded
+//               once): "auto" (the default), "single" or a number (see training-module.js).
 // Messages out: {type: "ready"} (the training digits are in, after the first start),
-//               {type: "started", trainDigits, evaluationDigits, exampleCount, totalSteps},
+//               {type: "started", trainDigits, evaluationDigits, exampleCount, totalSteps,
+//                threads (how many threads a step uses), threaded (which module)},
 //               {type: "progress", ...StepReport, samplesPerSec},
 //               {type: "epoch", epoch, testMse, exampleMse}, {type: "weights", bytes, step},
 //               {type: "paused"}, {type: "resumed", step},
@@ -19,14 +22,16 @@
 // last weights were sent first if they could still be saved, and the run is gone.
 // "error": a command could not be carried out (no data, settings out of range, ...).
 
-import init, { MnistSubset, TrainingRun } from "../pkg/autoencoder_playground.js";
 import { TEST_DIGITS_URL, TRAINING_DIGITS_URL, fetchDataFile, fileName } from "./shared.js";
+import { loadTrainingModule } from "./training-module.js";
 
 /** How often the page gets the current weights mid-epoch (for the strip and "use"). */
 const WEIGHTS_EVERY_MS = 2000;
 /** Window for the samples-per-second estimate. */
 const RATE_WINDOW_MS = 3000;
 
+/** The training module's exports, the threaded or the single-threaded build. */
+let wasm = null;
 let data = null;
 let run = null;
 let running = false;
@@ -42,16 +47,17 @@ const loop = new MessageChannel();
 loop.port1.onmessage = () => trainOneStep();
 const nextTurn = () => loop.port2.postMessage(null);
 
-/** The test digits (the page fetched them already, so they usually come from the cache) and
- *  the training digits, joined into one set for TrainingRun. */
-async function load() {
-  const [, test, train] = await Promise.all([
-    init(),
+/** The training module, the test digits (the page fetched them already, so they usually come
+ *  from the cache) and the training digits, joined into one set for TrainingRun. */
+async function load(threads) {
+  const [module, test, train] = await Promise.all([
+    wasm ?? loadTrainingModule(threads),
     fetchDataFile(TEST_DIGITS_URL),
     fetchDataFile(TRAINING_DIGITS_URL),
   ]);
-  data = MnistSubset.load(test, fileName(TEST_DIGITS_URL));
-  const training = MnistSubset.load(train, fileName(TRAINING_DIGITS_URL));
+  wasm = module;
+  data = wasm.MnistSubset.load(test, fileName(TEST_DIGITS_URL));
+  const training = wasm.MnistSubset.load(train, fileName(TRAINING_DIGITS_URL));
   data.append(training);
   training.free();
   post({ type: "ready" });
@@ -64,8 +70,8 @@ let loading = null;
 function start({ options, plan, examples, modelFile }) {
   stop();
   run = examples
-    ? TrainingRun.onExamples(data, modelFile, options, plan, examples)
-    : new TrainingRun(data, options, plan);
+    ? wasm.TrainingRun.onExamples(data, modelFile, options, plan, examples)
+    : new wasm.TrainingRun(data, options, plan);
   recent = [];
   lastReport = null;
   lastWeightsAt = performance.now();
@@ -75,6 +81,8 @@ function start({ options, plan, examples, modelFile }) {
     evaluationDigits: run.evaluationDigits,
     exampleCount: run.exampleCount,
     totalSteps: run.totalSteps,
+    threads: wasm.trainingThreads(),
+    threaded: typeof wasm.initThreadPool === "function",
   });
   running = true;
   nextTurn();
@@ -169,7 +177,7 @@ function stop() {
 self.onmessage = async ({ data: message }) => {
   try {
     if (message.type === "start" && !data) {
-      loading ??= load().finally(() => (loading = null));
+      loading ??= load(message.threads).finally(() => (loading = null));
     }
     if (loading) {
       await loading.catch((error) => {

@@ -29,6 +29,10 @@ const DEFORMATIONS = {
 };
 const DEFORMED_SHARE_OF_A_CLEAN_FINISH = 0.75;
 
+/** The progress line and the charts are repainted at most this often. A step takes a few
+ *  milliseconds, and repainting after each one kept the page's main thread from the visitor's
+ *  strokes (BENCHMARKS.md, the soak). */
+const REPAINT_EVERY_MS = 250;
 /** Weight of the newest step in the smoothed loss curve. */
 const SMOOTHING = 0.1;
 const STRIP_SIZE = 8;
@@ -61,7 +65,10 @@ export class TrainingPanel {
       .on("progress", (m) => this.progress(m))
       .on("epoch", (m) => this.epoch(m))
       .on("weights", (m) => this.received(m))
-      .on("paused", () => this.setState("paused", "Paused."))
+      .on("paused", () => {
+        this.paintProgress();
+        this.setState("paused", "Paused.");
+      })
       .on("resumed", (m) => this.resumed(m))
       .on("finished", (m) => this.finished(m))
       .on("error", (m) => this.setState(this.weights ? "done" : "idle", m.message, "error"));
@@ -129,31 +136,43 @@ export class TrainingPanel {
     this.smoothed = null;
     this.startedAt = null;
     this.weights = null;
+    this.lastReport = null;
     $("train-progress").value = 0;
     $("train-progress-text").textContent = "";
     delete $("training-status").dataset.resumedStep;
+    delete $("test-chart").dataset.lastTestMse;
     this.drawCharts();
     this.paintStrip(null);
   }
 
-  started({ trainDigits, evaluationDigits, totalSteps }) {
+  started({ trainDigits, evaluationDigits, totalSteps, threads }) {
     this.startedAt = performance.now();
     $("train-progress").max = totalSteps;
-    this.setState("running", `Training on ${trainDigits.toLocaleString("en")} digits; test MSE on ${evaluationDigits} test digits after each epoch.`);
+    this.threads = threads;
+    $("training-status").dataset.threads = String(threads);
+    this.setState("running", `Training on ${trainDigits.toLocaleString("en")} digits, ${describeThreads(threads)}; test MSE on ${evaluationDigits} test digits after each epoch.`);
   }
 
   progress(report) {
     this.smoothed = this.smoothed === null ? report.loss : this.smoothed + SMOOTHING * (report.loss - this.smoothed);
     this.losses.push([report.step, this.smoothed]);
+    this.lastReport = report;
+    this.scheduleRepaint();
+  }
+
+  /** The progress line for the last step reported. */
+  paintProgress() {
+    const report = this.lastReport;
+    if (!report) return;
     $("train-progress").value = report.step;
     const stepsLeft = report.totalSteps - report.step;
     const secondsPerStep = report.batchDigits / Math.max(report.samplesPerSec, 1e-9);
     const left = report.samplesPerSec > 0 ? formatDuration(stepsLeft * secondsPerStep) : "…";
     $("train-progress-text").textContent =
       `Epoch ${report.epoch}/${Math.ceil(report.totalSteps / report.stepsPerEpoch)} · step ${report.stepInEpoch}/${report.stepsPerEpoch}` +
-      ` · loss ${report.loss.toFixed(4)} · ${Math.round(report.samplesPerSec).toLocaleString("en")} digits/s · ${left} left`;
+      ` · loss ${report.loss.toFixed(4)} · ${Math.round(report.samplesPerSec).toLocaleString("en")} digits/s` +
+      ` on ${this.threads === 1 ? "1 thread" : `${this.threads} threads`} · ${left} left`;
     $("train-progress-text").dataset.step = report.step;
-    this.scheduleCharts();
   }
 
   /** The Worker goes on from its own step count, which `data-resumed-step` records: the run
@@ -165,7 +184,8 @@ export class TrainingPanel {
 
   epoch({ epoch, testMse }) {
     this.testMse.push([epoch, testMse]);
-    this.scheduleCharts();
+    $("test-chart").dataset.lastTestMse = String(testMse);
+    this.scheduleRepaint();
   }
 
   received({ bytes, step }) {
@@ -188,6 +208,8 @@ export class TrainingPanel {
   }
 
   finished({ reason, message }) {
+    this.paintProgress();
+    this.drawCharts();
     const text = {
       done: "Finished. Use the model for drawing, or download it.",
       stopped: "Stopped.",
@@ -234,14 +256,18 @@ export class TrainingPanel {
     }
   }
 
-  /** Repaints the charts at most once per animation frame. */
-  scheduleCharts() {
-    if (this.chartsPending) return;
-    this.chartsPending = true;
-    requestAnimationFrame(() => {
-      this.chartsPending = false;
+  /** Repaints the progress line and the charts in an animation frame, at most once every
+   *  REPAINT_EVERY_MS. */
+  scheduleRepaint() {
+    if (this.repaintPending) return;
+    this.repaintPending = true;
+    const wait = Math.max(0, (this.lastRepaintAt ?? -Infinity) + REPAINT_EVERY_MS - performance.now());
+    setTimeout(() => requestAnimationFrame(() => {
+      this.repaintPending = false;
+      this.lastRepaintAt = performance.now();
+      this.paintProgress();
       this.drawCharts();
-    });
+    }), wait);
   }
 
   drawCharts() {
@@ -301,6 +327,13 @@ function keepOptionsWithin(select, min, max) {
     const value = Number(option.value);
     if (!(value >= min && value <= max)) option.remove();
   }
+}
+
+/** How many threads a step uses, and, for one, why no more (see training-module.js). */
+function describeThreads(threads) {
+  if (threads > 1) return `on ${threads} threads`;
+  if (!self.crossOriginIsolated) return "on 1 thread (the page is not cross-origin isolated, so it cannot share memory between threads)";
+  return "on 1 thread";
 }
 
 function formatDuration(seconds) {

@@ -1,0 +1,73 @@
+"""The "Training on every core" part of BENCHMARKS.md, from the bench page's `workerModules`
+results (bench.js, trainInWorkerWithEachModule): used by report.py.
+"""
+
+# The issue's targets on this 2-core machine.
+TARGET_SPEED_UP = 1.6
+SAME_MSE_WITHIN = 0.01
+
+
+def threads_section(results):
+    """Markdown for `results` ({browser label: bench result with "workerModules"})."""
+    lines = []
+    epochs = next(iter(results.values()))["workerModules"]["epochs"]
+    lines.append(f"""## Training on every core
+
+The training Worker's run above ({epochs} epochs over all 8,004 train digits, batch 64, seed 1)
+with each training module in one page: the single-threaded module, and the threaded one
+(`--features threads`, atomics and shared memory; its pool of Web Workers started with each
+thread count up to the cores, a fresh Worker each). The page is cross-origin isolated (the bench
+server sends COOP/COEP, as demo.sh's does). Rate: every step after the first, the epochs' test
+evaluations included. The test MSE is on 500 test digits after the last epoch. Targets (the
+issue): the threaded module with every core at least {TARGET_SPEED_UP}× the single-threaded
+digits/s on this 2-core machine, and the same test MSE within {SAME_MSE_WITHIN:.0%}.
+
+| browser | module | threads | training (digits/s) | × single-threaded | test MSE after {epochs} epochs | MSE vs single-threaded |
+|---|---|---:|---:|---:|---:|---:|""")
+    for label, run in results.items():
+        modules = run["workerModules"]
+        single = next(r for r in modules["runs"] if not r["threaded"])
+        for r in modules["runs"]:
+            module = "threaded" if r["threaded"] else "single-threaded"
+            lines.append(
+                f"| {label.capitalize()} | {module} | {r['threads']} | {r['samplesPerSec']:,.0f} "
+                f"| {r['samplesPerSec'] / single['samplesPerSec']:.2f}× | {r['testMse']:.5f} "
+                f"| {100 * (r['testMse'] / single['testMse'] - 1):+.2f} % |")
+        if not modules["crossOriginIsolated"]:
+            lines.append(f"| {label.capitalize()} | threaded | — | the page was not isolated | | | |")
+    lines.append("")
+    for label, run in results.items():
+        runs = run["workerModules"]["runs"]
+        single = next(r for r in runs if not r["threaded"])
+        best = max((r for r in runs if r["threaded"]), key=lambda r: r["threads"], default=None)
+        if best is None:
+            continue
+        speed_up = best["samplesPerSec"] / single["samplesPerSec"]
+        same = all(abs(r["testMse"] / single["testMse"] - 1) <= SAME_MSE_WITHIN for r in runs)
+        lines.append(
+            f"{label.capitalize()}: {best['threads']} threads {speed_up:.2f}× the single-threaded "
+            f"module (target {TARGET_SPEED_UP}×: {'met' if speed_up >= TARGET_SPEED_UP else 'not met'}); "
+            f"test MSE {'the same within' if same else 'not the same within'} {SAME_MSE_WITHIN:.0%}.")
+    return "\n".join(lines) + "\n"
+
+
+def step_profile_section(profile):
+    """Markdown for the split of a batch-64 step (bench/profile-step.sh's JSON)."""
+    if "error" in profile:
+        return f"## Where a training step's time goes\n\nNot measured: {profile['error']}\n"
+    lines = [f"""## Where a training step's time goes
+
+One batch-64 step of the course-note model (dense, L = 32, dropout 0.5, Adam), native build
+(optimised, no LTO) on one thread, {profile['msPerStep']:.1f} ms per step here, sampled by
+`perf` with DWARF call stacks (`pkg-scripts/bench/profile-step.sh`; the classes are defined in
+`pkg-scripts/bench/step_profile.py`). The wasm modules run the same burn code: in the browsers a
+step takes longer (above), and the threaded module splits the matrix products. The dropout
+masks are burn's `random_like`, one Bernoulli draw per hidden activation (about 123,000 a
+step), each through a fresh sampler: a cheap win for runs with dropout (the panel's default is
+none), not taken here.
+
+| part of the step | share |
+|---|---:|"""]
+    for name, share in profile["shares"].items():
+        lines.append(f"| {name} | {100 * share:.1f} % |")
+    return "\n".join(lines) + "\n"
