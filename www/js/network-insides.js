@@ -84,6 +84,7 @@ export class NetworkInsides {
     this.paintStep();
   }
 
+  /** Every layer's strip and figures for the current input (the dense models). */
   showLayers() {
     const model = this.handle?.model;
     if (!model || model.architecture === "conv") return;
@@ -236,7 +237,6 @@ function paintRow(row, layer) {
   figures.textContent = `${active} · largest ${layer.largest.toFixed(2)} (#${layer.largestUnit})`;
   row.dataset.active = String(layer.active);
 }
-
 
 /** Paints signed values, one per pixel of `canvas` (a layer's strip, a 28×28 image), or clears
  *  it; returns the largest magnitude, which sets the scale. */
