@@ -8,7 +8,7 @@
 
 import { AnomalyDetector } from "../pkg/autoencoder_playground_inference.js";
 import * as training from "../pkg/autoencoder_playground.js";
-import { $, PIXELS, TEST_DIGITS_URL, fetchDataFile, fileName } from "./shared.js";
+import { $, PIXELS, TEST_DIGITS_URL, downloadFile, fetchDataFile, fileName } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 
 /** The store's key for the taught model. */
@@ -214,11 +214,7 @@ export class ShapeTeacher {
   }
 
   download() {
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([this.bytes], { type: "application/octet-stream" }));
-    link.download = `taught-${(this.collection().name || "shape").replace(/[^\p{L}\p{N}_-]+/gu, "-")}.aepg`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    downloadFile(this.bytes, `taught-${this.collection().name || "shape"}.aepg`);
   }
 
   setState(state, message, kind = "info") {

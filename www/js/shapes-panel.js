@@ -15,7 +15,7 @@ import { DrawingPad } from "./draw.js";
 import { ShapeTeacher } from "./shape-teacher.js";
 import { loadCollection, saveCollection } from "./shape-store.js";
 import { SHAPES_MARKUP } from "./shapes-markup.js";
-import { $, PIXELS, SIDE } from "./shared.js";
+import { $, PIXELS, SIDE, downloadFile } from "./shared.js";
 import { ordinal, paintDigit } from "./views.js";
 
 const PICTURE_TYPES = ["image/png", "image/jpeg", "image/webp"];
@@ -173,11 +173,7 @@ export class ShapesPanel {
       this.say(error.message, "error");
       return;
     }
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
-    link.download = `${(this.name || "shape").replace(/[^\p{L}\p{N}_-]+/gu, "-")}.aepgshape`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    downloadFile(bytes, `${this.name || "shape"}.aepgshape`);
   }
 
   async importFile(file) {

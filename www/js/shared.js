@@ -43,3 +43,15 @@ export const modelLabel = ({ name, latentSize }) => (name.includes(`L=${latentSi
 
 /** The last part of a URL's path, for messages ("mnist-test.bin.gz"). */
 export const fileName = (url) => new URL(url).pathname.split("/").pop();
+
+/** Offers `bytes` to the visitor as a file download named `name`; characters that a file name
+ *  should not hold (anything but letters, digits, "_", "-" and the extension's ".") become "-". */
+export function downloadFile(bytes, name) {
+  const dot = name.lastIndexOf(".");
+  const safe = name.slice(0, dot).replace(/[^\p{L}\p{N}_-]+/gu, "-") + name.slice(dot);
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
+  link.download = safe;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}

@@ -7,7 +7,7 @@
 
 import { trainingLimits } from "../pkg/autoencoder_playground_inference.js";
 import { TRAINED_KEY } from "./model-picker.js";
-import { $, SIDE } from "./shared.js";
+import { $, SIDE, downloadFile } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 import { drawLineChart, paintDigit } from "./views.js";
 
@@ -305,11 +305,7 @@ export class TrainingPanel {
   download() {
     if (!this.weights) return;
     const { latentSize, architecture } = this.runOptions;
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(new Blob([this.weights], { type: "application/octet-stream" }));
-    link.download = `my-${architecture === "vae" ? "vae" : "autoencoder"}-l${latentSize}.aepg`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    downloadFile(this.weights, `my-${architecture === "vae" ? "vae" : "autoencoder"}-l${latentSize}.aepg`);
   }
 }
 
