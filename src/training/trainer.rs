@@ -35,15 +35,7 @@ impl Trainer {
         device.seed(options.seed);
         let architecture = options.model_config();
         let model = architecture.init(&device);
-        Ok(Self {
-            architecture,
-            learning_rate: options.learning_rate,
-            options,
-            device,
-            model,
-            optimizer: AdamConfig::new().init(),
-            steps: 0,
-        })
+        Ok(Self::starting(architecture, options, device, model))
     }
 
     /// A copy of the model in `model_file` to train on (fine-tuning): its architecture and
@@ -68,7 +60,17 @@ impl Trainer {
             ..options
         };
         options.validate()?;
-        Ok(Self {
+        Ok(Self::starting(architecture, options, device, model))
+    }
+
+    /// A trainer of `model` before its first step: Adam starts afresh.
+    fn starting(
+        architecture: Architecture,
+        options: TrainingOptions,
+        device: Device,
+        model: Network,
+    ) -> Self {
+        Self {
             architecture,
             learning_rate: options.learning_rate,
             options,
@@ -76,7 +78,7 @@ impl Trainer {
             model,
             optimizer: AdamConfig::new().init(),
             steps: 0,
-        })
+        }
     }
 
     /// The options this trainer was made with.
