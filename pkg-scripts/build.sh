@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Builds the release site into www/: the wasm modules and their JS glue into www/pkg
 # (PKG_OUT to change), and the MNIST subset into www/data. Afterwards www/ is a complete static
-# site. The modules are one crate built three times:
+# site. The modules are one crate built four times:
 #   autoencoder_playground.js            the training build (burn): the training Worker's, and
 #                                        the whole API for anyone who imports it
 #   autoencoder_playground_threads.js    the same with the `threads` feature, atomics and shared
 #                                        memory (nightly, std rebuilt): the training Worker's
 #                                        when the page is cross-origin isolated
-#   autoencoder_playground_inference.js  without burn (no default features): what the page
-#                                        itself loads first, a subset of the same API
+#   autoencoder_playground_inference.js  without burn (feature `page`): what the page itself
+#                                        loads first, a subset of the same API
+#   autoencoder_playground_later.js      without burn (feature `later`): what the sections
+#                                        further down load when one is first seen (a model's
+#                                        insides, the classifiers, the t-SNE map)
 # Extra arguments go to the training build's cargo, e.g. `--no-default-features --features
 # backend-ndarray`; with any, the threaded module is not built (it is the default backend's).
 set -euo pipefail
@@ -30,16 +33,21 @@ say "building the training module (release) into $out"
 cargo build --release --lib --target wasm32-unknown-unknown "$@"
 bindgen "$target_dir/wasm32-unknown-unknown/release/autoencoder_playground.wasm"
 
-# Its own target directory (below too): with the same one, each build would overwrite the other's
-# artefacts and rebuild the crate every time.
+# The page's two modules, each without burn and with the exports of one cargo feature.
+# Each has its own target directory (the threaded one too): with a shared one, each build would
+# overwrite the other's artefacts and rebuild the crate every time.
 # Dependencies optimised for size, this crate for speed (its inference loops): a smaller module
 # with every reconstruction as fast (BENCHMARKS.md, "Size").
-say "building the inference module (release, no burn) into $out"
-CARGO_TARGET_DIR="$target_dir/inference" \
-  cargo build --release --lib --target wasm32-unknown-unknown --no-default-features \
-  --config 'profile.release.package."*".opt-level="s"'
-bindgen --out-name autoencoder_playground_inference \
-  "$target_dir/inference/wasm32-unknown-unknown/release/autoencoder_playground.wasm"
+page_module() { # name, feature
+  say "building the $1 module (release, no burn) into $out"
+  CARGO_TARGET_DIR="$target_dir/$1" \
+    cargo build --release --lib --target wasm32-unknown-unknown --no-default-features \
+    --features "$2" --config 'profile.release.package."*".opt-level="s"'
+  bindgen --out-name "autoencoder_playground_$1" \
+    "$target_dir/$1/wasm32-unknown-unknown/release/autoencoder_playground.wasm"
+}
+page_module inference page
+page_module later later
 if [ $# -eq 0 ]; then
   # Shared memory needs atomics in every crate, std included: std is rebuilt with them
   # (`-Z build-std`, nightly only). RUSTFLAGS replaces .cargo/config.toml's flags, so simd128

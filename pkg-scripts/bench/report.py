@@ -149,6 +149,7 @@ print("""## Size
 print("| file | raw | gzip -9 |\n|---|---:|---:|")
 total_raw = total_gz = 0
 for module, what in (("autoencoder_playground_inference", "the page's inference module"),
+                     ("autoencoder_playground_later", "the later views' module (loaded when a section that needs it is first seen)"),
                      ("autoencoder_playground", "the training module (the Worker's)"),
                      ("autoencoder_playground_threads", "the threaded training module (the Worker's in an isolated page)")):
     module_raw = module_gz = 0

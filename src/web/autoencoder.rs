@@ -1,12 +1,14 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+#[cfg(feature = "page")]
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use serde::Serialize;
-
-use super::{Float32Values, to_js, to_js_value, to_named_js};
-use crate::inference::{InferenceModel, LayerPlace, LayerRule};
+use super::to_named_js;
+#[cfg(feature = "page")]
+use super::{Float32Values, to_js, to_js_value};
+use crate::inference::InferenceModel;
 
 /// A trained autoencoder, loaded from a model file.
 ///
@@ -14,7 +16,7 @@ use crate::inference::{InferenceModel, LayerPlace, LayerRule};
 /// until they are freed themselves; `liveModels()` counts `Autoencoder`s.
 #[wasm_bindgen]
 pub struct Autoencoder {
-    inner: Rc<InferenceModel>,
+    pub(super) inner: Rc<InferenceModel>,
 }
 
 thread_local! {
@@ -52,12 +54,6 @@ impl Autoencoder {
         self.inner.latent_size()
     }
 
-    /// The model file's header as a plain object: `{architecture: {kind, latent_size, …}, provenance}`.
-    #[wasm_bindgen(getter)]
-    pub fn header(&self) -> Result<JsValue, JsError> {
-        to_js_value(self.inner.header())
-    }
-
     /// Which network the file holds: `"dense"`, `"conv"` or `"vae"`.
     #[wasm_bindgen(getter)]
     pub fn architecture(&self) -> String {
@@ -68,6 +64,17 @@ impl Autoencoder {
     #[wasm_bindgen(getter, js_name = isVariational)]
     pub fn is_variational(&self) -> bool {
         self.inner.is_variational()
+    }
+}
+
+/// What the page's first view and its sections read of a model.
+#[cfg(feature = "page")]
+#[wasm_bindgen]
+impl Autoencoder {
+    /// The model file's header as a plain object: `{architecture: {kind, latent_size, …}, provenance}`.
+    #[wasm_bindgen(getter)]
+    pub fn header(&self) -> Result<JsValue, JsError> {
+        to_js_value(self.inner.header())
     }
 
     /// A variational model's code for `Float32Array(784)`, a plain object:
@@ -121,57 +128,6 @@ impl Autoencoder {
         to_js_value(&views)
     }
 
-    /// Every layer of the dense or variational network for one image (`Float32Array(784)`),
-    /// input to output, as plain objects: `[{place, rule, values: Float32Array, active,
-    /// largest, largestUnit}]`. `place`: `"input"`, `"encoder"`, `"code"`, `"logVariance"` (a
-    /// variational encoder's second head), `"decoder"` or `"output"`; `rule`: `"given"`,
-    /// `"leakyRelu"`, `"affine"` or `"sigmoid"`; `active`: outputs above zero. Throws for the
-    /// convolutional network, whose stages are its feature maps.
-    pub fn layers(&self, pixels: &[f32]) -> Result<JsValue, JsError> {
-        let layers = self.inner.layer_activations(pixels).map_err(to_js)?;
-        let views: Vec<LayerView> = layers
-            .into_iter()
-            .map(|layer| LayerView {
-                place: layer.place,
-                rule: layer.rule,
-                values: Float32Values(layer.values),
-                active: layer.active,
-                largest: layer.largest,
-                largest_unit: layer.largest_unit,
-            })
-            .collect();
-        to_js_value(&views)
-    }
-
-    /// `Float32Array(784)`: the weights by which the first layer's unit `unit` reads each
-    /// pixel (signed).
-    #[wasm_bindgen(js_name = incomingWeights)]
-    pub fn incoming_weights(&self, unit: usize) -> Result<Vec<f32>, JsError> {
-        self.inner.incoming_weights(unit).map_err(to_js)
-    }
-
-    /// The first layer's `count` strongest units (by the length of their incoming weights),
-    /// strongest first.
-    #[wasm_bindgen(js_name = strongestUnits)]
-    pub fn strongest_units(&self, count: usize) -> Result<Vec<u32>, JsError> {
-        let units = self.inner.strongest_units(count).map_err(to_js)?;
-        Ok(units.into_iter().map(|unit| unit as u32).collect())
-    }
-
-    /// What latent number `index` draws from `code` (`Float32Array(latentSize)`):
-    /// `decode(code + step·e) − decode(code)`, `Float32Array(784)`, signed.
-    #[wasm_bindgen(js_name = codeStepEffect)]
-    pub fn code_step_effect(
-        &self,
-        code: &[f32],
-        index: usize,
-        step: f32,
-    ) -> Result<Vec<f32>, JsError> {
-        self.inner
-            .code_step_effect(code, index, step)
-            .map_err(to_js)
-    }
-
     /// `Float32Array(n*784)` → `Float32Array(n)`: each image's mean squared reconstruction
     /// error, the anomaly score.
     #[wasm_bindgen(js_name = reconstructionErrors)]
@@ -209,6 +165,7 @@ impl Autoencoder {
 }
 
 /// A variational code, `Autoencoder.encodeDistribution`'s result.
+#[cfg(feature = "page")]
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct CodeDistributionView {
@@ -216,19 +173,8 @@ struct CodeDistributionView {
     log_variance: Float32Values,
 }
 
-/// One layer's outputs, an element of `Autoencoder.layers`'s result.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct LayerView {
-    place: LayerPlace,
-    rule: LayerRule,
-    values: Float32Values,
-    active: usize,
-    largest: f32,
-    largest_unit: usize,
-}
-
 /// One stage's feature maps, an element of `Autoencoder.featureMaps`'s result.
+#[cfg(feature = "page")]
 #[derive(Serialize)]
 struct FeatureMapView {
     name: String,

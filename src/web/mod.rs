@@ -9,12 +9,28 @@
 //! for what keeps state between calls (a model, a fitted plane, scale or detector, a data file,
 //! a trainer), and its owner frees it.
 
+// Each wasm module has the exports its users load (pkg-scripts/build.sh builds them): with the
+// feature `page`, the page's inference module, what the first view and most sections use; with
+// `later`, the later views' module, what a few sections further down load when first seen (a
+// model's insides, the classifiers, the t-SNE map); the training modules (`training`) have
+// both, and the trainers.
+#[cfg(feature = "page")]
 mod analysis;
+#[cfg(feature = "page")]
 mod anomaly;
 mod autoencoder;
+#[cfg(feature = "later")]
 mod classifier;
+#[cfg(feature = "page")]
 mod dataset;
+#[cfg(feature = "later")]
+mod insides;
+#[cfg(feature = "page")]
 mod limits;
+#[cfg(feature = "later")]
+mod neighbour_map;
+#[cfg(feature = "page")]
+mod page;
 #[cfg(feature = "training")]
 mod shapes;
 #[cfg(feature = "training")]
@@ -24,15 +40,24 @@ mod trainer;
 #[cfg(feature = "training")]
 mod training_run;
 
+#[cfg(feature = "page")]
 pub use analysis::{
-    CodeGaussian, LatentPlane, NeighbourMap, PcaBaseline, add_noise, code_byte_size, code_in_bytes,
-    interpolate, latent_spread,
+    CodeGaussian, LatentPlane, PcaBaseline, add_noise, code_byte_size, code_in_bytes, interpolate,
+    latent_spread,
 };
+#[cfg(feature = "page")]
 pub use anomaly::{AnomalyDetector, non_digit_probes};
 pub use autoencoder::{Autoencoder, live_models};
+#[cfg(feature = "later")]
 pub use classifier::{Classifier, CodeClassifier};
+#[cfg(feature = "page")]
 pub use dataset::MnistSubset;
+#[cfg(feature = "page")]
 pub use limits::training_limits;
+#[cfg(feature = "later")]
+pub use neighbour_map::NeighbourMap;
+#[cfg(feature = "page")]
+pub use page::{backend_name, check_model_file_size, compare_images, drawing_to_mnist};
 #[cfg(feature = "training")]
 pub use shapes::{
     check_picture_file_size, check_shape_name, jittered_letters, picture_to_mnist,
@@ -49,11 +74,8 @@ pub use training_run::TrainingRun;
 
 use wasm_bindgen::prelude::*;
 
-use crate::drawing::{InkImage, ink_from_rgba, to_mnist};
 #[cfg(feature = "training")]
 use crate::model_file::WeightEncoding;
-use crate::util::error::check_exact;
-use crate::util::metrics::Metrics;
 
 /// What a model trained in the browser says of itself in its file's header.
 #[cfg(feature = "training")]
@@ -143,19 +165,6 @@ impl serde::Serialize for Float32Values {
     }
 }
 
-/// Converts a drawing (RGBA pixels of a canvas, ink in the alpha channel) into the 28×28
-/// MNIST-style image the model expects; `undefined` when nothing is drawn.
-#[wasm_bindgen(js_name = drawingToMnist)]
-pub fn drawing_to_mnist(
-    rgba: &[u8],
-    width: usize,
-    height: usize,
-) -> Result<Option<Vec<f32>>, JsError> {
-    let ink = ink_from_rgba(rgba).map_err(to_js)?;
-    let image = InkImage::new(width, height, &ink).map_err(to_js)?;
-    Ok(to_mnist(image))
-}
-
 /// A model file of either format version as a current one, its weights as they were (a
 /// version-1 file's f16 weights stay f16). The page's inference module reads version 2 only and
 /// converts older files with this.
@@ -164,31 +173,4 @@ pub fn drawing_to_mnist(
 pub fn upgrade_model_file(bytes: &[u8]) -> Result<Vec<u8>, JsError> {
     let file = crate::model_file::read(bytes).map_err(to_js)?;
     crate::model_file::write(&file.header, &file.tensors, WeightEncoding::Half).map_err(to_js)
-}
-
-/// Refuses a model file of `size` bytes before it is read, when no model file is that large;
-/// the same check (and message) as loading it would give.
-#[wasm_bindgen(js_name = checkModelFileSize)]
-pub fn check_model_file_size(size: f64) -> Result<(), JsError> {
-    if size > crate::model_file::MAX_FILE_BYTES as f64 {
-        return Err(to_js(crate::util::error::Error::ModelFile(
-            crate::model_file::too_large(size as usize),
-        )));
-    }
-    Ok(())
-}
-
-/// Name of the tensor backend compiled in (for the page's footer and the benchmarks).
-#[wasm_bindgen(js_name = backendName)]
-pub fn backend_name() -> String {
-    crate::BACKEND_NAME.to_string()
-}
-
-/// Reconstruction quality of `prediction` against `target` (equal-length pixel arrays):
-/// `{mse, bce, psnr}`, each a mean per pixel (PSNR in dB).
-#[wasm_bindgen(js_name = compareImages)]
-pub fn compare_images(prediction: &[f32], target: &[f32]) -> Result<JsValue, JsError> {
-    check_exact("prediction", prediction, target.len()).map_err(to_js)?;
-    check_exact("target", target, prediction.len()).map_err(to_js)?;
-    to_js_value(&Metrics::between(prediction, target))
 }

@@ -124,3 +124,11 @@ def scroll_to(driver, element_id):
     element = driver.find_element("id", element_id)
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
     return element
+
+
+def study_cells_rebuilt(driver, models):
+    """Whether the latent-size study shows a cell for each of its `models` (the manifest's
+    `latentSizeStudy`), each with the input rebuilt (its MSE). The cells exist once the study's
+    section has been seen."""
+    cells = driver.find_elements("css selector", "#size-row .size-cell")
+    return len(cells) == len(models) > 0 and all(c.get_attribute("data-mse") for c in cells)

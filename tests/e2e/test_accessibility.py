@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 
-from drawing import SEVEN, draw, shown_mse, wait_for_update, wait_until
+from drawing import SEVEN, draw, manifest, shown_mse, study_cells_rebuilt, wait_for_update, wait_until
 
 AXE_SCRIPT = Path(os.environ.get(
     "AXE_SCRIPT",
@@ -35,8 +35,8 @@ def load_every_panel(driver):
         # A rendered frame at each position: the sections' IntersectionObservers only see
         # where the page was when it rendered, and a scroll past them between frames is missed.
         wait_for_update(driver)
-    wait_until(driver, lambda: driver.execute_script(
-        "return [...document.querySelectorAll('#size-row .size-cell')].every((c) => c.dataset.mse)"), timeout=60)
+    study = manifest(driver).get("latentSizeStudy", [])
+    wait_until(driver, lambda: study_cells_rebuilt(driver, study), timeout=60)
 
 
 def test_axe_finds_no_serious_or_critical_violation(page):

@@ -5,7 +5,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from drawing import SEVEN, canvas_pixels, draw, latent_values, manifest, mean_abs_difference, wait_until
+from drawing import SEVEN, canvas_pixels, draw, latent_values, manifest, mean_abs_difference, study_cells_rebuilt, wait_until
 
 
 def attribute(page, element_id, name):
@@ -104,7 +104,7 @@ def test_the_latent_size_study_rebuilds_the_input_with_every_size(page):
     draw(page, SEVEN)
     section = page.find_element("id", "size-study")
     scroll_to(page, section)
-    wait_until(page, lambda: all(c.get_attribute("data-mse") for c in page.find_elements("css selector", "#size-row .size-cell")), timeout=60)
+    wait_until(page, lambda: study_cells_rebuilt(page, study), timeout=60)
     cells = page.find_elements("css selector", "#size-row .size-cell")
     errors = [float(c.get_attribute("data-mse")) for c in cells]
     assert errors[0] > errors[-1], f"L=2 should rebuild worse than L=64: {errors}"
@@ -116,9 +116,11 @@ def test_the_latent_size_study_rebuilds_the_input_with_every_size(page):
 
 
 def test_the_study_sets_pca_and_the_training_error_beside_every_autoencoder(page):
-    baseline = manifest(page)["pcaBaseline"]
+    models = manifest(page)
+    baseline = models["pcaBaseline"]
     draw(page, SEVEN)
     scroll_to(page, page.find_element("id", "size-study"))
+    wait_until(page, lambda: study_cells_rebuilt(page, models["latentSizeStudy"]), timeout=60)
     cells = page.find_elements("css selector", "#size-row .size-cell")
     wait_until(page, lambda: all(c.get_attribute("data-pca-mse") for c in cells), timeout=60)
     pca_errors = [float(c.get_attribute("data-pca-mse")) for c in cells]
@@ -140,6 +142,7 @@ def test_the_knn_chart_has_a_point_per_latent_size(page):
     features = manifest(page)["codesAsFeatures"]
     scroll_to(page, page.find_element("id", "knn-chart"))
     chart = page.find_element("id", "knn-chart")
+    wait_until(page, lambda: chart.get_attribute("data-points") is not None)  # drawn when the study is first seen
     assert chart.get_attribute("data-points") == str(len(features["byCodeSize"])) == "6"
     assert chart.get_attribute("data-lines") == "autoencoder codes|PCA codes|784 raw pixels"
     assert "%" in page.find_element("id", "knn-verdict").text

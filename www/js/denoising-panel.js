@@ -20,6 +20,7 @@ export class DenoisingPanel {
       this.noiseSeed += 1;
       this.show();
     });
+    $("noise-reseed").disabled = false; // disabled in the page until this listener is there
     this.visible = watchVisibility($("dn-clean"), () => this.show());
   }
 

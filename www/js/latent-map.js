@@ -4,7 +4,8 @@
 // model's as its code distribution), a click decodes a point, hovering shows the nearest test
 // digit. Rust fits, projects, places and decodes; this module paints.
 
-import { LatentPlane, NeighbourMap } from "../pkg/autoencoder_playground_inference.js";
+import { LatentPlane } from "../pkg/autoencoder_playground_inference.js";
+import { laterModule } from "./model-store.js";
 import { $, fetchBytes } from "./shared.js";
 import { paintDigit, watchVisibility } from "./views.js";
 
@@ -71,14 +72,14 @@ export class LatentMap {
   }
 
   /** Lays the points out as chosen: on PCA's plane, or on the model's t-SNE map (fetched and
-   *  placed in Rust the first time it is chosen for this model). */
+   *  placed in Rust, by the later views' module, the first time it is chosen for this model). */
   async layOut() {
     const mapFile = this.mapFile;
     $("map-projection").hidden = !mapFile;
     if (!this.codes) return;
     if (this.projection === "tsne" && mapFile && !this.neighbourMap) {
       const codes = this.codes;
-      const bytes = await fetchBytes(`models/${mapFile}`);
+      const [bytes, { NeighbourMap }] = await Promise.all([fetchBytes(`models/${mapFile}`), laterModule()]);
       if (codes !== this.codes) return; // another model came meanwhile
       this.neighbourMap = NeighbourMap.load(bytes, codes, this.explorer.model.latentSize);
     }

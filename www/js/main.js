@@ -13,9 +13,7 @@ import { ModelStore, manifestEntry } from "./model-store.js";
 import { offerOffline } from "./offline.js";
 import { PageLink, markSectionInView } from "./page-link.js";
 import { $, TEST_DIGITS_URL, fetchBytes, fetchDataFile, fetchOk, fileName } from "./shared.js";
-import { SizeStudy } from "./size-study.js";
 import { TrainingPanel } from "./training-panel.js";
-import { UsesSection } from "./uses.js";
 import { LatentView, paintDifference, paintDigit, whenFirstSeen } from "./views.js";
 
 /** Refitting the explorer and the anomaly scale encodes every test digit, so a model that keeps
@@ -54,11 +52,11 @@ const pad = new DrawingPad($("draw-canvas"), () => {
   }
   scheduleUpdate();
 });
-// The sections below the first view need the manifest; they are made once it is in (`main`).
-let uses = null;
-let study = null;
-let insides = null; // "Inside the network", once it has come into view
-let reuse = null; // "Reuse the encoder", once its section has been seen
+// The sections below the first view, each made when it first comes into view (`main`).
+let uses = null; // "What autoencoders are for"
+let study = null; // the latent-size study
+let insides = null; // "Inside the network"
+let reuse = null; // "Reuse the encoder"
 
 /** Shows `message` where the visitor looks for it: beside the model selector and the file
  *  input ("model": loading, ready, a refused file, errors), or under the pad ("pad": what is
@@ -160,18 +158,18 @@ function useModel(handle) {
   if (!sameModel || now - state.lastRefit > REFIT_EVERY_MS) {
     state.lastRefit = now;
     explorer.setModel(handle.share(), state.dataset).catch(showError);
-    uses.setDrawingModel(handle.share(), state.dataset);
+    uses?.setDrawingModel(handle.share(), state.dataset);
   } else {
     // New weights of the model being trained: the views keep what they fitted.
     explorer.retarget(handle.share()).catch(showError);
-    uses.retargetDrawingModel(handle.share());
+    uses?.retargetDrawingModel(handle.share());
   }
   insides?.setModel(handle.share());
   reuse?.setDrawingModel(handle.share());
   previous?.release();
   if (!sameSize) latentView.reset(handle.info.latentSize);
   calibrateLatentScale();
-  study.setCurrentModel(handle.info.id);
+  study?.setCurrentModel(handle.info.id);
   scheduleUpdate();
 }
 
@@ -248,8 +246,6 @@ async function main() {
     showDigit,
     say: sayUnderPad,
   });
-  uses = new UsesSection({ store, showImage });
-  study = new SizeStudy({ store, selectModel: (id) => picker.choose(id).catch(showError) });
 
   const linked = link.read();
   const first = linked?.model ?? drawingId;
@@ -259,15 +255,24 @@ async function main() {
   if (linked) link.show(linked);
   link.follow();
 
-  // Neither is "Inside the network": it follows the drawing model once it has been seen.
+  // The sections below are no part of the first view: their modules, and the models and digits
+  // they fetch, load when each first comes into view; then they follow the drawing model.
   const sectionFailed = (where) => (error) => ($(where).textContent = `This section did not load: ${error.message}`);
+  whenFirstSeen($("size-study"), () => import("./size-study.js").then(({ SizeStudy }) => {
+    study = new SizeStudy({ store, selectModel: (id) => picker.choose(id).catch(showError) });
+    study.setCurrentModel(state.drawing.info.id);
+    scheduleUpdate();
+  }).catch(sectionFailed("size-note")));
+  whenFirstSeen($("uses"), () => import("./uses.js").then(({ UsesSection }) => {
+    uses = new UsesSection({ store, showImage });
+    uses.setDrawingModel(state.drawing.share(), state.dataset);
+    scheduleUpdate();
+  }).catch(sectionFailed("uses-status")));
   whenFirstSeen($("inside"), () => import("./network-insides.js").then(({ NetworkInsides }) => {
     insides = new NetworkInsides();
     insides.setModel(state.drawing.share());
     scheduleUpdate();
   }).catch(sectionFailed("inside-model")));
-  // The sections below are no part of the first view either: their modules, and the models
-  // and digits they fetch, load when each first comes into view.
   whenFirstSeen($("dream"), () => import("./dreams-panel.js")
     .then(({ DreamsPanel }) => new DreamsPanel({ store, testDigits: testDigitsReady }))
     .catch(sectionFailed("dream-status")));
@@ -310,7 +315,7 @@ async function main() {
       buildGallery(state.dataset, showDigit);
       calibrateLatentScale();
       explorer.setModel(state.drawing.share(), state.dataset).catch(showError);
-      uses.setDrawingModel(state.drawing.share(), state.dataset);
+      uses?.setDrawingModel(state.drawing.share(), state.dataset);
       training.paintStrip(null);
       // ?digit=N opens the page on test digit N (for screenshots), as a link's #digit=N does.
       const requested = new URLSearchParams(location.search).get("digit") ?? state.linkedDigit;

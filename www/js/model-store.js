@@ -2,28 +2,49 @@
 // ("drawing", "conv", …), by a manifest id the visitor chose, or by the key of a model that is
 // not in the manifest (a file, the weights being trained), and gets a handle; it gives the handle
 // back with `release()` when it is done with the model. Each model is loaded once however many
-// panels use it, and freed when its last handle is released. No other module calls
-// `Autoencoder.load` or a model's `free()`.
+// panels use it, and freed when its last handle is released. A section further down that needs
+// the same model in the later views' module asks the handle for it (`laterModel()`): loaded once
+// from the same bytes, and freed with the model. No other module calls `Autoencoder.load` or a
+// model's `free()`.
 
 import { Autoencoder, PcaBaseline, liveModels } from "../pkg/autoencoder_playground_inference.js";
 import { fetchBytes } from "./shared.js";
 
-/** Models this page has loaded, and those not yet freed. */
-const counts = { loads: 0, live: 0 };
+let laterModuleLoading = null;
+
+/** The later views' wasm module (pkg/autoencoder_playground_later.js), initialised: what the
+ *  sections further down compute with (a model's insides, the classifiers, the t-SNE map), kept
+ *  out of the first view's module and fetched when the first of them asks. A failed load
+ *  (offline, before it was kept) is tried again by the next caller. */
+export function laterModule() {
+  laterModuleLoading ??= import("../pkg/autoencoder_playground_later.js").then(async (module) => {
+    await module.default();
+    return module;
+  });
+  laterModuleLoading.catch(() => (laterModuleLoading = null));
+  return laterModuleLoading;
+}
+
+/** Models this page has loaded, and those not yet freed; and their copies in the later views'
+ *  module not yet freed. */
+const counts = { loads: 0, live: 0, laterLive: 0 };
 
 /** `{loads, live}`: models loaded since the page opened, and models loaded and not yet freed. */
 export function modelCounts() {
   return { ...counts };
 }
 
-/** The counts on the page's root element (`data-models-loaded`, `data-models-live`), where the
- *  end-to-end tests and a curious visitor's inspector read them, beside the wasm module's own
- *  count of live models (`data-wasm-models-live`), which also sees any model made elsewhere. */
-function publishCounts() {
+/** The counts on the page's root element (`data-models-loaded`, `data-models-live`,
+ *  `data-later-models-live`), where the end-to-end tests and a curious visitor's inspector read
+ *  them, beside the wasm modules' own counts of live models (`data-wasm-models-live`,
+ *  `data-later-wasm-models-live`), which also see any model made elsewhere. */
+function publishCounts(later = null) {
   const root = document.documentElement.dataset;
   root.modelsLoaded = String(counts.loads);
   root.modelsLive = String(counts.live);
   root.wasmModelsLive = String(liveModels());
+  root.laterModelsLive = String(counts.laterLive);
+  if (later) root.laterWasmModelsLive = String(later.liveModels());
 }
 
 /** The entry of `manifest` that fills `role` (a role name), or of id `{id}`. Throws when there is
@@ -88,7 +109,7 @@ export class ModelStore {
     const model = load(bytes); // first: a bad file changes nothing
     const info = { ...describe(model), id: key, latentSize: model.latentSize, kind: "adopted" };
     this.adopted.set(key, { bytes, info });
-    const record = { name: `key:${key}`, loaded: Promise.resolve({ model, info }), refs: 0 };
+    const record = { name: `key:${key}`, loaded: Promise.resolve({ model, info, bytes }), refs: 0 };
     this.records.set(record.name, record);
     return new ModelHandle(this, record, model, info);
   }
@@ -111,7 +132,7 @@ export class ModelStore {
   async loadAdopted(key) {
     const adopted = this.adopted.get(key);
     if (!adopted) throw new Error(`no model "${key}" on this page`);
-    return { model: load(adopted.bytes), info: adopted.info };
+    return { model: load(adopted.bytes), info: adopted.info, bytes: adopted.bytes };
   }
 
   /** A handle on the record under `name`, loading it with `loader` when nobody holds it. */
@@ -141,6 +162,19 @@ export class ModelStore {
     // A record replaced under its name (adopted again) is no longer in the map.
     if (this.records.get(record.name) === record) this.records.delete(record.name);
     record.loaded.then(({ model }) => free(model), () => {});
+    record.later?.then(freeLater, () => {});
+  }
+
+  /** `handle`'s model in the later views' module (`{module, model}`), loaded on the first
+   *  request from the same bytes (an adopted model's, which its record keeps; a manifest model's
+   *  file, from the browser's cache) and kept in `record` until the model is freed. */
+  laterModelOf(handle, record) {
+    if (!record.later) {
+      const bytes = record.loaded.then((loaded) => loaded.bytes ?? this.fileOf(handle));
+      record.later = Promise.all([laterModule(), bytes]).then(([module, file]) => loadLater(module, file));
+      record.later.catch(() => (record.later = null)); // tried again by the next request
+    }
+    return record.later;
   }
 }
 
@@ -176,6 +210,13 @@ class ModelHandle {
     return new ModelHandle(this.#store, this.#record, this.#model, this.info);
   }
 
+  /** The same model in the later views' module (the network's insides, a classifier on its
+   *  codes), valid, like `model`, until `release()`. */
+  async laterModel() {
+    if (this.#released) throw new Error(`${this.info.name}: used after its handle was released`);
+    return (await this.#store.laterModelOf(this, this.#record)).model;
+  }
+
   /** Gives the model back; releasing twice is harmless. */
   release() {
     if (this.#released) return;
@@ -196,4 +237,18 @@ function free(model) {
   model.free();
   counts.live -= 1;
   publishCounts();
+}
+
+/** A model in the later views' module, `{module, model}`. */
+function loadLater(module, bytes) {
+  const model = module.Autoencoder.load(bytes);
+  counts.laterLive += 1;
+  publishCounts(module);
+  return { module, model };
+}
+
+function freeLater({ module, model }) {
+  model.free();
+  counts.laterLive -= 1;
+  publishCounts(module);
 }

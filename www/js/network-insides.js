@@ -2,7 +2,8 @@
 // of units drawn to scale (the encoder narrowing to the code, the decoder widening again); what
 // a unit of the first layer looks for (its 784 incoming weights) and what one latent number
 // draws (the decoder's response to a unit step in it). Rust computes every number
-// (Autoencoder.layers, incomingWeights, strongestUnits, codeStepEffect); this module paints.
+// (Autoencoder.layers, incomingWeights, strongestUnits, codeStepEffect, of the later views'
+// module: the model store gives the drawing model's copy there); this module paints.
 
 import { FeatureMapsPanel } from "./feature-maps-panel.js";
 import { $, PIXELS, SIDE } from "./shared.js";
@@ -31,6 +32,7 @@ export class NetworkInsides {
   constructor() {
     this.stack = $("layer-stack");
     this.handle = null;
+    this.inside = null; // the drawing model in the later views' module, once loaded (dense models)
     this.input = null;
     this.code = null;
     this.unit = null; // the first-layer unit shown, or null
@@ -45,6 +47,7 @@ export class NetworkInsides {
   setModel(handle) {
     this.handle?.release();
     this.handle = handle;
+    this.inside = null;
     const model = handle.model;
     const conv = model.architecture === "conv";
     $("inside-dense").hidden = conv;
@@ -55,7 +58,6 @@ export class NetworkInsides {
     this.latent = null;
     this.stack.replaceChildren(); // rows are rebuilt for the new widths
     if (!conv) {
-      this.buildGallery(model);
       const { dropout } = model.header.architecture;
       $("inside-dropout").textContent = dropout > 0
         ? `In training, Dropout(${dropout}) switched off that share of each hidden layer's units at random at every step, so that no unit could count on another; drawing, nothing is dropped.`
@@ -63,7 +65,15 @@ export class NetworkInsides {
     }
     this.paintUnit();
     this.paintStep();
-    this.show();
+    if (conv) return;
+    handle.laterModel().then((inside) => {
+      if (this.handle !== handle) return; // another model came meanwhile
+      this.inside = inside;
+      this.buildGallery();
+      this.show();
+    }).catch((error) => {
+      if (this.handle === handle) $("inside-model").textContent = `The layers could not be shown: ${error.message}`;
+    });
   }
 
   /** Follows the drawing view's input and its code (or nulls), in steps that the page can
@@ -86,8 +96,8 @@ export class NetworkInsides {
 
   /** Every layer's strip and figures for the current input (the dense models). */
   showLayers() {
-    const model = this.handle?.model;
-    if (!model || model.architecture === "conv") return;
+    const model = this.inside;
+    if (!model) return;
     if (!this.input) {
       this.stack.dataset.layers = "0";
       this.stack.replaceChildren(Object.assign(document.createElement("p"), { className: "note", textContent: "Draw a digit to see it pass through every layer." }));
@@ -174,7 +184,8 @@ export class NetworkInsides {
   }
 
   /** The first layer's strongest units, each as its weight image; a click shows it large. */
-  buildGallery(model) {
+  buildGallery() {
+    const model = this.inside;
     const units = Array.from(model.strongestUnits(GALLERY_UNITS));
     $("unit-gallery").replaceChildren(...units.map((unit) => {
       const button = document.createElement("button");
@@ -191,7 +202,7 @@ export class NetworkInsides {
 
   paintUnit() {
     const canvas = $("unit-weights");
-    const model = this.handle?.model;
+    const model = this.inside;
     if (this.unit === null || !model) {
       paintSigned(canvas, null);
       canvas.dataset.unit = "";
@@ -206,7 +217,7 @@ export class NetworkInsides {
 
   paintStep() {
     const canvas = $("step-effect");
-    const model = this.handle?.model;
+    const model = this.inside;
     if (this.latent === null || !model || !this.code || this.code.length !== model.latentSize) {
       paintSigned(canvas, null);
       canvas.dataset.index = "";

@@ -7,9 +7,11 @@
 // main.js imports this module only when the section first comes into view; the classifier file
 // and the training digits are fetched then (the digits on the first "Train"). The panel holds
 // the classifier for the page's lifetime and frees each in-page softmax when a new one replaces
-// it or the drawing model changes. Fitting and classifying happen in Rust; this module paints.
+// it or the drawing model changes. Fitting and classifying happen in Rust (the later views'
+// module, with the drawing model's copy there from the model store); this module paints.
 
-import { Classifier, CodeClassifier, MnistSubset } from "../pkg/autoencoder_playground_inference.js";
+import { MnistSubset } from "../pkg/autoencoder_playground_inference.js";
+import { laterModule } from "./model-store.js";
 import { loadCollection } from "./shape-store.js";
 import { $, PIXELS, TRAINING_DIGITS_URL, fetchBytes, fetchDataFile, fileName, modelLabel } from "./shared.js";
 import { drawLineChart } from "./views.js";
@@ -56,7 +58,8 @@ export class ReusePanel {
     const id = this.manifest.roles?.classifier;
     const entry = (this.manifest.classifiers ?? []).find((c) => c.id === id);
     if (!entry) throw new Error("the manifest names no classifier");
-    this.classifier = Classifier.load(await fetchBytes(`models/${entry.file}`));
+    const [bytes, { Classifier }] = await Promise.all([fetchBytes(`models/${entry.file}`), laterModule()]);
+    this.classifier = Classifier.load(bytes);
     const accuracy = percent(entry.testAccuracy);
     // Named by the model it was fine-tuned from: the drawing model may be another one by now.
     const encoder = this.manifest.models.find((m) => m.id === entry.encoderModel);
@@ -112,7 +115,9 @@ export class ReusePanel {
       await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
       const began = performance.now();
       const indices = training.labelledDraw(labels / 10, this.seed++);
-      const model = this.drawing.model;
+      const drawing = this.drawing;
+      const [model, { CodeClassifier }] = await Promise.all([drawing.laterModel(), laterModule()]);
+      if (drawing !== this.drawing) throw new Error("the drawing model changed meanwhile: train again");
       // The visitor's named shape ("Teach it a new shape"), if any, as an eleventh class: the
       // encoder reused for something it never saw labelled.
       const shape = await namedShape();
