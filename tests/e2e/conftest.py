@@ -62,7 +62,8 @@ def serve_www(directory=WWW, isolated=True):
     """A server of `directory` (the built site, www/) on a free localhost port, serving:
     (server, base URL). `isolated`: with the cross-origin isolation headers, as demo.sh serves
     it; without them, as a plain static host does."""
-    for module in ["autoencoder_playground_bg.wasm", "autoencoder_playground_threads_bg.wasm"]:
+    for module in ["autoencoder_playground_inference_bg.wasm", "autoencoder_playground_later_bg.wasm",
+                   "autoencoder_playground_bg.wasm", "autoencoder_playground_threads_bg.wasm"]:
         if not (directory / "pkg" / module).exists():
             pytest.fail(f"{directory}/pkg/{module} is not built: run pkg-scripts/build.sh first")
     handler = functools.partial(IsolatingHandler if isolated else QuietHandler, directory=str(directory))
