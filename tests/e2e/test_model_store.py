@@ -69,5 +69,5 @@ def test_no_model_leaks_and_none_is_loaded_twice(page):
     wasm_live = int(page.find_element("css selector", "html").get_attribute("data-wasm-models-live"))
     assert wasm_live == live
     # Opening the sections loaded each held model once (the drawing model was already in), and
-    # training loaded its weights once per message: no section loaded a model another holds.
+    # "use it" loaded the trained weights once: no section loaded a model another holds.
     assert loaded_after > loaded
