@@ -81,5 +81,5 @@ def test_no_model_leaks_and_none_is_loaded_twice(page):
     # in the later views' module, the drawing model's, and that module's own count agrees.
     wait_until(page, lambda: later_counts(page) == (1, 1), timeout=30)
     # Opening the sections loaded each held model once (the drawing model was already in), and
-    # training loaded its weights once per message: no section loaded a model another holds.
+    # "use it" loaded the trained weights once: no section loaded a model another holds.
     assert loaded_after > loaded

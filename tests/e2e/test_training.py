@@ -18,6 +18,14 @@ def training_state(page):
     return page.find_element("id", "training-status").get_attribute("data-state")
 
 
+def strip_updates(page):
+    return int(page.find_element("id", "training-strip").get_attribute("data-updates") or 0)
+
+
+def models_loaded(page):
+    return int(page.find_element("css selector", "html").get_attribute("data-models-loaded"))
+
+
 def resumed_step(page):
     """The Worker's own step count when it last resumed, or None before any resume."""
     value = page.find_element("id", "training-status").get_attribute("data-resumed-step")
@@ -60,15 +68,23 @@ def test_train_from_the_page_while_drawing(page):
     assert resumed_step(page) == held
     wait_until(page, lambda: training_step(page) > held)
 
-    # An epoch (8 steps of 64) ends with a test MSE, and the strip shows reconstructions.
+    # An epoch (8 steps of 64) ends with a test MSE, and the strip shows reconstructions: the
+    # Worker rebuilds the strip's digits, and the page loads no set of weights as a model until
+    # it is used (each load took the page's thread from the visitor's strokes).
     wait_until(page, lambda: chart_points(page, "test-chart") >= 1, timeout=60)
-    wait_until(page, lambda: int(page.find_element("id", "training-strip").get_attribute("data-updates") or 0) >= 1)
+    wait_until(page, lambda: strip_updates(page) >= 1)
+    loaded = models_loaded(page)
+    rebuilt = page.find_elements("css selector", "#training-strip .strip-cell canvas:last-child")
+    assert len(rebuilt) == 8 and all(sum(canvas_pixels(page, canvas)) > 10 for canvas in rebuilt)
+    wait_until(page, lambda: strip_updates(page) >= 3, timeout=60)
+    assert models_loaded(page) == loaded
 
     # The drawing view switches to the model being trained.
     use = page.find_element("id", "use-trained")
     wait_until(page, use.is_enabled)
     use.click()
     wait_until(page, lambda: Select(page.find_element("id", "model-select")).first_selected_option.get_attribute("value") == "trained")
+    assert models_loaded(page) > loaded
     wait_until(page, lambda: len(latent_values(page)) == 8 and all(v is not None for v in latent_values(page)))
     wait_for_update(page)
     assert shown_mse(page) is not None

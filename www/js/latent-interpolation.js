@@ -4,7 +4,7 @@
 
 import { interpolate } from "../pkg/autoencoder_playground_inference.js";
 import { $, PIXELS, SIDE } from "./shared.js";
-import { paintDigit } from "./views.js";
+import { paintDigit, watchVisibility } from "./views.js";
 
 const STRIP_FRAMES = 9;
 const MORPH_FRAMES = 48;
@@ -14,13 +14,23 @@ export class LatentInterpolation {
   constructor(explorer) {
     this.explorer = explorer;
     this.ends = { a: null, b: null }; // the end images
-    this.morph = { frames: [], index: 0, direction: 1, playing: true, last: 0 };
+    this.morph = { frames: [], index: 0, direction: 1, playing: true, last: 0, looping: false };
     $("interp-set-a").addEventListener("click", () => this.setEnd("a", explorer.input));
     $("interp-set-b").addEventListener("click", () => this.setEnd("b", explorer.input));
     $("morph-toggle").addEventListener("click", () => {
       this.morph.playing = !this.morph.playing;
       $("morph-toggle").textContent = this.morph.playing ? "Pause" : "Play";
+      this.loop();
     });
+    this.morphVisible = watchVisibility($("interp-morph"), () => this.loop());
+  }
+
+  /** Starts the morph's frame loop, which runs while the morph plays and is on screen: off
+   *  screen, each frame it asked for cost the page a rendering pass (style, paint, commit) while
+   *  the visitor drew at the top of the page or the Worker trained. */
+  loop() {
+    if (this.morph.looping) return;
+    this.morph.looping = true;
     requestAnimationFrame((time) => this.animate(time));
   }
 
@@ -60,7 +70,11 @@ export class LatentInterpolation {
 
   animate(time) {
     const morph = this.morph;
-    if (morph.playing && morph.frames.length && time - morph.last > 40) {
+    if (!morph.playing || !this.morphVisible()) {
+      morph.looping = false;
+      return;
+    }
+    if (morph.frames.length && time - morph.last > 40) {
       morph.last = time;
       paintDigit($("interp-morph"), morph.frames[morph.index]);
       // Back and forth, pausing briefly at each end.

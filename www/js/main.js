@@ -293,10 +293,17 @@ async function main() {
   const training = new TrainingPanel({
     store,
     dataset: () => state.dataset,
-    // Drawing with the trained model follows it as it learns; otherwise this copy has no use.
-    onWeights: (handle) => (picker.value === TRAINED_KEY ? picker.useAdopted(handle) : handle.release()),
+    // Drawing with the trained model follows it as it learns.
+    following: () => picker.value === TRAINED_KEY,
+    onWeights: (handle) => picker.useAdopted(handle),
   });
-  $("use-trained").addEventListener("click", () => picker.choose(TRAINED_KEY).catch(showError));
+  $("use-trained").addEventListener("click", () => {
+    try {
+      picker.useAdopted(training.adoptWeights());
+    } catch (error) {
+      showError(error);
+    }
+  });
 
   $("clear").addEventListener("click", clearPad);
   $("undo").addEventListener("click", () => pad.undo());

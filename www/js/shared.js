@@ -41,6 +41,13 @@ export async function fetchDataFile(url) {
 /** A model's name for a menu or a caption, with its code size unless the name already says it. */
 export const modelLabel = ({ name, latentSize }) => (name.includes(`L=${latentSize}`) ? name : `${name} (L=${latentSize})`);
 
+/** A time left, in seconds, as "12 s" or "3 min 5 s". */
+export function formatDuration(seconds) {
+  if (!Number.isFinite(seconds)) return "…";
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
 /** The last part of a URL's path, for messages ("mnist-test.bin.gz"). */
 export const fileName = (url) => new URL(url).pathname.split("/").pop();
 

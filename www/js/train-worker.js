@@ -2,18 +2,22 @@
 // event loop, and reports to the page. The page's thread never runs a training step. The page
 // creates it when the first run starts, and it fetches the training digits then.
 //
-// Messages in:  {type: "start", options, plan, examples?, modelFile?, threads?}, {type: "pause"},
+// Messages in:  {type: "start", options, plan, examples?, modelFile?, showing?, threads?},
+//               {type: "pause"},
 //               {type: "resume"}, {type: "stop"}
 //               With `examples` (Float32Array(n·784), a new shape's) the run mixes them into
 //               every batch (plan.exampleShare), training a copy of `modelFile` (a model file's
 //               bytes) or, without one, a fresh model (TrainingRun.onExamples).
+//               `showing` (Float32Array(n·784)): digits the page shows rebuilt by the model as
+//               it learns; each "weights" message carries their reconstructions.
 //               `threads` picks the training module, on the first start only (it is loaded
 //               once): "auto" (the default), "single" or a number (see training-module.js).
 // Messages out: {type: "ready"} (the training digits are in, after the first start),
 //               {type: "started", trainDigits, evaluationDigits, exampleCount, totalSteps,
 //                threads (how many threads a step uses), threaded (which module)},
 //               {type: "progress", ...StepReport, samplesPerSec},
-//               {type: "epoch", epoch, testMse, exampleMse}, {type: "weights", bytes, step},
+//               {type: "epoch", epoch, testMse, exampleMse},
+//               {type: "weights", bytes, step, rebuilt (Float32Array(n·784), with `showing`)},
 //               {type: "paused"}, {type: "resumed", step},
 //               {type: "finished", reason: "done" | "stopped" | "diverged" | "failed", message},
 //               {type: "error", message}
@@ -22,7 +26,7 @@
 // last weights were sent first if they could still be saved, and the run is gone.
 // "error": a command could not be carried out (no data, settings out of range, ...).
 
-import { TEST_DIGITS_URL, TRAINING_DIGITS_URL, fetchDataFile, fileName } from "./shared.js";
+import { PIXELS, TEST_DIGITS_URL, TRAINING_DIGITS_URL, fetchDataFile, fileName } from "./shared.js";
 import { loadTrainingModule } from "./training-module.js";
 
 /** How often the page gets the current weights mid-epoch (for the strip and "use"). */
@@ -38,6 +42,8 @@ let running = false;
 let lastWeightsAt = 0;
 let recent = []; // [time, images] of recent steps
 let lastReport = null;
+/** The page's digits to rebuild with each set of weights (see `showing`), or null. */
+let showing = null;
 
 const post = (message, transfer = []) => self.postMessage(message, transfer);
 
@@ -67,8 +73,9 @@ async function load(threads) {
  *  it, in order. A failed fetch is tried again by the next "start". */
 let loading = null;
 
-function start({ options, plan, examples, modelFile }) {
+function start({ options, plan, examples, modelFile, showing: digits }) {
   stop();
+  showing = digits ?? null;
   run = examples
     ? wasm.TrainingRun.onExamples(data, modelFile, options, plan, examples)
     : new wasm.TrainingRun(data, options, plan);
@@ -154,10 +161,26 @@ function endFailed(error) {
   post({ type: "finished", reason: "failed", message: error?.message ?? String(error) });
 }
 
+/** The current weights, and the page's digits rebuilt by them: rebuilt here, so that the page's
+ *  thread need not load each set of weights (2.3 MB) to show how the model is doing. */
 function sendWeights() {
   const bytes = run.save();
+  const rebuilt = showing && rebuild(showing);
   lastWeightsAt = performance.now();
-  post({ type: "weights", bytes, step: lastReport?.step ?? 0 }, [bytes.buffer]);
+  post({ type: "weights", bytes, step: lastReport?.step ?? 0, rebuilt }, [bytes.buffer, ...(rebuilt ? [rebuilt.buffer] : [])]);
+}
+
+function rebuild(digits) {
+  const model = run.model();
+  try {
+    const rebuilt = new Float32Array(digits.length);
+    for (let start = 0; start < digits.length; start += PIXELS) {
+      rebuilt.set(model.reconstruct(digits.subarray(start, start + PIXELS)), start);
+    }
+    return rebuilt;
+  } finally {
+    model.free();
+  }
 }
 
 /** Ends the current run; its last weights go to the page first. */

@@ -5,9 +5,10 @@
 
 export class TrainerClient extends EventTarget {
   /** Starts a new run (ending any current one): `options` for the model, `plan` for the run;
-   *  `shape` ({examples, modelFile}) mixes a new shape's examples in (see train-worker.js). */
-  start(options, plan, shape = {}) {
-    this.send({ type: "start", options, plan, ...shape });
+   *  `extra`: {examples, modelFile} mixes a new shape's examples in, {showing} names digits to
+   *  rebuild with each set of weights (see train-worker.js). */
+  start(options, plan, extra = {}) {
+    this.send({ type: "start", options, plan, ...extra });
   }
 
   pause() {

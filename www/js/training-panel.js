@@ -1,13 +1,12 @@
 // The training panel: reads the settings (the form's ranges come from Rust's trainingLimits;
-// the network, dense or variational, decides which of β and dropout apply),
-// drives the training Worker through TrainerClient, and shows progress, the loss charts and a
-// strip of test digits rebuilt by the model as it learns. Each set of weights it receives is
-// given to the model store (once), painted on the strip, and handed to the page through
-// `onWeights`.
+// the network, dense or variational, decides which of β and dropout apply), drives the training
+// Worker through TrainerClient, and shows progress, the loss charts and a strip of test digits
+// as the model rebuilds them (the Worker rebuilds them). The weights it receives stay bytes until
+// the page needs a model: "use it", or drawing with the model as it learns (`following`).
 
 import { trainingLimits } from "../pkg/autoencoder_playground_inference.js";
 import { TRAINED_KEY } from "./model-picker.js";
-import { $, SIDE, downloadFile } from "./shared.js";
+import { $, PIXELS, SIDE, downloadFile, formatDuration } from "./shared.js";
 import { TrainerClient } from "./trainer-client.js";
 import { drawLineChart, paintDigit } from "./views.js";
 
@@ -42,13 +41,15 @@ export class TrainingPanel {
    * @param {object} page
    * @param {import("./model-store.js").ModelStore} page.store
    * @param {() => import("../pkg/autoencoder_playground_inference.js").MnistSubset | null} page.dataset
-   * @param {(handle: object) => void} page.onWeights new weights from the run, kept by the store
-   *   as the "trained" model: the page owns the handle from then on (it draws with the model or
-   *   releases it)
+   * @param {() => boolean} page.following whether the page draws with the model being trained,
+   *   and so wants each new set of weights as a model
+   * @param {(handle: object) => void} page.onWeights new weights from the run while `following`,
+   *   kept by the store as the "trained" model: the page owns the handle from then on
    */
-  constructor({ store, dataset, onWeights }) {
+  constructor({ store, dataset, following, onWeights }) {
     this.store = store;
     this.dataset = dataset;
+    this.following = following;
     this.onWeights = onWeights;
     fitFormToLimits($("training-form"), trainingLimits());
     $("training-form").elements.architecture.addEventListener("change", () => this.syncNetworkFields());
@@ -126,7 +127,7 @@ export class TrainingPanel {
     this.reset();
     this.runOptions = options;
     $("loss-caption").textContent = LOSS_CAPTIONS[options.architecture];
-    this.client.start(options, plan);
+    this.client.start(options, plan, { showing: this.stripDigits() });
     this.setState("running", "Starting (the first run fetches the training digits)…");
   }
 
@@ -188,23 +189,30 @@ export class TrainingPanel {
     this.scheduleRepaint();
   }
 
-  received({ bytes, step }) {
+  received({ bytes, step, rebuilt }) {
     this.weights = bytes;
-    let handle;
-    try {
-      handle = this.store.adopt(TRAINED_KEY, bytes, (model) => {
-        const what = model.isVariational ? ["VAE", "variational model"] : ["model", "model"];
-        // A VAE gets a name of its own: a new name makes the views refit (see main.js's useModel).
-        return { name: `Your ${what[0]} (L=${model.latentSize})`, description: `The ${what[1]} you are training here, as of step ${step}.` };
-      });
-    } catch (error) {
-      this.setState(this.state, `The trained weights could not be read: ${error.message}`, "error");
-      return;
-    }
-    this.paintStrip(handle.model);
+    this.latest = { bytes, step }; // kept through a reset, for "use it"
+    this.paintStrip(rebuilt ?? null);
     $("use-trained").disabled = false;
     $("download-trained").disabled = false;
-    this.onWeights(handle);
+    if (!this.following()) return;
+    try {
+      this.onWeights(this.adoptWeights());
+    } catch (error) {
+      this.setState(this.state, `The trained weights could not be read: ${error.message}`, "error");
+    }
+  }
+
+  /** The last weights received, kept by the store as the "trained" model: a handle the caller
+   *  owns. Throws when they are not a model, or before the first weights. */
+  adoptWeights() {
+    if (!this.latest) throw new Error("no trained weights yet");
+    const { bytes, step } = this.latest;
+    return this.store.adopt(TRAINED_KEY, bytes, (model) => {
+      const what = model.isVariational ? ["VAE", "variational model"] : ["model", "model"];
+      // A VAE gets a name of its own: a new name makes the views refit (see main.js's useModel).
+      return { name: `Your ${what[0]} (L=${model.latentSize})`, description: `The ${what[1]} you are training here, as of step ${step}.` };
+    });
   }
 
   finished({ reason, message }) {
@@ -275,31 +283,39 @@ export class TrainingPanel {
     drawLineChart($("test-chart"), [{ points: this.testMse, color: "#d9544f", dots: true }], { emptyText: "Test MSE after each epoch", format: (v) => v.toFixed(4) });
   }
 
-  /** Fixed test digits, one per class, each over its reconstruction by `model` (or blank). */
-  paintStrip(model) {
-    const strip = $("training-strip");
+  /** The strip's test digits, the first of each class (`Float32Array(n·784)`), once the test
+   *  digits are in; undefined before. */
+  stripDigits() {
     const data = this.dataset();
-    if (!data) return;
-    if (!this.stripDigits) {
-      const byLabel = new Map();
+    if (!this.strip && data) {
+      const firstOfLabel = new Map();
       for (const index of data.testIndices()) {
-        const label = data.label(index);
-        if (!byLabel.has(label)) byLabel.set(label, data.image(index));
-        if (byLabel.size === STRIP_SIZE) break;
+        if (!firstOfLabel.has(data.label(index))) firstOfLabel.set(data.label(index), index);
+        if (firstOfLabel.size === STRIP_SIZE) break;
       }
-      this.stripDigits = [...byLabel].sort(([a], [b]) => a - b).map(([, image]) => image);
-      strip.replaceChildren(...this.stripDigits.map((image) => {
+      this.strip = data.images([...firstOfLabel].sort(([a], [b]) => a - b).map(([, index]) => index));
+    }
+    return this.strip;
+  }
+
+  /** The strip's digits, each over its reconstruction in `rebuilt` (`Float32Array(n·784)`, in
+   *  the same order), or blank. */
+  paintStrip(rebuilt) {
+    const strip = $("training-strip");
+    const digits = this.stripDigits();
+    if (!digits) return;
+    const pixelsOf = (images, i) => images.subarray(i * PIXELS, (i + 1) * PIXELS);
+    if (!strip.children.length) {
+      strip.replaceChildren(...Array.from({ length: digits.length / PIXELS }, (_, i) => {
         const cell = document.createElement("div");
         cell.className = "strip-cell";
         cell.innerHTML = `<canvas width="${SIDE}" height="${SIDE}"></canvas>`.repeat(2);
-        paintDigit(cell.firstChild, image);
+        paintDigit(cell.firstChild, pixelsOf(digits, i));
         return cell;
       }));
     }
-    [...strip.children].forEach((cell, i) => {
-      paintDigit(cell.lastChild, model ? model.reconstruct(this.stripDigits[i]) : null);
-    });
-    strip.dataset.updates = String(Number(strip.dataset.updates ?? 0) + (model ? 1 : 0));
+    [...strip.children].forEach((cell, i) => paintDigit(cell.lastChild, rebuilt && pixelsOf(rebuilt, i)));
+    strip.dataset.updates = String(Number(strip.dataset.updates ?? 0) + (rebuilt ? 1 : 0));
   }
 
   download() {
@@ -330,10 +346,4 @@ function describeThreads(threads) {
   if (threads > 1) return `on ${threads} threads`;
   if (!self.crossOriginIsolated) return "on 1 thread (the page is not cross-origin isolated, so it cannot share memory between threads)";
   return "on 1 thread";
-}
-
-function formatDuration(seconds) {
-  if (!Number.isFinite(seconds)) return "…";
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
