@@ -139,7 +139,7 @@ impl Trainer {
     /// [`Trainer::step_towards`] for the dense network, its batch split into one share of rows
     /// per thread ([`data_parallel`]): each share's mean BCE, weighted by its part of the batch,
     /// is backpropagated on its own replica, and the summed gradients take the Adam step. The
-    /// masks are drawn for the whole batch first, so the split changes only the order in which
+    /// masks have their places in the stream by row, so the split changes only the order in which
     /// floating-point sums are added up.
     fn descend_in_shares(
         &mut self,
@@ -154,7 +154,7 @@ impl Trainer {
         let masks = self
             .dropout
             .as_mut()
-            .map(|stream| stream.draw(rows, &dense.dropped_widths()));
+            .map(|stream| stream.next_batch(rows, &dense.dropped_widths()));
         let replicas = shares.iter().map(|_| match shares.len() {
             1 => dense.clone(),
             _ => dense.clone().fork(&self.device),
@@ -242,7 +242,7 @@ impl Trainer {
         let masks = self
             .dropout
             .as_mut()
-            .map(|stream| stream.draw(rows, &dense.dropped_widths()));
+            .map(|stream| stream.next_batch(rows, &dense.dropped_widths()));
         dense.forward_dropped(images, &mask_tensors(masks.as_ref(), 0..rows, &self.device))
     }
 
@@ -346,11 +346,9 @@ fn mask_tensors(masks: Option<&BatchMasks>, rows: Range<usize>, device: &Device)
         return Vec::new();
     };
     masks
-        .rows(rows.start, rows.len())
+        .rows(rows.clone())
         .into_iter()
-        .map(|(width, mask)| {
-            Tensor::from_data(TensorData::new(mask.to_vec(), [rows.len(), width]), device)
-        })
+        .map(|(width, mask)| Tensor::from_data(TensorData::new(mask, [rows.len(), width]), device))
         .collect()
 }
 
