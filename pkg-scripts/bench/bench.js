@@ -5,7 +5,8 @@
 
 const query = new URLSearchParams(location.search);
 const label = query.get("label") ?? "browser";
-/** `?only=shapes` runs the shape-teaching benchmark alone (pkg-scripts/bench/shapes.sh). */
+/** `?only=shapes` runs the shape-teaching benchmark alone (pkg-scripts/bench/shapes.sh),
+ *  `?only=threads` the training Worker with each module (pkg-scripts/bench/threads.sh). */
 const only = query.get("only");
 const BUILDS = {
   default: "../pkg/autoencoder_playground.js",
@@ -34,6 +35,9 @@ function time(work) {
 
 async function run() {
   if (only === "shapes") return { label, userAgent: navigator.userAgent, shapes: await teachShapesInWorker() };
+  if (only === "threads") {
+    return { label, userAgent: navigator.userAgent, workerModules: await trainInWorkerWithEachModule() };
+  }
   const manifest = await (await fetch("../models/manifest.json")).json();
   const entry = manifest.models.find((m) => m.id === manifest.roles.drawing);
   const modelBytes = await fetchBytes(`../models/${entry.file}`);

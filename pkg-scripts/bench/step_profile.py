@@ -22,7 +22,7 @@ STEP = re.compile(r"Trainer::step")
 # (class, what the stack must contain anywhere)
 BY_STACK = [
     ("Adam", re.compile(r"burn_optim::optim")),
-    ("dropout masks", re.compile(r"random_like|Dropout|ElementRandom|TensorData::random|chacha|rand::")),
+    ("dropout masks", re.compile(r"random_like|Dropout|ElementRandom|TensorData::random|chacha|rand::|MaskStream|mask_tensors")),
 ]
 # (class, what the innermost frame must match)
 BY_LEAF = [

@@ -61,10 +61,10 @@ One batch-64 step of the course-note model (dense, L = 32, dropout 0.5, Adam), n
 (optimised, no LTO) on one thread, {profile['msPerStep']:.1f} ms per step here, sampled by
 `perf` with DWARF call stacks (`pkg-scripts/bench/profile-step.sh`; the classes are defined in
 `pkg-scripts/bench/step_profile.py`). The wasm modules run the same burn code: in the browsers a
-step takes longer (above), and the threaded module splits the matrix products. The dropout
-masks are burn's `random_like`, one Bernoulli draw per hidden activation (about 123,000 a
-step), each through a fresh sampler: a cheap win for runs with dropout (the panel's default is
-none), not taken here.
+step takes longer (above), and the threaded module splits each batch between its threads, a
+replica of the model each, and Adam's step by parameter (`src/training/data_parallel.rs`). The
+dropout masks come from the trainer's own seeded stream, half a SplitMix64 output per hidden
+activation (`src/training/dropout.rs`; burn's `random_like` took a sixth of the step).
 
 | part of the step | share |
 |---|---:|"""]

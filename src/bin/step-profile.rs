@@ -3,7 +3,8 @@
 //! prints the mean time per step. pkg-scripts/bench/profile-step.sh runs it under `perf` and
 //! sorts the samples into matrix products, element-wise work, allocation, autodiff bookkeeping
 //! and Adam (BENCHMARKS.md). One thread: run it with RAYON_NUM_THREADS=1 for the browser's
-//! single-threaded module.
+//! single-threaded module; with more, a step splits its batch across them as the threaded
+//! module does.
 //!
 //! `step-profile [--data www/data/mnist-subset.bin] [--steps 1500]`
 

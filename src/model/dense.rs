@@ -6,9 +6,12 @@
 //! ```
 //!
 //! As in the note, every Dense layer is followed by LeakyReLU (the latent one too), and every
-//! hidden activation by Dropout; the latent code and the output are not dropped out.
+//! hidden activation by Dropout; the latent code and the output are not dropped out. Dropout's
+//! keep-masks come from the caller ([`DenseAutoencoder::forward_dropped`]): the trainer draws
+//! them from its own seeded stream, so that a batch split across threads is dropped out exactly
+//! as it would be whole. Without masks (`forward`), nothing is dropped.
 
-use burn::nn::{Dropout, DropoutConfig, LeakyRelu, LeakyReluConfig, Linear, LinearConfig};
+use burn::nn::{LeakyRelu, LeakyReluConfig, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
@@ -29,7 +32,7 @@ impl DenseAutoencoderConfig {
             activation: LeakyReluConfig::new()
                 .with_negative_slope(self.leaky_slope)
                 .init(),
-            dropout: DropoutConfig::new(self.dropout).init(),
+            dropout_rate: self.dropout,
         }
     }
 }
@@ -40,7 +43,7 @@ pub struct DenseAutoencoder {
     encoder: Vec<Linear>,
     decoder: Vec<Linear>,
     activation: LeakyRelu,
-    dropout: Dropout,
+    dropout_rate: f64,
 }
 
 impl DenseAutoencoder {
@@ -61,29 +64,33 @@ impl DenseAutoencoder {
         self.activation.negative_slope
     }
 
+    /// The fraction of each hidden activation that training drops out.
+    pub fn dropout_rate(&self) -> f64 {
+        self.dropout_rate
+    }
+
+    /// The widths of the activations dropout applies to, in the order a forward pass meets
+    /// them: the encoder's hidden layers, then the decoder's.
+    pub fn dropped_widths(&self) -> Vec<usize> {
+        let hidden = |layers: &[Linear]| -> Vec<usize> {
+            let outputs = layers.iter().map(|layer| layer.weight.dims()[1]);
+            outputs.take(layers.len() - 1).collect()
+        };
+        [hidden(&self.encoder), hidden(&self.decoder)].concat()
+    }
+
     /// # Shapes
     /// - `images`: `[batch, 784]`, pixels in 0…1, 1 = ink
     /// - returns: `[batch, L]`
     pub fn encode(&self, images: Tensor<2>) -> Tensor<2> {
-        let last = self.encoder.len() - 1;
-        self.encoder
-            .iter()
-            .enumerate()
-            .fold(images, |x, (index, layer)| {
-                let x = self.activation.forward(layer.forward(x));
-                if index < last {
-                    self.dropout.forward(x)
-                } else {
-                    x
-                }
-            })
+        self.encode_dropped(images, &[])
     }
 
     /// # Shapes
     /// - `codes`: `[batch, L]`
     /// - returns: `[batch, 784]`, pixels in 0…1
     pub fn decode(&self, codes: Tensor<2>) -> Tensor<2> {
-        decode_through(&self.decoder, &self.activation, Some(&self.dropout), codes)
+        decode_through(&self.decoder, &self.activation, &[], codes)
     }
 
     /// # Shapes
@@ -92,18 +99,51 @@ impl DenseAutoencoder {
     pub fn forward(&self, images: Tensor<2>) -> Tensor<2> {
         self.decode(self.encode(images))
     }
+
+    /// The forward pass with dropout: each hidden activation is multiplied by its keep-mask,
+    /// in [`DenseAutoencoder::dropped_widths`]' order (0 where dropped, 1 / (1 − rate) where
+    /// kept, so that an activation's expected value is unchanged).
+    ///
+    /// # Shapes
+    /// - `images`: `[batch, 784]`
+    /// - `keep_masks`: `[batch, width]` each, one per width of `dropped_widths`
+    /// - returns: `[batch, 784]`
+    pub fn forward_dropped(&self, images: Tensor<2>, keep_masks: &[Tensor<2>]) -> Tensor<2> {
+        // No masks at all: no dropout.
+        let encoder_hidden = (self.encoder.len() - 1).min(keep_masks.len());
+        let (encoder_masks, decoder_masks) = keep_masks.split_at(encoder_hidden);
+        let codes = self.encode_dropped(images, encoder_masks);
+        decode_through(&self.decoder, &self.activation, decoder_masks, codes)
+    }
+
+    /// The encoder, each hidden activation times its keep-mask if `keep_masks` has them.
+    fn encode_dropped(&self, images: Tensor<2>, keep_masks: &[Tensor<2>]) -> Tensor<2> {
+        let last = self.encoder.len() - 1;
+        self.encoder
+            .iter()
+            .enumerate()
+            .fold(images, |x, (index, layer)| {
+                let x = self.activation.forward(layer.forward(x));
+                match keep_masks.get(index) {
+                    Some(mask) if index < last => x * mask.clone(),
+                    _ => x,
+                }
+            })
+    }
 }
 
-/// `codes` through a decoder's `layers`: LeakyReLU (then `dropout`, if any) after each but
-/// the last, then the sigmoid. The dense and the variational decoders are this.
+/// `codes` through a decoder's `layers`: LeakyReLU (then times its keep-mask, if `keep_masks`
+/// has them) after each but the last, then the sigmoid. The dense and the variational decoders
+/// are this.
 ///
 /// # Shapes
 /// - `codes`: `[batch, L]`
+/// - `keep_masks`: none, or `[batch, width]` for each hidden layer
 /// - returns: `[batch, 784]`, pixels in 0…1
 pub(super) fn decode_through(
     layers: &[Linear],
     activation: &LeakyRelu,
-    dropout: Option<&Dropout>,
+    keep_masks: &[Tensor<2>],
     codes: Tensor<2>,
 ) -> Tensor<2> {
     let last = layers.len() - 1;
@@ -113,8 +153,8 @@ pub(super) fn decode_through(
             return x;
         }
         let x = activation.forward(x);
-        match dropout {
-            Some(dropout) => dropout.forward(x),
+        match keep_masks.get(index) {
+            Some(mask) => x * mask.clone(),
             None => x,
         }
     });
@@ -138,6 +178,10 @@ mod tests {
         let values = output.into_data().try_to_vec::<f32>().unwrap();
         assert!(values.iter().all(|v| (0.0..=1.0).contains(v)));
         assert_eq!(model.latent_size(), 8);
+        assert_eq!(
+            model.dropped_widths(),
+            [512, 256, 128, 64, 64, 128, 256, 512]
+        );
     }
 
     #[test]

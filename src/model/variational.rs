@@ -97,7 +97,7 @@ impl VariationalAutoencoder {
     /// - `codes`: `[batch, L]`
     /// - returns: `[batch, 784]`, pixels in 0…1
     pub fn decode(&self, codes: Tensor<2>) -> Tensor<2> {
-        decode_through(&self.decoder, &self.activation, None, codes)
+        decode_through(&self.decoder, &self.activation, &[], codes)
     }
 }
 

@@ -15,6 +15,10 @@
 #[cfg(feature = "training")]
 pub mod batches;
 #[cfg(feature = "training")]
+pub mod data_parallel;
+#[cfg(feature = "training")]
+pub mod dropout;
+#[cfg(feature = "training")]
 pub mod fine_tune;
 #[cfg(feature = "training")]
 pub mod loss;

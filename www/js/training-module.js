@@ -1,7 +1,7 @@
 // Which build of the training module the training Worker runs. The crate is built twice for
 // training (pkg-scripts/build.sh): the single-threaded module, which runs everywhere, and the
-// threaded one (atomics, shared memory), whose large matrix products are split across a pool of
-// Web Workers sharing its memory. Shared memory needs a cross-origin isolated page (COOP/COEP,
+// threaded one (atomics, shared memory), which splits each training step across a pool of Web
+// Workers sharing its memory (each a share of the batch, and of Adam's step). Shared memory needs a cross-origin isolated page (COOP/COEP,
 // sent by the server or added by the service worker, www/sw.js) and a browser with wasm
 // threads; anywhere else the single-threaded module trains, with the same results.
 

@@ -1,14 +1,18 @@
 //! Training without burn's `Learner` (which does not run in wasm): the model and Adam's state
 //! live in a [`Trainer`] that takes one batch at a time, so the caller decides when to yield.
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use std::ops::Range;
+
+use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 
+use super::data_parallel::{self, SplitOptimizer};
+use super::dropout::{BatchMasks, MaskStream};
 use super::loss::{binary_cross_entropy, gaussian_kl, shortfall_below_margin};
 use super::options::{TrainingOptions, check_learning_rate};
 use crate::architecture::Architecture;
 use crate::inference::InferenceModel;
-use crate::model::{Network, images_tensor};
+use crate::model::{DenseAutoencoder, Network, images_tensor};
 use crate::model_file::{self, Header, WeightEncoding};
 use crate::util::error::{Error, Result, check_exact, check_pixel_range, check_rows};
 use crate::util::image::PIXELS;
@@ -23,7 +27,9 @@ pub struct Trainer {
     learning_rate: f64,
     device: Device,
     model: Network,
-    optimizer: ModuleOptimizer,
+    optimizer: SplitOptimizer,
+    /// The dense network's dropout masks (none for the other networks, or without dropout).
+    dropout: Option<MaskStream>,
     steps: u64,
 }
 
@@ -70,13 +76,21 @@ impl Trainer {
         device: Device,
         model: Network,
     ) -> Self {
+        let dropout = match &model {
+            Network::Dense(dense) if dense.dropout_rate() > 0.0 => {
+                Some(MaskStream::new(options.seed, dense.dropout_rate()))
+            }
+            _ => None,
+        };
+        let optimizer = SplitOptimizer::new(&model, || AdamConfig::new().init());
         Self {
             architecture,
             learning_rate: options.learning_rate,
             options,
             device,
             model,
-            optimizer: AdamConfig::new().init(),
+            optimizer,
+            dropout,
             steps: 0,
         }
     }
@@ -113,18 +127,69 @@ impl Trainer {
         check_pixel_range("training batch", inputs)?;
         check_exact("training targets", targets, inputs.len())?;
         check_pixel_range("training targets", targets)?;
+        if matches!(self.model, Network::Dense(_)) {
+            return self.descend_in_shares(inputs, targets, data_parallel::shares(rows));
+        }
         let inputs = images_tensor(inputs, rows, &self.device);
         let targets = images_tensor(targets, rows, &self.device);
-        self.descend(self.fitting_loss(inputs, targets))
+        let loss = self.fitting_loss(inputs, targets);
+        self.descend(loss)
+    }
+
+    /// [`Trainer::step_towards`] for the dense network, its batch split into one share of rows
+    /// per thread ([`data_parallel`]): each share's mean BCE, weighted by its part of the batch,
+    /// is backpropagated on its own replica, and the summed gradients take the Adam step. The
+    /// masks have their places in the stream by row, so the split changes only the order in which
+    /// floating-point sums are added up.
+    fn descend_in_shares(
+        &mut self,
+        inputs: &[f32],
+        targets: &[f32],
+        shares: Vec<Range<usize>>,
+    ) -> Result<f32> {
+        let Network::Dense(dense) = &self.model else {
+            unreachable!("descend_in_shares is called for the dense network only")
+        };
+        let rows = inputs.len() / PIXELS;
+        let masks = self
+            .dropout
+            .as_mut()
+            .map(|stream| stream.next_batch(rows, &dense.dropped_widths()));
+        let replicas = shares.iter().map(|_| match shares.len() {
+            1 => dense.clone(),
+            _ => dense.clone().fork(&self.device),
+        });
+        let jobs: Vec<_> = shares.iter().cloned().zip(replicas).collect();
+        let device = &self.device;
+        let results = data_parallel::run_each(jobs, |(share, replica)| {
+            share_loss_and_gradients(
+                &replica,
+                share,
+                rows,
+                inputs,
+                targets,
+                masks.as_ref(),
+                device,
+            )
+        });
+        let value: f32 = results.iter().map(|(value, _)| value).sum();
+        let gradients: Option<Vec<_>> = results
+            .into_iter()
+            .map(|(_, gradients)| gradients)
+            .collect();
+        match gradients {
+            Some(gradients) if value.is_finite() => Ok(self.take_step(value, gradients)),
+            _ => Err(self.diverged(value)),
+        }
     }
 
     /// What the network learns to minimise, turning `inputs` into `targets`: the mean BCE per
     /// pixel. A variational network rebuilds from one draw of each code's distribution and adds
     /// β times the KL divergence from the prior, per pixel, so that at β = 1 the loss is the
     /// negative evidence lower bound divided by 784.
-    fn fitting_loss(&self, inputs: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+    fn fitting_loss(&mut self, inputs: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
         let Network::Variational(vae) = &self.model else {
-            return binary_cross_entropy(self.model.forward(inputs), targets);
+            return binary_cross_entropy(self.forward_dropped(inputs), targets);
         };
         let code = vae.encode_distribution(inputs);
         let rebuilt = vae.decode(code.sample());
@@ -159,9 +224,7 @@ impl Trainer {
         let digits = images_tensor(digits, rows, &self.device);
         let negatives = images_tensor(negatives, negative_rows, &self.device);
         // One forward pass over both, so dropout and batch statistics see one batch.
-        let outputs = self
-            .model
-            .forward(Tensor::cat(vec![digits.clone(), negatives.clone()], 0));
+        let outputs = self.forward_dropped(Tensor::cat(vec![digits.clone(), negatives.clone()], 0));
         let rebuilt_digits = outputs.clone().narrow(0, 0, rows);
         let rebuilt_negatives = outputs.narrow(0, rows, negative_rows);
         self.descend(
@@ -170,21 +233,44 @@ impl Trainer {
         )
     }
 
+    /// The training forward pass of `images`: the dense network's with the next dropout masks.
+    fn forward_dropped(&mut self, images: Tensor<2>) -> Tensor<2> {
+        let Network::Dense(dense) = &self.model else {
+            return self.model.forward(images);
+        };
+        let rows = images.dims()[0];
+        let masks = self
+            .dropout
+            .as_mut()
+            .map(|stream| stream.next_batch(rows, &dense.dropped_widths()));
+        dense.forward_dropped(images, &mask_tensors(masks.as_ref(), 0..rows, &self.device))
+    }
+
     /// Backpropagates `loss` and takes one Adam step, unless the loss is not finite.
     fn descend(&mut self, loss: Tensor<1>) -> Result<f32> {
         let value = loss.clone().into_scalar::<f32>();
         if !value.is_finite() {
-            return Err(Error::Diverged(format!(
-                "the loss became {value} at step {}; the weights were kept as they were",
-                self.steps + 1
-            )));
+            return Err(self.diverged(value));
         }
         let gradients = GradientsParams::from_grads(loss.backward(), &self.model);
+        Ok(self.take_step(value, vec![gradients]))
+    }
+
+    /// One Adam step with the sum of the shares' `gradients`, of a batch whose loss was `value`;
+    /// returns `value`.
+    fn take_step(&mut self, value: f32, gradients: Vec<GradientsParams>) -> f32 {
         self.model = self
             .optimizer
             .step(self.learning_rate, self.model.clone(), gradients);
         self.steps += 1;
-        Ok(value)
+        value
+    }
+
+    fn diverged(&self, value: f32) -> Error {
+        Error::Diverged(format!(
+            "the loss became {value} at step {}; the weights were kept as they were",
+            self.steps + 1
+        ))
     }
 
     /// Reconstruction metrics on `images` (n × 784), with dropout off.
@@ -227,6 +313,45 @@ pub(super) fn outlier_exposure_needs_a_plain_model() -> Error {
     )
 }
 
+/// One share of a batch through `replica`: its loss (its mean BCE weighted by its part of the
+/// `rows`) and, when that is finite, its gradients. `masks` are the whole batch's.
+fn share_loss_and_gradients(
+    replica: &DenseAutoencoder,
+    share: Range<usize>,
+    rows: usize,
+    inputs: &[f32],
+    targets: &[f32],
+    masks: Option<&BatchMasks>,
+    device: &Device,
+) -> (f32, Option<GradientsParams>) {
+    let pixels = share.start * PIXELS..share.end * PIXELS;
+    let inputs = images_tensor(&inputs[pixels.clone()], share.len(), device);
+    let targets = images_tensor(&targets[pixels], share.len(), device);
+    let keep_masks = mask_tensors(masks, share.clone(), device);
+    let rebuilt = replica.forward_dropped(inputs, &keep_masks);
+    let loss = binary_cross_entropy(rebuilt, targets) * (share.len() as f64 / rows as f64);
+    let value = loss.clone().into_scalar::<f32>();
+    if !value.is_finite() {
+        return (value, None);
+    }
+    (
+        value,
+        Some(GradientsParams::from_grads(loss.backward(), replica)),
+    )
+}
+
+/// The keep-masks of `rows` of a batch as tensors (none without dropout).
+fn mask_tensors(masks: Option<&BatchMasks>, rows: Range<usize>, device: &Device) -> Vec<Tensor<2>> {
+    let Some(masks) = masks else {
+        return Vec::new();
+    };
+    masks
+        .rows(rows.clone())
+        .into_iter()
+        .map(|(width, mask)| Tensor::from_data(TensorData::new(mask, [rows.len(), width]), device))
+        .collect()
+}
+
 /// Reconstructions of `images` (whole 784-pixel images) by `model` (dropout off), in chunks to
 /// bound memory: burn's batched forward pass, the reference the other paths are checked against.
 pub fn reconstruct_all(model: &Network, images: &[f32]) -> Vec<f32> {
@@ -246,90 +371,4 @@ pub fn evaluate(model: &Network, images: &[f32]) -> Metrics {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn bad_options_make_no_trainer() {
-        let options = TrainingOptions {
-            latent_size: 0,
-            ..Default::default()
-        };
-        assert!(Trainer::new(options).is_err());
-    }
-
-    #[test]
-    fn bad_batches_are_rejected_without_a_step() {
-        let mut trainer = Trainer::new(TrainingOptions::default()).unwrap();
-        assert!(trainer.step(&[]).is_err());
-        assert!(
-            trainer
-                .step(&[0.5; 100])
-                .unwrap_err()
-                .to_string()
-                .contains("multiple of 784")
-        );
-        let mut with_nan = vec![0.0; PIXELS];
-        with_nan[7] = f32::NAN;
-        assert!(
-            trainer
-                .step(&with_nan)
-                .unwrap_err()
-                .to_string()
-                .contains("index 7")
-        );
-        assert!(
-            trainer
-                .step(&[2.0; PIXELS])
-                .unwrap_err()
-                .to_string()
-                .contains("0…1")
-        );
-        assert_eq!(trainer.steps(), 0);
-    }
-
-    #[test]
-    fn bad_negatives_or_margins_are_rejected_without_a_step() {
-        let mut trainer = Trainer::new(TrainingOptions {
-            latent_size: 4,
-            ..Default::default()
-        })
-        .unwrap();
-        let digits = vec![0.5; 2 * PIXELS];
-        for margin in [0.0, -1.0, f32::NAN] {
-            let error = trainer
-                .step_with_negatives(&digits, &digits, margin)
-                .unwrap_err();
-            assert!(error.to_string().contains("margin"), "{error}");
-        }
-        assert!(
-            trainer
-                .step_with_negatives(&digits, &[0.5; 10], 0.1)
-                .is_err()
-        );
-        assert!(
-            trainer
-                .step_with_negatives(&digits, &[2.0; PIXELS], 0.1)
-                .is_err()
-        );
-        assert_eq!(trainer.steps(), 0);
-        trainer.step_with_negatives(&digits, &digits, 0.1).unwrap();
-        assert_eq!(trainer.steps(), 1);
-
-        let mut vae = Trainer::new(TrainingOptions {
-            architecture: crate::architecture::ArchitectureKind::Vae,
-            latent_size: 4,
-            dropout: 0.0,
-            ..Default::default()
-        })
-        .unwrap();
-        let error = vae.step_with_negatives(&digits, &digits, 0.1).unwrap_err();
-        assert!(
-            error.to_string().contains("not the variational one"),
-            "{error}"
-        );
-        assert_eq!(vae.steps(), 0);
-        vae.step(&digits).unwrap();
-        assert_eq!(vae.steps(), 1);
-    }
-}
+mod tests;
