@@ -190,7 +190,7 @@ need_e2e_python() {
 
 # Opens the benchmark page URL in headless NAME (firefox or chromium) with a fresh profile and
 # waits up to 10 minutes for the page's result, the JSON file RESULT that the bench server
-# (pkg-scripts/bench/serve.py) writes when the page posts it. bench.sh and bench/shapes.sh.
+# (pkg-scripts/bench/serve.py) writes when the page posts it. bench.sh and bench/part.sh.
 bench_page_in_browser() { # NAME URL RESULT PROFILE
   local name="$1" url="$2" result="$3" profile="$4" browser
   mkdir -p "$profile"

@@ -5,8 +5,8 @@
 
 const query = new URLSearchParams(location.search);
 const label = query.get("label") ?? "browser";
-/** `?only=shapes` runs the shape-teaching benchmark alone (pkg-scripts/bench/shapes.sh),
- *  `?only=threads` the training Worker with each module (pkg-scripts/bench/threads.sh). */
+/** `?only=shapes` runs the shape-teaching benchmark alone, `?only=threads` the training Worker
+ *  with each module (pkg-scripts/bench/part.sh runs either). */
 const only = query.get("only");
 const BUILDS = {
   default: "../pkg/autoencoder_playground.js",

@@ -1,12 +1,7 @@
 """The "Teaching a shape in the Worker" part of BENCHMARKS.md, from the bench page's `shapes`
-results (bench.js, teachShapesInWorker): used by report.py, and by shapes.sh to print this part
+results (bench.js, teachShapesInWorker): used by report.py, and by part.sh to print this part
 alone.
-
-usage (alone): shapes_table.py RESULT_JSON...
 """
-import json
-import pathlib
-import sys
 
 
 def shapes_section(results):
@@ -39,10 +34,3 @@ a useful result within a minute.
                 f"| {r['digitsMeanBefore']:.4f} → {r['digitsMeanAfter']:.4f} ({change:+.0f} %) |")
     return "\n".join(lines) + "\n"
 
-
-if __name__ == "__main__":
-    runs = {pathlib.Path(p).stem: json.loads(pathlib.Path(p).read_text()) for p in sys.argv[1:]}
-    for label, run in runs.items():
-        if "error" in run:
-            sys.exit(f"{label} failed: {run['error']}")
-    print(shapes_section(runs))

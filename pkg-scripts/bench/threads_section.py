@@ -1,5 +1,6 @@
 """The "Training on every core" part of BENCHMARKS.md, from the bench page's `workerModules`
-results (bench.js, trainInWorkerWithEachModule): used by report.py.
+results (bench.js, trainInWorkerWithEachModule): used by report.py, and by part.sh to print this
+part alone.
 """
 
 # The issue's targets on this 2-core machine.
