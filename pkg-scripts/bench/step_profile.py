@@ -5,8 +5,9 @@ usage: perf script -F period,ip,sym --no-inline -i PERF_DATA | step_profile.py M
 Only samples taken inside a training step (`Trainer::step` on the stack) count. Each is put in
 the first class that matches, looking at the whole stack for Adam and the dropout masks, and at
 the innermost functions (where the time was spent) for the rest:
-  Adam                     anything under burn-optim (the gradients handed over, the moments and
-                           the update: its element-wise work included)
+  Adam                     the dense step's fused update (`AdamStep`), or anything under burn-optim
+                           (the gradients handed over, the moments and the update: its
+                           element-wise work included)
   dropout masks            drawing the random numbers of the dropout masks
   matrix products          gemm's kernels and packing
   allocation               malloc/free, the kernel's page faults on fresh memory, zeroing
@@ -21,7 +22,7 @@ import sys
 STEP = re.compile(r"Trainer::step")
 # (class, what the stack must contain anywhere)
 BY_STACK = [
-    ("Adam", re.compile(r"burn_optim::optim")),
+    ("Adam", re.compile(r"burn_optim::optim|AdamStep")),
     ("dropout masks", re.compile(r"random_like|Dropout|ElementRandom|TensorData::random|chacha|rand::|MaskStream|mask_tensors")),
 ]
 # (class, what the innermost frame must match)
@@ -35,7 +36,8 @@ BY_LEAF = [
         r"NodeId|NodeRef|Graph|Checkpoint|Step|Backward")),
     ("element-wise", re.compile(
         r"burn_flex|macerator|memcpy|memmove|exp|log|from_iter|map|fold|binary|unary|scalar|"
-        r"iter::|slice::|burn_std::data|TensorData|bytemuck|ndarray")),
+        r"iter::|slice::|burn_std::data|TensorData|bytemuck|ndarray|"
+        r"dense_step::(activate|add_bias_and_sigmoid|cross_entropy_and_gradient|Pass|WeightJob)")),
 ]
 CLASSES = ["matrix products", "element-wise", "allocation", "autodiff bookkeeping", "Adam",
            "dropout masks", "other"]

@@ -11,6 +11,7 @@
 //! them from its own seeded stream, so that a batch split across threads is dropped out exactly
 //! as it would be whole. Without masks (`forward`), nothing is dropped.
 
+use burn::module::Param;
 use burn::nn::{LeakyRelu, LeakyReluConfig, Linear, LinearConfig};
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
@@ -38,6 +39,16 @@ impl DenseAutoencoderConfig {
 }
 
 /// The dense autoencoder. Build it with [`DenseAutoencoderConfig::init`].
+/// A linear layer's parameters as plain numbers: its weight (`inputs` × `outputs`,
+/// row-major, as burn's `Linear` holds it) and its bias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinearValues {
+    pub inputs: usize,
+    pub outputs: usize,
+    pub weight: Vec<f32>,
+    pub bias: Vec<f32>,
+}
+
 #[derive(Module, Debug)]
 pub struct DenseAutoencoder {
     encoder: Vec<Linear>,
@@ -60,6 +71,36 @@ impl DenseAutoencoder {
     }
 
     /// LeakyReLU's slope for negative inputs.
+    /// The encoder's layers, then the decoder's.
+    pub fn layers(&self) -> impl Iterator<Item = &Linear> {
+        self.encoder.iter().chain(&self.decoder)
+    }
+
+    /// The values of the encoder's layers and of the decoder's.
+    pub fn layer_values(&self) -> (Vec<LinearValues>, Vec<LinearValues>) {
+        let values = |layers: &[Linear]| layers.iter().map(linear_values).collect();
+        (values(&self.encoder), values(&self.decoder))
+    }
+
+    /// This network with its layers' values replaced by `values`: the encoder's then the
+    /// decoder's, shaped as [`DenseAutoencoder::layer_values`] gives them. A parameter that
+    /// required gradients still does.
+    pub fn with_layer_values(mut self, values: Vec<LinearValues>) -> Self {
+        assert_eq!(
+            values.len(),
+            self.encoder.len() + self.decoder.len(),
+            "a value per layer"
+        );
+        let layers = self.encoder.iter_mut().chain(&mut self.decoder);
+        for (layer, values) in layers.zip(values) {
+            let shape = [values.inputs, values.outputs];
+            layer.weight = replaced(layer.weight.clone(), values.weight, shape);
+            layer.bias =
+                (layer.bias.take()).map(|bias| replaced(bias, values.bias, [values.outputs]));
+        }
+        self
+    }
+
     pub fn leaky_slope(&self) -> f64 {
         self.activation.negative_slope
     }
@@ -140,6 +181,40 @@ impl DenseAutoencoder {
 /// - `codes`: `[batch, L]`
 /// - `keep_masks`: none, or `[batch, width]` for each hidden layer
 /// - returns: `[batch, 784]`, pixels in 0…1
+fn linear_values(layer: &Linear) -> LinearValues {
+    let [inputs, outputs] = layer.weight.dims();
+    let numbers = |tensor: Tensor<1>| {
+        tensor
+            .into_data()
+            .try_into_vec::<f32>()
+            .expect("f32 weights")
+    };
+    LinearValues {
+        inputs,
+        outputs,
+        weight: numbers(layer.weight.val().reshape([inputs * outputs])),
+        bias: match &layer.bias {
+            Some(bias) => numbers(bias.val()),
+            None => vec![0.0; outputs],
+        },
+    }
+}
+
+/// `param` holding `values` instead, on the same device, still requiring gradients if it did.
+fn replaced<const D: usize>(
+    param: Param<Tensor<D>>,
+    values: Vec<f32>,
+    shape: [usize; D],
+) -> Param<Tensor<D>> {
+    param.map(|tensor| {
+        let replacement = Tensor::from_data(TensorData::new(values, shape), &tensor.device());
+        match tensor.is_require_grad() {
+            true => replacement.require_grad(),
+            false => replacement,
+        }
+    })
+}
+
 pub(super) fn decode_through(
     layers: &[Linear],
     activation: &LeakyRelu,

@@ -1,17 +1,12 @@
-//! A training step split across threads by its batch's rows: each thread runs the forward and
-//! backward pass of its share on its own replica of the model, and the shares' gradients are
-//! summed into the one Adam step (data parallelism). burn-flex's own split of each matrix
-//! product gains nothing at this network's sizes (BENCHMARKS.md, "Training on every core");
-//! whole passes are large enough to pay for a thread.
-//!
-//! Each replica has its own parameter leaves ([`Module::fork`]): burn-autodiff puts tensors
-//! whose graphs share a leaf into one graph behind one lock, which would serialise the threads.
-//!
-//! Adam's step is split too, by parameter ([`SplitOptimizer`]): a sixth of a step, it would
-//! otherwise be the largest part left on one thread.
+//! Training on every core: how many threads there are, a batch cut into one share of rows per
+//! thread, and jobs run on them. The dense network's step ([`super::dense_step`]) runs its two
+//! phases as such jobs; the networks burn's autodiff trains split Adam's step by parameter
+//! ([`SplitOptimizer`]), their passes being burn's own (burn-flex splits its larger matrix
+//! products across the same pool).
 //!
 //! The pool is rayon's: natively always, in wasm only in the threaded module (the `threads`
-//! feature), whose pool is Web Workers. Without one, a batch is one share and Adam one step.
+//! feature), whose pool is Web Workers. Without one, or with one thread, jobs run one after
+//! another on the calling thread.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -45,12 +40,13 @@ pub fn shares(rows: usize) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// `work` on each of `jobs`, in parallel where there is a pool; the results in `jobs`' order.
+/// `work` on each of `jobs`, in parallel where there is a pool of more than one thread (a pool
+/// of one would only move the work off the calling thread); the results in `jobs`' order.
 pub fn run_each<J: Send, T: Send>(jobs: Vec<J>, work: impl Fn(J) -> T + Sync + Send) -> Vec<T> {
     #[cfg(any(feature = "threads", not(target_arch = "wasm32")))]
     {
         use rayon::prelude::*;
-        if jobs.len() > 1 {
+        if jobs.len() > 1 && threads() > 1 {
             return jobs.into_par_iter().map(work).collect();
         }
     }
@@ -59,8 +55,7 @@ pub fn run_each<J: Send, T: Send>(jobs: Vec<J>, work: impl Fn(J) -> T + Sync + S
 
 /// An optimiser whose step is split across the pool: each thread's own optimiser owns the state
 /// of a group of parameters, the groups about equal in numbers, and steps only those (burn's
-/// optimisers leave a parameter without a gradient as it is). Each group's shares of the
-/// gradients are summed on its thread too.
+/// optimisers leave a parameter without a gradient as it is).
 pub struct SplitOptimizer {
     /// The index in `optimizers` of each parameter's owner.
     owners: HashMap<ParamId, usize>,
@@ -89,28 +84,28 @@ impl SplitOptimizer {
         }
     }
 
-    /// One step of `module` at `learning_rate` with the sum of the `shares`' gradients.
+    /// One step of `module` at `learning_rate` with `gradients`.
     pub fn step<M: Module>(
         &mut self,
         learning_rate: f64,
         module: M,
-        shares: Vec<GradientsParams>,
+        gradients: GradientsParams,
     ) -> M {
         if let [optimizer] = self.optimizers.as_mut_slice() {
-            let gradients = sum_gradients(shares, &module);
             return optimizer.step(learning_rate, module, gradients);
         }
         let mut sorter = GradientSorter {
             owners: &self.owners,
-            shares,
-            by_owner: (0..self.optimizers.len()).map(|_| Vec::new()).collect(),
+            gradients,
+            by_owner: (0..self.optimizers.len())
+                .map(|_| GradientsParams::new())
+                .collect(),
         };
         module.visit(&mut sorter);
         let jobs: Vec<_> = (self.optimizers.iter_mut().zip(sorter.by_owner))
-            .map(|(optimizer, shares)| (optimizer, module.clone(), shares))
+            .map(|(optimizer, gradients)| (optimizer, module.clone(), gradients))
             .collect();
-        let stepped = run_each(jobs, |(optimizer, module, shares)| {
-            let gradients = sum_gradients(shares, &module);
+        let stepped = run_each(jobs, |(optimizer, module, gradients)| {
             optimizer.step(learning_rate, module, gradients)
         });
         let mut stepped = stepped.into_iter();
@@ -137,22 +132,17 @@ impl ModuleVisitor for ParameterSizes {
     }
 }
 
-/// The shares' gradients, each moved to its parameter's owner (one `GradientsParams` per share
-/// and owner).
+/// The gradients, each moved to its parameter's owner.
 struct GradientSorter<'a> {
     owners: &'a HashMap<ParamId, usize>,
-    shares: Vec<GradientsParams>,
-    by_owner: Vec<Vec<GradientsParams>>,
+    gradients: GradientsParams,
+    by_owner: Vec<GradientsParams>,
 }
 
 impl ModuleVisitor for GradientSorter<'_> {
     fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let owned = &mut self.by_owner[self.owners[&param.id]];
-        owned.resize_with(self.shares.len(), GradientsParams::new);
-        for (share, gradients) in self.shares.iter_mut().zip(owned.iter_mut()) {
-            if let Some(gradient) = share.remove::<D>(param.id) {
-                gradients.register(param.id, gradient);
-            }
+        if let Some(gradient) = self.gradients.remove::<D>(param.id) {
+            self.by_owner[self.owners[&param.id]].register(param.id, gradient);
         }
     }
 }
@@ -183,35 +173,6 @@ impl ModuleMapper for OwnedParameters<'_> {
                 param.map(|_| tensor)
             }
             None => param,
-        }
-    }
-}
-
-/// The sum of the shares' gradients of `module`'s parameters, in share order (so that a seed
-/// gives the same sum however the threads were scheduled).
-pub fn sum_gradients<M: Module>(mut shares: Vec<GradientsParams>, module: &M) -> GradientsParams {
-    let mut adder = GradientAdder {
-        shares: &mut shares,
-        sum: GradientsParams::new(),
-    };
-    module.visit(&mut adder);
-    adder.sum
-}
-
-struct GradientAdder<'a> {
-    shares: &'a mut [GradientsParams],
-    sum: GradientsParams,
-}
-
-impl ModuleVisitor for GradientAdder<'_> {
-    fn visit_float<const D: usize>(&mut self, param: &Param<Tensor<D>>) {
-        let total = self
-            .shares
-            .iter_mut()
-            .filter_map(|share| share.remove::<D>(param.id))
-            .reduce(|sum, gradient| sum + gradient);
-        if let Some(total) = total {
-            self.sum.register(param.id, total);
         }
     }
 }

@@ -17,6 +17,8 @@ pub mod batches;
 #[cfg(feature = "training")]
 pub mod data_parallel;
 #[cfg(feature = "training")]
+pub mod dense_step;
+#[cfg(feature = "training")]
 pub mod dropout;
 #[cfg(feature = "training")]
 pub mod fine_tune;

@@ -1,12 +1,17 @@
 //! Training without burn's `Learner` (which does not run in wasm): the model and Adam's state
 //! live in a [`Trainer`] that takes one batch at a time, so the caller decides when to yield.
+//!
+//! The dense network's steps are written out by hand ([`DenseStep`], which owns its weights
+//! while it trains, split across threads where there are some); the other networks, and the
+//! dense network's outlier-exposure loss, go through burn's autodiff.
 
 use std::ops::Range;
 
 use burn::optim::{AdamConfig, GradientsParams};
 use burn::prelude::*;
 
-use super::data_parallel::{self, SplitOptimizer};
+use super::data_parallel::SplitOptimizer;
+use super::dense_step::DenseStep;
 use super::dropout::{BatchMasks, MaskStream};
 use super::loss::{binary_cross_entropy, gaussian_kl, shortfall_below_margin};
 use super::options::{TrainingOptions, check_learning_rate};
@@ -26,8 +31,15 @@ pub struct Trainer {
     architecture: Architecture,
     learning_rate: f64,
     device: Device,
+    /// The network; a dense one's weights are [`Trainer::dense_step`]'s while it trains, and
+    /// are copied here when burn needs them ([`Trainer::model_lags`]).
     model: Network,
+    /// Adam for the networks burn's autodiff trains.
     optimizer: SplitOptimizer,
+    /// The dense network's weights and Adam's state, stepped by hand.
+    dense_step: Option<DenseStep>,
+    /// Whether `dense_step` has stepped since its weights were last copied into `model`.
+    model_lags: bool,
     /// The dense network's dropout masks (none for the other networks, or without dropout).
     dropout: Option<MaskStream>,
     steps: u64,
@@ -83,6 +95,13 @@ impl Trainer {
             _ => None,
         };
         let optimizer = SplitOptimizer::new(&model, || AdamConfig::new().init());
+        let dense_step = match &model {
+            Network::Dense(dense) => {
+                let (encoder, decoder) = dense.layer_values();
+                Some(DenseStep::new(encoder, decoder, dense.leaky_slope()))
+            }
+            _ => None,
+        };
         Self {
             architecture,
             learning_rate: options.learning_rate,
@@ -90,6 +109,8 @@ impl Trainer {
             device,
             model,
             optimizer,
+            dense_step,
+            model_lags: false,
             dropout,
             steps: 0,
         }
@@ -127,60 +148,19 @@ impl Trainer {
         check_pixel_range("training batch", inputs)?;
         check_exact("training targets", targets, inputs.len())?;
         check_pixel_range("training targets", targets)?;
-        if matches!(self.model, Network::Dense(_)) {
-            return self.descend_in_shares(inputs, targets, data_parallel::shares(rows));
+        if let (Network::Dense(dense), Some(dense_step)) = (&self.model, &mut self.dense_step) {
+            let masks = (self.dropout.as_mut())
+                .map(|stream| stream.next_batch(rows, &dense.dropped_widths()));
+            let loss = dense_step.step(inputs, targets, masks.as_ref(), self.learning_rate);
+            let loss = loss.map_err(|value| self.diverged(value))?;
+            self.model_lags = true;
+            self.steps += 1;
+            return Ok(loss);
         }
         let inputs = images_tensor(inputs, rows, &self.device);
         let targets = images_tensor(targets, rows, &self.device);
         let loss = self.fitting_loss(inputs, targets);
         self.descend(loss)
-    }
-
-    /// [`Trainer::step_towards`] for the dense network, its batch split into one share of rows
-    /// per thread ([`data_parallel`]): each share's mean BCE, weighted by its part of the batch,
-    /// is backpropagated on its own replica, and the summed gradients take the Adam step. The
-    /// masks have their places in the stream by row, so the split changes only the order in which
-    /// floating-point sums are added up.
-    fn descend_in_shares(
-        &mut self,
-        inputs: &[f32],
-        targets: &[f32],
-        shares: Vec<Range<usize>>,
-    ) -> Result<f32> {
-        let Network::Dense(dense) = &self.model else {
-            unreachable!("descend_in_shares is called for the dense network only")
-        };
-        let rows = inputs.len() / PIXELS;
-        let masks = self
-            .dropout
-            .as_mut()
-            .map(|stream| stream.next_batch(rows, &dense.dropped_widths()));
-        let replicas = shares.iter().map(|_| match shares.len() {
-            1 => dense.clone(),
-            _ => dense.clone().fork(&self.device),
-        });
-        let jobs: Vec<_> = shares.iter().cloned().zip(replicas).collect();
-        let device = &self.device;
-        let results = data_parallel::run_each(jobs, |(share, replica)| {
-            share_loss_and_gradients(
-                &replica,
-                share,
-                rows,
-                inputs,
-                targets,
-                masks.as_ref(),
-                device,
-            )
-        });
-        let value: f32 = results.iter().map(|(value, _)| value).sum();
-        let gradients: Option<Vec<_>> = results
-            .into_iter()
-            .map(|(_, gradients)| gradients)
-            .collect();
-        match gradients {
-            Some(gradients) if value.is_finite() => Ok(self.take_step(value, gradients)),
-            _ => Err(self.diverged(value)),
-        }
     }
 
     /// What the network learns to minimise, turning `inputs` into `targets`: the mean BCE per
@@ -221,6 +201,7 @@ impl Trainer {
                 "the negatives' margin {margin} is not a positive number"
             )));
         }
+        self.catch_up_model();
         let digits = images_tensor(digits, rows, &self.device);
         let negatives = images_tensor(negatives, negative_rows, &self.device);
         // One forward pass over both, so dropout and batch statistics see one batch.
@@ -253,12 +234,27 @@ impl Trainer {
             return Err(self.diverged(value));
         }
         let gradients = GradientsParams::from_grads(loss.backward(), &self.model);
-        Ok(self.take_step(value, vec![gradients]))
+        if let (Network::Dense(dense), Some(dense_step)) = (&self.model, &mut self.dense_step) {
+            dense_step.apply_gradients(&layer_gradients(dense, &gradients), self.learning_rate);
+            self.model_lags = true;
+            self.steps += 1;
+            return Ok(value);
+        }
+        Ok(self.take_step(value, gradients))
     }
 
-    /// One Adam step with the sum of the shares' `gradients`, of a batch whose loss was `value`;
-    /// returns `value`.
-    fn take_step(&mut self, value: f32, gradients: Vec<GradientsParams>) -> f32 {
+    /// Copies the hand-stepped dense network's weights into `model`, for burn to use.
+    fn catch_up_model(&mut self) {
+        if let (true, Some(dense_step)) = (self.model_lags, &self.dense_step) {
+            if let Network::Dense(dense) = &mut self.model {
+                *dense = dense.clone().with_layer_values(dense_step.values());
+            }
+            self.model_lags = false;
+        }
+    }
+
+    /// One Adam step with `gradients`, of a batch whose loss was `value`; returns `value`.
+    fn take_step(&mut self, value: f32, gradients: GradientsParams) -> f32 {
         self.model = self
             .optimizer
             .step(self.learning_rate, self.model.clone(), gradients);
@@ -281,7 +277,12 @@ impl Trainer {
 
     /// A copy of the current weights for inference: plain device, dropout off.
     pub fn inference_model(&self) -> Network {
-        self.model.valid()
+        match (self.model.valid(), &self.dense_step) {
+            (Network::Dense(dense), Some(dense_step)) if self.model_lags => {
+                Network::Dense(dense.with_layer_values(dense_step.values()))
+            }
+            (model, _) => model,
+        }
     }
 
     /// The model-file header describing this trainer's model.
@@ -313,31 +314,34 @@ pub(super) fn outlier_exposure_needs_a_plain_model() -> Error {
     )
 }
 
-/// One share of a batch through `replica`: its loss (its mean BCE weighted by its part of the
-/// `rows`) and, when that is finite, its gradients. `masks` are the whole batch's.
-fn share_loss_and_gradients(
-    replica: &DenseAutoencoder,
-    share: Range<usize>,
-    rows: usize,
-    inputs: &[f32],
-    targets: &[f32],
-    masks: Option<&BatchMasks>,
-    device: &Device,
-) -> (f32, Option<GradientsParams>) {
-    let pixels = share.start * PIXELS..share.end * PIXELS;
-    let inputs = images_tensor(&inputs[pixels.clone()], share.len(), device);
-    let targets = images_tensor(&targets[pixels], share.len(), device);
-    let keep_masks = mask_tensors(masks, share.clone(), device);
-    let rebuilt = replica.forward_dropped(inputs, &keep_masks);
-    let loss = binary_cross_entropy(rebuilt, targets) * (share.len() as f64 / rows as f64);
-    let value = loss.clone().into_scalar::<f32>();
-    if !value.is_finite() {
-        return (value, None);
+/// Each layer's weight and bias gradients in `gradients`, encoder first; zeros for a parameter
+/// the loss does not reach.
+fn layer_gradients(
+    dense: &DenseAutoencoder,
+    gradients: &GradientsParams,
+) -> Vec<(Vec<f32>, Vec<f32>)> {
+    fn numbers<const D: usize>(
+        gradients: &GradientsParams,
+        param: &burn::module::Param<Tensor<D>>,
+    ) -> Vec<f32> {
+        match gradients.get::<D>(param.id) {
+            Some(gradient) => gradient
+                .into_data()
+                .try_into_vec::<f32>()
+                .expect("f32 gradients"),
+            None => vec![0.0; param.shape().num_elements()],
+        }
     }
-    (
-        value,
-        Some(GradientsParams::from_grads(loss.backward(), replica)),
-    )
+    dense
+        .layers()
+        .map(|layer| {
+            let bias = match &layer.bias {
+                Some(bias) => numbers(gradients, bias),
+                None => vec![0.0; layer.weight.dims()[1]],
+            };
+            (numbers(gradients, &layer.weight), bias)
+        })
+        .collect()
 }
 
 /// The keep-masks of `rows` of a batch as tensors (none without dropout).

@@ -1,0 +1,627 @@
+//! The dense network's training step written out: forward pass, backward pass and Adam over
+//! plain `f32` buffers, the matrix products by `gemm` (the crate behind burn-flex's own).
+//!
+//! Why not burn's autodiff here: split across threads by rows, an autodiff step repeats per
+//! share what does not shrink with the rows. Each share's weight gradients are full-size
+//! products of only its rows, summed afterwards, and each element-wise operation is a pass of
+//! its own; split in two, a step cost a fifth more work (BENCHMARKS.md, "Training on every
+//! core"). Written out, a step is two parallel phases:
+//! 1. each thread takes its share of the batch's rows through the network and back, down to
+//!    each layer's gradient at its outputs (the rows alone decide those);
+//! 2. each thread takes a share of every layer's weights: their gradient over the whole batch
+//!    (one product, nothing to sum) and Adam's update, in one pass over them.
+//!
+//! Activation, dropout, the sigmoid and the cross-entropy's gradient are each folded into one
+//! pass. The step is burn's (same losses, same Adam), checked against burn's autodiff in the
+//! tests; the same seed gives the same step for any number of threads, up to the order in
+//! which floating-point sums are added.
+
+// The loops of a step are kept in functions of their own (`#[inline(never)]`): Chromium
+// compiles a wasm function with its optimising tier only once it has run a while, and one
+// large function holding every loop ran on the baseline tier for much of a run (BENCHMARKS.md,
+// "Training on every core"); a profile can also tell them apart.
+
+use std::ops::Range;
+
+use crate::model::dense::LinearValues;
+use crate::util::image::PIXELS;
+use crate::util::metrics::BCE_EPSILON;
+
+use super::data_parallel::{self, run_each};
+use super::dropout::BatchMasks;
+
+/// Adam's settings: burn's `AdamConfig` defaults, which the other networks train with.
+const BETA_1: f32 = 0.9;
+const BETA_2: f32 = 0.999;
+const EPSILON: f32 = 1e-5;
+
+/// The fewest weights worth a thread of their own in the second phase.
+const MIN_WEIGHTS_PER_JOB: usize = 16 * 1024;
+
+/// The dense autoencoder's weights with Adam's state, stepped by hand.
+pub struct DenseStep {
+    layers: Vec<Layer>,
+    leaky_slope: f32,
+    /// Adam steps taken (its bias corrections count them).
+    adam_steps: i32,
+    /// Each layer's outputs, activation slopes and output gradients for a batch, kept between
+    /// steps so that a step allocates almost nothing.
+    buffers: Buffers,
+}
+
+struct Layer {
+    inputs: usize,
+    outputs: usize,
+    activation: Activation,
+    weight: Parameter,
+    bias: Parameter,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Activation {
+    /// LeakyReLU, then dropout when the batch has masks (`dropped`: a hidden layer).
+    Leaky { dropped: bool },
+    /// The output layer's sigmoid.
+    Sigmoid,
+}
+
+/// A parameter's values (row-major) and Adam's two moments of its gradient.
+struct Parameter {
+    values: Vec<f32>,
+    first_moment: Vec<f32>,
+    second_moment: Vec<f32>,
+}
+
+#[derive(Default)]
+struct Buffers {
+    /// For each layer, rows × outputs: its activations (after dropout).
+    outputs: Vec<Vec<f32>>,
+    /// For each layer, rows × outputs: what the activation and dropout multiplied each
+    /// pre-activation by (LeakyReLU is linear on each side of 0), its derivative.
+    slopes: Vec<Vec<f32>>,
+    /// For each layer, rows × outputs: the loss's gradient at its pre-activations.
+    gradients: Vec<Vec<f32>>,
+}
+
+impl Parameter {
+    fn new(values: Vec<f32>) -> Self {
+        let zeros = vec![0.0; values.len()];
+        Self {
+            values,
+            first_moment: zeros.clone(),
+            second_moment: zeros,
+        }
+    }
+}
+
+impl DenseStep {
+    /// A step for the network whose `encoder` and `decoder` layers hold these values (each
+    /// encoder layer and each hidden decoder layer is followed by LeakyReLU with
+    /// `leaky_slope`, the hidden ones by dropout, the last by the sigmoid). Adam starts afresh.
+    pub fn new(encoder: Vec<LinearValues>, decoder: Vec<LinearValues>, leaky_slope: f64) -> Self {
+        let hidden = |count: usize, index: usize| index + 1 < count;
+        let encoder_count = encoder.len();
+        let decoder_count = decoder.len();
+        let encoder = encoder.into_iter().enumerate().map(|(index, values)| {
+            let dropped = hidden(encoder_count, index);
+            (values, Activation::Leaky { dropped })
+        });
+        let decoder = decoder.into_iter().enumerate().map(|(index, values)| {
+            let activation = match hidden(decoder_count, index) {
+                true => Activation::Leaky { dropped: true },
+                false => Activation::Sigmoid,
+            };
+            (values, activation)
+        });
+        let layers = encoder
+            .chain(decoder)
+            .map(|(values, activation)| Layer {
+                inputs: values.inputs,
+                outputs: values.outputs,
+                activation,
+                weight: Parameter::new(values.weight),
+                bias: Parameter::new(values.bias),
+            })
+            .collect();
+        Self {
+            layers,
+            leaky_slope: leaky_slope as f32,
+            adam_steps: 0,
+            buffers: Buffers::default(),
+        }
+    }
+
+    /// The current values of the encoder's layers then the decoder's, in [`DenseStep::new`]'s
+    /// order.
+    pub fn values(&self) -> Vec<LinearValues> {
+        self.layers
+            .iter()
+            .map(|layer| LinearValues {
+                inputs: layer.inputs,
+                outputs: layer.outputs,
+                weight: layer.weight.values.clone(),
+                bias: layer.bias.values.clone(),
+            })
+            .collect()
+    }
+
+    /// One Adam step at `learning_rate` that teaches the network to turn `inputs` into
+    /// `targets` (both rows × 784, row for row) by the mean binary cross-entropy, dropping out
+    /// by `masks` (none: no dropout). Returns the batch's loss; a loss that is not finite is
+    /// returned as the error, and the weights stay as they were.
+    pub fn step(
+        &mut self,
+        inputs: &[f32],
+        targets: &[f32],
+        masks: Option<&BatchMasks>,
+        learning_rate: f64,
+    ) -> Result<f32, f32> {
+        let rows = inputs.len() / PIXELS;
+        self.step_in_shares(
+            inputs,
+            targets,
+            masks,
+            learning_rate,
+            data_parallel::shares(rows),
+        )
+    }
+
+    fn step_in_shares(
+        &mut self,
+        inputs: &[f32],
+        targets: &[f32],
+        masks: Option<&BatchMasks>,
+        learning_rate: f64,
+        shares: Vec<Range<usize>>,
+    ) -> Result<f32, f32> {
+        assert_eq!(inputs.len(), targets.len(), "a target for every input");
+        let rows = inputs.len() / PIXELS;
+        let widths: Vec<usize> = self.layers.iter().map(|layer| layer.outputs).collect();
+        self.buffers.resize(rows, &widths);
+        let pass = Pass {
+            layers: &self.layers,
+            leaky_slope: self.leaky_slope,
+            loss_scale: 1.0 / (rows * PIXELS) as f32,
+        };
+        let jobs: Vec<_> = self
+            .buffers
+            .share_views(&widths, &shares)
+            .into_iter()
+            .zip(&shares)
+            .map(|(views, share)| (views, share.clone()))
+            .collect();
+        let losses = run_each(jobs, |(views, share)| {
+            let pixels = share.start * PIXELS..share.end * PIXELS;
+            let masks = masks.map(|masks| masks.rows(share));
+            pass.forward_and_back(&inputs[pixels.clone()], &targets[pixels], masks, views)
+        });
+        let loss = (losses.iter().sum::<f64>() / (rows * PIXELS) as f64) as f32;
+        if !loss.is_finite() {
+            return Err(loss);
+        }
+        self.descend(inputs, learning_rate);
+        Ok(loss)
+    }
+
+    /// Phase two: every layer's weight gradients over the batch, and Adam's update with them.
+    fn descend(&mut self, inputs: &[f32], learning_rate: f64) {
+        self.adam_steps += 1;
+        let adam = AdamStep::new(learning_rate, self.adam_steps);
+        let buffers = &self.buffers;
+        let rows = inputs.len() / PIXELS;
+        let jobs: Vec<WeightJob> = self
+            .layers
+            .iter_mut()
+            .enumerate()
+            .flat_map(|(index, layer)| {
+                let layer_inputs = match index {
+                    0 => inputs,
+                    _ => &buffers.outputs[index - 1][..],
+                };
+                WeightJob::for_layer(layer, layer_inputs, &buffers.gradients[index], rows)
+            })
+            .collect();
+        run_each(jobs, |job| job.run(&adam));
+    }
+
+    /// One Adam step at `learning_rate` with gradients found elsewhere (burn's autodiff, for a
+    /// loss this file does not write out): for each layer, its weight's and its bias's.
+    pub fn apply_gradients(&mut self, gradients: &[(Vec<f32>, Vec<f32>)], learning_rate: f64) {
+        self.adam_steps += 1;
+        let adam = AdamStep::new(learning_rate, self.adam_steps);
+        for (layer, (weight, bias)) in self.layers.iter_mut().zip(gradients) {
+            adam.update(&mut layer.weight, weight);
+            adam.update(&mut layer.bias, bias);
+        }
+    }
+}
+
+/// What the first phase reads: the weights, and how the loss is scaled.
+struct Pass<'a> {
+    layers: &'a [Layer],
+    leaky_slope: f32,
+    /// The loss is the mean over the whole batch's pixels, not the share's.
+    loss_scale: f32,
+}
+
+/// One share's rows of each layer's buffers.
+struct ShareViews<'a> {
+    outputs: Vec<&'a mut [f32]>,
+    slopes: Vec<&'a mut [f32]>,
+    gradients: Vec<&'a mut [f32]>,
+}
+
+impl Pass<'_> {
+    /// Phase one for a share of `rows` rows: their activations, and the loss's gradient at
+    /// every layer's pre-activations. Returns the share's summed cross-entropy.
+    #[inline(never)]
+    fn forward_and_back(
+        &self,
+        inputs: &[f32],
+        targets: &[f32],
+        masks: Option<Vec<(usize, Vec<f32>)>>,
+        mut views: ShareViews,
+    ) -> f64 {
+        let rows = inputs.len() / PIXELS;
+        let mut masks = masks.unwrap_or_default().into_iter().map(|(_, mask)| mask);
+        for (index, layer) in self.layers.iter().enumerate() {
+            let (done, rest) = views.outputs.split_at_mut(index);
+            let input = done.last().map_or(inputs, |previous| &**previous);
+            let output = &mut *rest[0];
+            multiply(
+                output,
+                Matrix::row_major(input, rows, layer.inputs),
+                Matrix::row_major(&layer.weight.values, layer.inputs, layer.outputs),
+            );
+            match layer.activation {
+                Activation::Sigmoid => add_bias_and_sigmoid(output, &layer.bias.values),
+                Activation::Leaky { dropped } => {
+                    let mask = if dropped { masks.next() } else { None };
+                    let slope = self.leaky_slope;
+                    activate(output, views.slopes[index], &layer.bias.values, slope, mask);
+                }
+            }
+        }
+        let last = self.layers.len() - 1;
+        let loss = cross_entropy_and_gradient(
+            views.outputs[last],
+            targets,
+            views.gradients[last],
+            self.loss_scale,
+        );
+        for index in (1..self.layers.len()).rev() {
+            let layer = &self.layers[index];
+            let (below, above) = views.gradients.split_at_mut(index);
+            let gradient_below = &mut *below[index - 1];
+            multiply(
+                gradient_below,
+                Matrix::row_major(above[0], rows, layer.outputs),
+                Matrix::row_major(&layer.weight.values, layer.inputs, layer.outputs).transposed(),
+            );
+            for (gradient, slope) in gradient_below.iter_mut().zip(&*views.slopes[index - 1]) {
+                *gradient *= slope;
+            }
+        }
+        loss
+    }
+}
+
+/// Pre-activations plus `bias`, through LeakyReLU and the dropout `mask`, in place; `slopes`
+/// gets what each was multiplied by.
+#[inline(never)]
+fn activate(
+    values: &mut [f32],
+    slopes: &mut [f32],
+    bias: &[f32],
+    slope: f32,
+    mask: Option<Vec<f32>>,
+) {
+    let width = bias.len();
+    let row_slopes = values
+        .chunks_exact_mut(width)
+        .zip(slopes.chunks_exact_mut(width));
+    for (row, (values, slopes)) in row_slopes.enumerate() {
+        for ((value, factor), bias) in values.iter_mut().zip(slopes.iter_mut()).zip(bias) {
+            let z = *value + bias;
+            *factor = if z > 0.0 { 1.0 } else { slope };
+            *value = z * *factor;
+        }
+        if let Some(mask) = &mask {
+            let mask = &mask[row * width..(row + 1) * width];
+            for ((value, factor), keep) in values.iter_mut().zip(slopes.iter_mut()).zip(mask) {
+                *value *= keep;
+                *factor *= keep;
+            }
+        }
+    }
+}
+
+#[inline(never)]
+fn add_bias_and_sigmoid(values: &mut [f32], bias: &[f32]) {
+    for row in values.chunks_exact_mut(bias.len()) {
+        for (value, bias) in row.iter_mut().zip(bias) {
+            *value = 1.0 / (1.0 + (-(*value + bias)).exp());
+        }
+    }
+}
+
+/// The summed cross-entropy of `predictions` (clamped away from 0 and 1, as
+/// [`super::loss::binary_cross_entropy`] does) against `targets`, and its gradient at the
+/// sigmoid's input, times `scale`: p − t where the clamp let the prediction through, else 0.
+#[inline(never)]
+fn cross_entropy_and_gradient(
+    predictions: &[f32],
+    targets: &[f32],
+    gradients: &mut [f32],
+    scale: f32,
+) -> f64 {
+    let (low, high) = (BCE_EPSILON, 1.0 - BCE_EPSILON);
+    let mut sum = 0.0f64;
+    for ((&p, &t), gradient) in predictions.iter().zip(targets).zip(gradients.iter_mut()) {
+        let clamped = p.clamp(low, high);
+        sum -= (t * clamped.ln() + (1.0 - t) * (1.0 - clamped).ln()) as f64;
+        *gradient = if (low..=high).contains(&p) {
+            (p - t) * scale
+        } else {
+            0.0
+        };
+    }
+    sum
+}
+
+/// Phase two's work on a band of one layer's weight rows: their gradient over the batch and
+/// their Adam update (the first band of a layer also takes its bias).
+struct WeightJob<'a> {
+    layer_inputs: &'a [f32],
+    gradients: &'a [f32],
+    batch_rows: usize,
+    inputs: usize,
+    outputs: usize,
+    band: Range<usize>,
+    weight: ParameterBand<'a>,
+    bias: Option<ParameterBand<'a>>,
+}
+
+/// A band of a parameter's values and moments.
+struct ParameterBand<'a> {
+    values: &'a mut [f32],
+    first_moment: &'a mut [f32],
+    second_moment: &'a mut [f32],
+}
+
+impl<'a> WeightJob<'a> {
+    fn for_layer(
+        layer: &'a mut Layer,
+        layer_inputs: &'a [f32],
+        gradients: &'a [f32],
+        batch_rows: usize,
+    ) -> Vec<WeightJob<'a>> {
+        let (inputs, outputs) = (layer.inputs, layer.outputs);
+        let bands = (inputs * outputs / MIN_WEIGHTS_PER_JOB).clamp(1, data_parallel::threads());
+        let band_rows = inputs.div_ceil(bands);
+        let weight = &mut layer.weight;
+        let chunks = (weight.values.chunks_mut(band_rows * outputs))
+            .zip(weight.first_moment.chunks_mut(band_rows * outputs))
+            .zip(weight.second_moment.chunks_mut(band_rows * outputs));
+        let mut bias = Some(ParameterBand {
+            values: &mut layer.bias.values,
+            first_moment: &mut layer.bias.first_moment,
+            second_moment: &mut layer.bias.second_moment,
+        });
+        chunks
+            .enumerate()
+            .map(|(band, ((values, first_moment), second_moment))| {
+                let start = band * band_rows;
+                WeightJob {
+                    layer_inputs,
+                    gradients,
+                    batch_rows,
+                    inputs,
+                    outputs,
+                    band: start..start + values.len() / outputs,
+                    weight: ParameterBand {
+                        values,
+                        first_moment,
+                        second_moment,
+                    },
+                    bias: bias.take(),
+                }
+            })
+            .collect()
+    }
+
+    #[inline(never)]
+    fn run(self, adam: &AdamStep) {
+        let mut gradient = vec![0.0; self.band.len() * self.outputs];
+        // The band's rows of inputsᵀ · output gradients: the band's columns of the inputs.
+        let inputs_band = Matrix {
+            values: &self.layer_inputs[self.band.start..],
+            rows: self.band.len(),
+            columns: self.batch_rows,
+            row_stride: 1,
+            column_stride: self.inputs,
+        };
+        let gradients = Matrix::row_major(self.gradients, self.batch_rows, self.outputs);
+        multiply(&mut gradient, inputs_band, gradients);
+        adam.update_band(self.weight, &gradient);
+        if let Some(bias) = self.bias {
+            let mut sums = vec![0.0; self.outputs];
+            for row in self.gradients.chunks_exact(self.outputs) {
+                sums.iter_mut()
+                    .zip(row)
+                    .for_each(|(sum, value)| *sum += value);
+            }
+            adam.update_band(bias, &sums);
+        }
+    }
+}
+
+/// Adam's update at one step: burn's `Adam` (its bias corrections folded into two factors).
+struct AdamStep {
+    learning_rate: f32,
+    /// √(1 − β₂ᵗ) / (1 − β₁ᵗ)
+    moment_scale: f32,
+    /// ε · √(1 − β₂ᵗ)
+    epsilon: f32,
+}
+
+impl AdamStep {
+    fn new(learning_rate: f64, step: i32) -> Self {
+        let second_correction = (1.0 - BETA_2.powi(step)).sqrt();
+        Self {
+            learning_rate: learning_rate as f32,
+            moment_scale: second_correction / (1.0 - BETA_1.powi(step)),
+            epsilon: EPSILON * second_correction,
+        }
+    }
+
+    fn update(&self, parameter: &mut Parameter, gradient: &[f32]) {
+        let band = ParameterBand {
+            values: &mut parameter.values,
+            first_moment: &mut parameter.first_moment,
+            second_moment: &mut parameter.second_moment,
+        };
+        self.update_band(band, gradient);
+    }
+
+    #[inline(never)]
+    fn update_band(&self, band: ParameterBand, gradient: &[f32]) {
+        assert_eq!(
+            band.values.len(),
+            gradient.len(),
+            "a gradient for every value"
+        );
+        let moments = band
+            .first_moment
+            .iter_mut()
+            .zip(band.second_moment.iter_mut());
+        for ((value, (first, second)), &g) in band.values.iter_mut().zip(moments).zip(gradient) {
+            *first = BETA_1 * *first + (1.0 - BETA_1) * g;
+            *second = BETA_2 * *second + (1.0 - BETA_2) * g * g;
+            let step = *first * self.moment_scale / (second.sqrt() + self.epsilon);
+            *value -= step * self.learning_rate;
+        }
+    }
+}
+
+impl Buffers {
+    fn resize(&mut self, rows: usize, widths: &[usize]) {
+        for buffers in [&mut self.outputs, &mut self.slopes, &mut self.gradients] {
+            buffers.resize_with(widths.len(), Vec::new);
+            for (buffer, width) in buffers.iter_mut().zip(widths) {
+                buffer.resize(rows * width, 0.0);
+            }
+        }
+    }
+
+    /// Each share's rows of every buffer (the shares consecutive from row 0).
+    fn share_views(&mut self, widths: &[usize], shares: &[Range<usize>]) -> Vec<ShareViews<'_>> {
+        let outputs = split_rows(&mut self.outputs, widths, shares);
+        let slopes = split_rows(&mut self.slopes, widths, shares);
+        let gradients = split_rows(&mut self.gradients, widths, shares);
+        (outputs.into_iter().zip(slopes).zip(gradients))
+            .map(|((outputs, slopes), gradients)| ShareViews {
+                outputs,
+                slopes,
+                gradients,
+            })
+            .collect()
+    }
+}
+
+/// For each share, its rows of each of `buffers` (`widths` wide).
+fn split_rows<'a>(
+    buffers: &'a mut [Vec<f32>],
+    widths: &[usize],
+    shares: &[Range<usize>],
+) -> Vec<Vec<&'a mut [f32]>> {
+    let mut per_share: Vec<Vec<&mut [f32]>> = shares.iter().map(|_| Vec::new()).collect();
+    for (buffer, width) in buffers.iter_mut().zip(widths) {
+        let mut rest = &mut buffer[..];
+        for (share, views) in shares.iter().zip(&mut per_share) {
+            let (view, tail) = rest.split_at_mut(share.len() * width);
+            views.push(view);
+            rest = tail;
+        }
+    }
+    per_share
+}
+
+/// A matrix read from a slice with any strides (a transposed one is the same values read the
+/// other way).
+#[derive(Clone, Copy)]
+struct Matrix<'a> {
+    values: &'a [f32],
+    rows: usize,
+    columns: usize,
+    row_stride: usize,
+    column_stride: usize,
+}
+
+impl<'a> Matrix<'a> {
+    fn row_major(values: &'a [f32], rows: usize, columns: usize) -> Self {
+        Self {
+            values,
+            rows,
+            columns,
+            row_stride: columns,
+            column_stride: 1,
+        }
+    }
+
+    fn transposed(self) -> Self {
+        Self {
+            rows: self.columns,
+            columns: self.rows,
+            row_stride: self.column_stride,
+            column_stride: self.row_stride,
+            ..self
+        }
+    }
+
+    /// Whether every element is inside the slice.
+    fn fits(&self) -> bool {
+        self.rows == 0
+            || self.columns == 0
+            || (self.rows - 1) * self.row_stride + (self.columns - 1) * self.column_stride
+                < self.values.len()
+    }
+}
+
+/// `product` (row-major, lhs.rows × rhs.columns) = lhs · rhs, on this thread.
+fn multiply(product: &mut [f32], lhs: Matrix, rhs: Matrix) {
+    assert_eq!(lhs.columns, rhs.rows, "the inner dimensions agree");
+    assert_eq!(product.len(), lhs.rows * rhs.columns, "the product's size");
+    assert!(lhs.fits() && rhs.fits(), "both factors inside their slices");
+    if product.is_empty() {
+        return;
+    }
+    // SAFETY: the asserts above keep every element gemm reads or writes inside the three
+    // slices, and `product` does not overlap the factors (it is borrowed mutably).
+    unsafe {
+        gemm::gemm(
+            lhs.rows,
+            rhs.columns,
+            lhs.columns,
+            product.as_mut_ptr(),
+            1,
+            rhs.columns as isize,
+            false,
+            lhs.values.as_ptr(),
+            lhs.column_stride as isize,
+            lhs.row_stride as isize,
+            rhs.values.as_ptr(),
+            rhs.column_stride as isize,
+            rhs.row_stride as isize,
+            0.0,
+            1.0,
+            false,
+            false,
+            false,
+            gemm::Parallelism::None,
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests;
