@@ -16,24 +16,20 @@
 //! tests; the same seed gives the same step for any number of threads, up to the order in
 //! which floating-point sums are added.
 
-// The loops of a step are kept in functions of their own (`#[inline(never)]`): Chromium
-// compiles a wasm function with its optimising tier only once it has run a while, and one
-// large function holding every loop ran on the baseline tier for much of a run (BENCHMARKS.md,
-// "Training on every core"); a profile can also tell them apart.
-
 use std::ops::Range;
 
 use crate::model::dense::LinearValues;
 use crate::util::image::PIXELS;
-use crate::util::metrics::BCE_EPSILON;
 
 use super::data_parallel::{self, run_each};
 use super::dropout::BatchMasks;
 
-/// Adam's settings: burn's `AdamConfig` defaults, which the other networks train with.
-const BETA_1: f32 = 0.9;
-const BETA_2: f32 = 0.999;
-const EPSILON: f32 = 1e-5;
+mod kernels;
+
+use kernels::{
+    AdamStep, Matrix, ParameterBand, activate, add_bias_and_sigmoid, cross_entropy_and_gradient,
+    multiply,
+};
 
 /// The fewest weights worth a thread of their own in the second phase.
 const MIN_WEIGHTS_PER_JOB: usize = 16 * 1024;
@@ -45,7 +41,7 @@ pub struct DenseStep {
     /// Adam steps taken (its bias corrections count them).
     adam_steps: i32,
     /// Each layer's outputs, activation slopes and output gradients for a batch, kept between
-    /// steps so that a step allocates almost nothing.
+    /// steps (as are the parameters' gradients) so that a step allocates almost nothing.
     buffers: Buffers,
 }
 
@@ -70,6 +66,8 @@ struct Parameter {
     values: Vec<f32>,
     first_moment: Vec<f32>,
     second_moment: Vec<f32>,
+    /// Room for a step's gradient, which Adam's update reads as soon as it is made.
+    gradient: Vec<f32>,
 }
 
 #[derive(Default)]
@@ -89,7 +87,8 @@ impl Parameter {
         Self {
             values,
             first_moment: zeros.clone(),
-            second_moment: zeros,
+            second_moment: zeros.clone(),
+            gradient: zeros,
         }
     }
 }
@@ -306,69 +305,6 @@ impl Pass<'_> {
     }
 }
 
-/// Pre-activations plus `bias`, through LeakyReLU and the dropout `mask`, in place; `slopes`
-/// gets what each was multiplied by.
-#[inline(never)]
-fn activate(
-    values: &mut [f32],
-    slopes: &mut [f32],
-    bias: &[f32],
-    slope: f32,
-    mask: Option<Vec<f32>>,
-) {
-    let width = bias.len();
-    let row_slopes = values
-        .chunks_exact_mut(width)
-        .zip(slopes.chunks_exact_mut(width));
-    for (row, (values, slopes)) in row_slopes.enumerate() {
-        for ((value, factor), bias) in values.iter_mut().zip(slopes.iter_mut()).zip(bias) {
-            let z = *value + bias;
-            *factor = if z > 0.0 { 1.0 } else { slope };
-            *value = z * *factor;
-        }
-        if let Some(mask) = &mask {
-            let mask = &mask[row * width..(row + 1) * width];
-            for ((value, factor), keep) in values.iter_mut().zip(slopes.iter_mut()).zip(mask) {
-                *value *= keep;
-                *factor *= keep;
-            }
-        }
-    }
-}
-
-#[inline(never)]
-fn add_bias_and_sigmoid(values: &mut [f32], bias: &[f32]) {
-    for row in values.chunks_exact_mut(bias.len()) {
-        for (value, bias) in row.iter_mut().zip(bias) {
-            *value = 1.0 / (1.0 + (-(*value + bias)).exp());
-        }
-    }
-}
-
-/// The summed cross-entropy of `predictions` (clamped away from 0 and 1, as
-/// [`super::loss::binary_cross_entropy`] does) against `targets`, and its gradient at the
-/// sigmoid's input, times `scale`: p − t where the clamp let the prediction through, else 0.
-#[inline(never)]
-fn cross_entropy_and_gradient(
-    predictions: &[f32],
-    targets: &[f32],
-    gradients: &mut [f32],
-    scale: f32,
-) -> f64 {
-    let (low, high) = (BCE_EPSILON, 1.0 - BCE_EPSILON);
-    let mut sum = 0.0f64;
-    for ((&p, &t), gradient) in predictions.iter().zip(targets).zip(gradients.iter_mut()) {
-        let clamped = p.clamp(low, high);
-        sum -= (t * clamped.ln() + (1.0 - t) * (1.0 - clamped).ln()) as f64;
-        *gradient = if (low..=high).contains(&p) {
-            (p - t) * scale
-        } else {
-            0.0
-        };
-    }
-    sum
-}
-
 /// Phase two's work on a band of one layer's weight rows: their gradient over the batch and
 /// their Adam update (the first band of a layer also takes its bias).
 struct WeightJob<'a> {
@@ -379,14 +315,10 @@ struct WeightJob<'a> {
     outputs: usize,
     band: Range<usize>,
     weight: ParameterBand<'a>,
-    bias: Option<ParameterBand<'a>>,
-}
-
-/// A band of a parameter's values and moments.
-struct ParameterBand<'a> {
-    values: &'a mut [f32],
-    first_moment: &'a mut [f32],
-    second_moment: &'a mut [f32],
+    /// Where the band's weight gradient goes.
+    weight_gradient: &'a mut [f32],
+    /// The layer's bias, and where its gradient goes.
+    bias: Option<(ParameterBand<'a>, &'a mut [f32])>,
 }
 
 impl<'a> WeightJob<'a> {
@@ -402,37 +334,44 @@ impl<'a> WeightJob<'a> {
         let weight = &mut layer.weight;
         let chunks = (weight.values.chunks_mut(band_rows * outputs))
             .zip(weight.first_moment.chunks_mut(band_rows * outputs))
-            .zip(weight.second_moment.chunks_mut(band_rows * outputs));
-        let mut bias = Some(ParameterBand {
-            values: &mut layer.bias.values,
-            first_moment: &mut layer.bias.first_moment,
-            second_moment: &mut layer.bias.second_moment,
-        });
+            .zip(weight.second_moment.chunks_mut(band_rows * outputs))
+            .zip(weight.gradient.chunks_mut(band_rows * outputs));
+        let bias = &mut layer.bias;
+        let mut bias = Some((
+            ParameterBand {
+                values: &mut bias.values,
+                first_moment: &mut bias.first_moment,
+                second_moment: &mut bias.second_moment,
+            },
+            &mut bias.gradient[..],
+        ));
         chunks
             .enumerate()
-            .map(|(band, ((values, first_moment), second_moment))| {
-                let start = band * band_rows;
-                WeightJob {
-                    layer_inputs,
-                    gradients,
-                    batch_rows,
-                    inputs,
-                    outputs,
-                    band: start..start + values.len() / outputs,
-                    weight: ParameterBand {
-                        values,
-                        first_moment,
-                        second_moment,
-                    },
-                    bias: bias.take(),
-                }
-            })
+            .map(
+                |(band, (((values, first_moment), second_moment), weight_gradient))| {
+                    let start = band * band_rows;
+                    WeightJob {
+                        layer_inputs,
+                        gradients,
+                        batch_rows,
+                        inputs,
+                        outputs,
+                        band: start..start + values.len() / outputs,
+                        weight: ParameterBand {
+                            values,
+                            first_moment,
+                            second_moment,
+                        },
+                        weight_gradient,
+                        bias: bias.take(),
+                    }
+                },
+            )
             .collect()
     }
 
     #[inline(never)]
     fn run(self, adam: &AdamStep) {
-        let mut gradient = vec![0.0; self.band.len() * self.outputs];
         // The band's rows of inputsᵀ · output gradients: the band's columns of the inputs.
         let inputs_band = Matrix {
             values: &self.layer_inputs[self.band.start..],
@@ -442,64 +381,16 @@ impl<'a> WeightJob<'a> {
             column_stride: self.inputs,
         };
         let gradients = Matrix::row_major(self.gradients, self.batch_rows, self.outputs);
-        multiply(&mut gradient, inputs_band, gradients);
-        adam.update_band(self.weight, &gradient);
-        if let Some(bias) = self.bias {
-            let mut sums = vec![0.0; self.outputs];
+        multiply(self.weight_gradient, inputs_band, gradients);
+        adam.update_band(self.weight, self.weight_gradient);
+        if let Some((bias, sums)) = self.bias {
+            sums.fill(0.0);
             for row in self.gradients.chunks_exact(self.outputs) {
                 sums.iter_mut()
                     .zip(row)
                     .for_each(|(sum, value)| *sum += value);
             }
-            adam.update_band(bias, &sums);
-        }
-    }
-}
-
-/// Adam's update at one step: burn's `Adam` (its bias corrections folded into two factors).
-struct AdamStep {
-    learning_rate: f32,
-    /// √(1 − β₂ᵗ) / (1 − β₁ᵗ)
-    moment_scale: f32,
-    /// ε · √(1 − β₂ᵗ)
-    epsilon: f32,
-}
-
-impl AdamStep {
-    fn new(learning_rate: f64, step: i32) -> Self {
-        let second_correction = (1.0 - BETA_2.powi(step)).sqrt();
-        Self {
-            learning_rate: learning_rate as f32,
-            moment_scale: second_correction / (1.0 - BETA_1.powi(step)),
-            epsilon: EPSILON * second_correction,
-        }
-    }
-
-    fn update(&self, parameter: &mut Parameter, gradient: &[f32]) {
-        let band = ParameterBand {
-            values: &mut parameter.values,
-            first_moment: &mut parameter.first_moment,
-            second_moment: &mut parameter.second_moment,
-        };
-        self.update_band(band, gradient);
-    }
-
-    #[inline(never)]
-    fn update_band(&self, band: ParameterBand, gradient: &[f32]) {
-        assert_eq!(
-            band.values.len(),
-            gradient.len(),
-            "a gradient for every value"
-        );
-        let moments = band
-            .first_moment
-            .iter_mut()
-            .zip(band.second_moment.iter_mut());
-        for ((value, (first, second)), &g) in band.values.iter_mut().zip(moments).zip(gradient) {
-            *first = BETA_1 * *first + (1.0 - BETA_1) * g;
-            *second = BETA_2 * *second + (1.0 - BETA_2) * g * g;
-            let step = *first * self.moment_scale / (second.sqrt() + self.epsilon);
-            *value -= step * self.learning_rate;
+            adam.update_band(bias, sums);
         }
     }
 }
@@ -545,82 +436,6 @@ fn split_rows<'a>(
         }
     }
     per_share
-}
-
-/// A matrix read from a slice with any strides (a transposed one is the same values read the
-/// other way).
-#[derive(Clone, Copy)]
-struct Matrix<'a> {
-    values: &'a [f32],
-    rows: usize,
-    columns: usize,
-    row_stride: usize,
-    column_stride: usize,
-}
-
-impl<'a> Matrix<'a> {
-    fn row_major(values: &'a [f32], rows: usize, columns: usize) -> Self {
-        Self {
-            values,
-            rows,
-            columns,
-            row_stride: columns,
-            column_stride: 1,
-        }
-    }
-
-    fn transposed(self) -> Self {
-        Self {
-            rows: self.columns,
-            columns: self.rows,
-            row_stride: self.column_stride,
-            column_stride: self.row_stride,
-            ..self
-        }
-    }
-
-    /// Whether every element is inside the slice.
-    fn fits(&self) -> bool {
-        self.rows == 0
-            || self.columns == 0
-            || (self.rows - 1) * self.row_stride + (self.columns - 1) * self.column_stride
-                < self.values.len()
-    }
-}
-
-/// `product` (row-major, lhs.rows × rhs.columns) = lhs · rhs, on this thread.
-fn multiply(product: &mut [f32], lhs: Matrix, rhs: Matrix) {
-    assert_eq!(lhs.columns, rhs.rows, "the inner dimensions agree");
-    assert_eq!(product.len(), lhs.rows * rhs.columns, "the product's size");
-    assert!(lhs.fits() && rhs.fits(), "both factors inside their slices");
-    if product.is_empty() {
-        return;
-    }
-    // SAFETY: the asserts above keep every element gemm reads or writes inside the three
-    // slices, and `product` does not overlap the factors (it is borrowed mutably).
-    unsafe {
-        gemm::gemm(
-            lhs.rows,
-            rhs.columns,
-            lhs.columns,
-            product.as_mut_ptr(),
-            1,
-            rhs.columns as isize,
-            false,
-            lhs.values.as_ptr(),
-            lhs.column_stride as isize,
-            lhs.row_stride as isize,
-            rhs.values.as_ptr(),
-            rhs.column_stride as isize,
-            rhs.row_stride as isize,
-            0.0,
-            1.0,
-            false,
-            false,
-            false,
-            gemm::Parallelism::None,
-        );
-    }
 }
 
 #[cfg(test)]
