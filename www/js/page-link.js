@@ -124,6 +124,9 @@ export function markSectionInView(nav) {
   };
   addEventListener("scroll", schedule, { passive: true });
   addEventListener("resize", schedule);
+  // Sections not yet shown have a stand-in height (style.css): the page settles after a jump.
+  const resized = new ResizeObserver(schedule);
+  for (const id of linkableSections()) resized.observe(document.getElementById(id));
   schedule();
 }
 
