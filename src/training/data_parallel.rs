@@ -53,6 +53,17 @@ pub fn run_each<J: Send, T: Send>(jobs: Vec<J>, work: impl Fn(J) -> T + Sync + S
     jobs.into_iter().map(work).collect()
 }
 
+/// `work` run on one of the pool's threads (where there is a pool of more than one thread):
+/// the parallel jobs inside it then start and end among the pool's threads, without waking the
+/// calling thread (the page's Worker) in between; it is woken once, when `work` is done.
+pub fn on_the_pool<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    #[cfg(any(feature = "threads", not(target_arch = "wasm32")))]
+    if threads() > 1 {
+        return rayon::scope(|_| work());
+    }
+    work()
+}
+
 /// An optimiser whose step is split across the pool: each thread's own optimiser owns the state
 /// of a group of parameters, the groups about equal in numbers, and steps only those (burn's
 /// optimisers leave a parameter without a gradient as it is).

@@ -155,14 +155,11 @@ impl DenseStep {
         masks: Option<&BatchMasks>,
         learning_rate: f64,
     ) -> Result<f32, f32> {
-        let rows = inputs.len() / PIXELS;
-        self.step_in_shares(
-            inputs,
-            targets,
-            masks,
-            learning_rate,
-            data_parallel::shares(rows),
-        )
+        let shares = data_parallel::shares(inputs.len() / PIXELS);
+        // Both phases on the pool: the step wakes the calling thread once, not after each.
+        data_parallel::on_the_pool(|| {
+            self.step_in_shares(inputs, targets, masks, learning_rate, shares)
+        })
     }
 
     fn step_in_shares(
