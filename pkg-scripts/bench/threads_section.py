@@ -62,7 +62,7 @@ One batch-64 step of the course-note model (dense, L = 32, dropout 0.5, Adam), n
 (optimised, no LTO) on one thread, {profile['msPerStep']:.1f} ms per step here, sampled by
 `perf` with DWARF call stacks (`pkg-scripts/bench/profile-step.sh`; the classes are defined in
 `pkg-scripts/bench/step_profile.py`). The wasm modules run the same code: in the browsers a
-step takes longer (above). The step is written out by hand (`src/training/dense_step.rs`):
+step takes longer (above). The step is written out by hand (`src/training/dense_step/mod.rs`):
 activation, dropout, sigmoid and the cross-entropy's gradient each one pass, Adam one pass that
 also takes the weight gradients as they are made; in the threaded module, each thread takes its
 share of the batch's rows forward and back, then its share of every layer's weights (their
