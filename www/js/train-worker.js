@@ -15,7 +15,9 @@
 // Messages out: {type: "ready"} (the training digits are in, after the first start),
 //               {type: "started", trainDigits, evaluationDigits, exampleCount, totalSteps,
 //                threads (how many threads a step uses), threaded (which module)},
-//               {type: "progress", ...StepReport, samplesPerSec},
+//               {type: "progress", ...StepReport, samplesPerSec, losses: [[step, loss], ...]}
+//                (the last step's report, and the loss of every step since the last one sent;
+//                at most every PROGRESS_EVERY_MS, and always before any other message),
 //               {type: "epoch", epoch, testMse, exampleMse},
 //               {type: "weights", bytes, step, rebuilt (Float32Array(n·784), with `showing`)},
 //               {type: "paused"}, {type: "resumed", step},
@@ -31,6 +33,10 @@ import { loadTrainingModule } from "./training-module.js";
 
 /** How often the page gets the current weights mid-epoch (for the strip and "use"). */
 const WEIGHTS_EVERY_MS = 2000;
+/** Progress goes to the page at most this often. Posted after every step, it was hundreds of
+ *  messages a second on two threads, each a task on the page's thread, between the visitor's
+ *  strokes. */
+const PROGRESS_EVERY_MS = 100;
 /** Window for the samples-per-second estimate. */
 const RATE_WINDOW_MS = 3000;
 
@@ -42,10 +48,25 @@ let running = false;
 let lastWeightsAt = 0;
 let recent = []; // [time, images] of recent steps
 let lastReport = null;
+/** The last step's progress message, and the [step, loss] of the steps it has not yet told. */
+let progress = null;
+let unsentLosses = [];
+let lastProgressAt = -Infinity;
 /** The page's digits to rebuild with each set of weights (see `showing`), or null. */
 let showing = null;
 
-const post = (message, transfer = []) => self.postMessage(message, transfer);
+/** Posts `message`, after any steps the page has not yet been told of: the page sees every step
+ *  before what follows it (an epoch's test MSE, weights, "paused", "finished"). */
+function post(message, transfer = []) {
+  if (unsentLosses.length) sendProgress();
+  self.postMessage(message, transfer);
+}
+
+function sendProgress() {
+  self.postMessage({ ...progress, losses: unsentLosses });
+  unsentLosses = [];
+  lastProgressAt = performance.now();
+}
 
 // A MessageChannel yields to the event loop without setTimeout's 4 ms clamp, so control
 // messages (pause, stop) are seen between steps at almost no cost.
@@ -81,6 +102,8 @@ function start({ options, plan, examples, modelFile, showing: digits }) {
     : new wasm.TrainingRun(data, options, plan);
   recent = [];
   lastReport = null;
+  unsentLosses = [];
+  lastProgressAt = -Infinity; // the first step is reported at once
   lastWeightsAt = performance.now();
   post({
     type: "started",
@@ -115,7 +138,9 @@ function stepAndReport() {
   while (recent.length > 2 && now - recent[0][0] > RATE_WINDOW_MS) recent.shift();
   const span = (now - recent[0][0]) / 1000;
   const images = recent.slice(1).reduce((sum, [, n]) => sum + n, 0);
-  post({ type: "progress", ...report, samplesPerSec: span > 0 ? images / span : 0 });
+  progress = { type: "progress", ...report, samplesPerSec: span > 0 ? images / span : 0 };
+  unsentLosses.push([report.step, report.loss]);
+  if (now - lastProgressAt >= PROGRESS_EVERY_MS) sendProgress();
 
   if (report.epochFinished) {
     post({ type: "epoch", epoch: report.epoch, testMse: run.testMse(), exampleMse: run.exampleMse() });

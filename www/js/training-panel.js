@@ -78,8 +78,7 @@ export class TrainingPanel {
     // and there is nothing to send anywhere: the Start button starts a run.
     $("training-form").addEventListener("submit", (event) => event.preventDefault());
     $("train-start").addEventListener("click", () => this.start());
-    $("train-pause").addEventListener("click", () =>
-      this.state === "paused" ? this.client.resume() : this.client.pause());
+    $("train-pause").addEventListener("click", () => (this.state === "paused" ? this.client.resume() : this.client.pause()));
     $("train-stop").addEventListener("click", () => this.client.stop());
     $("train-reset").addEventListener("click", () => {
       this.client.stop();
@@ -155,8 +154,10 @@ export class TrainingPanel {
   }
 
   progress(report) {
-    this.smoothed = this.smoothed === null ? report.loss : this.smoothed + SMOOTHING * (report.loss - this.smoothed);
-    this.losses.push([report.step, this.smoothed]);
+    for (const [step, loss] of report.losses) {
+      this.smoothed = this.smoothed === null ? loss : this.smoothed + SMOOTHING * (loss - this.smoothed);
+      this.losses.push([step, this.smoothed]);
+    }
     this.lastReport = report;
     this.scheduleRepaint();
   }
