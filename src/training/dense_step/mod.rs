@@ -25,6 +25,7 @@ use super::data_parallel::{self, run_each};
 use super::dropout::BatchMasks;
 
 mod kernels;
+mod reconstruct;
 
 use kernels::{
     AdamStep, Matrix, ParameterBand, activate, add_bias_and_sigmoid, cross_entropy_and_gradient,

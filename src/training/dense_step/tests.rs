@@ -123,3 +123,23 @@ fn a_loss_that_is_not_finite_leaves_the_weights_as_they_were() {
     );
     assert_ne!(by_hand.values(), before);
 }
+
+#[test]
+fn reconstructions_are_the_networks_with_dropout_off() {
+    let device = crate::device();
+    let model = DenseAutoencoderConfig::new(8).init(&device);
+    // Enough rows for two chunks, the second a part one.
+    let rows = 2 * reconstruct::CHUNK_ROWS - 13;
+    let inputs = images(rows, 3);
+    let burns = model.forward(images_tensor(&inputs, rows, &device));
+    let burns: Vec<f32> = burns.into_data().iter::<f32>().collect();
+    let by_hand = by_hand_from(&model).reconstruct(&inputs);
+    assert_eq!(by_hand.len(), burns.len());
+    let apart = (by_hand.iter().zip(&burns))
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
+    assert!(
+        apart < 1e-5,
+        "by hand and by burn, the reconstructions differ by up to {apart}"
+    );
+}

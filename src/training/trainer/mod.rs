@@ -269,10 +269,14 @@ impl Trainer {
         ))
     }
 
-    /// Reconstruction metrics on `images` (n × 784), with dropout off.
+    /// Reconstruction metrics on `images` (n × 784), with dropout off. A dense network is
+    /// evaluated by its step's own forward pass (see `dense_step/reconstruct.rs`).
     pub fn evaluate(&self, images: &[f32]) -> Result<Metrics> {
         check_rows("evaluation images", images, PIXELS)?;
-        Ok(evaluate(&self.inference_model(), images))
+        Ok(match &self.dense_step {
+            Some(dense_step) => Metrics::between(&dense_step.reconstruct(images), images),
+            None => evaluate(&self.inference_model(), images),
+        })
     }
 
     /// A copy of the current weights for inference: plain device, dropout off.

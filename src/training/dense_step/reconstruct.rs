@@ -1,0 +1,62 @@
+//! The network's forward pass with dropout off, by the step's own loops: the trainer's
+//! evaluation after each epoch. The step keeps these loops hot, so evaluating costs no copy of
+//! the weights into burn and no new code for the browser to compile mid-run: burn's own forward
+//! pass, run once an epoch, had Chromium compile its element-wise operations with its optimising
+//! tier while the visitor drew, taking the page's cores for a tenth of a second
+//! (BENCHMARKS.md, "Training on every core").
+
+use crate::util::image::PIXELS;
+
+use super::data_parallel::{self, run_each};
+use super::kernels::{Matrix, activate, add_bias_and_sigmoid, multiply};
+use super::{Activation, DenseStep};
+
+/// Rows taken through the network at once, to bound the memory a large evaluation needs.
+pub(super) const CHUNK_ROWS: usize = 500;
+
+impl DenseStep {
+    /// Reconstructions of `images` (rows × 784), dropout off: what burn's network with these
+    /// weights gives in inference.
+    pub fn reconstruct(&self, images: &[f32]) -> Vec<f32> {
+        let mut outputs = Vec::with_capacity(images.len());
+        for chunk in images.chunks(CHUNK_ROWS * PIXELS) {
+            let rows = chunk.len() / PIXELS;
+            let shares = data_parallel::shares(rows);
+            let parts = data_parallel::on_the_pool(|| {
+                run_each(shares, |share| {
+                    self.forward(&chunk[share.start * PIXELS..share.end * PIXELS])
+                })
+            });
+            parts
+                .iter()
+                .for_each(|part| outputs.extend_from_slice(part));
+        }
+        outputs
+    }
+
+    /// The forward pass of `inputs`' rows.
+    fn forward(&self, inputs: &[f32]) -> Vec<f32> {
+        let rows = inputs.len() / PIXELS;
+        let mut input = inputs.to_vec();
+        let mut slopes = Vec::new();
+        for layer in &self.layers {
+            let mut output = vec![0.0; rows * layer.outputs];
+            multiply(
+                &mut output,
+                Matrix::row_major(&input, rows, layer.inputs),
+                Matrix::row_major(&layer.weight.values, layer.inputs, layer.outputs),
+            );
+            match layer.activation {
+                Activation::Sigmoid => add_bias_and_sigmoid(&mut output, &layer.bias.values),
+                Activation::Leaky { .. } => {
+                    // The slopes are the backward pass's; evaluation has none, so they go unread.
+                    slopes.resize(output.len(), 0.0);
+                    let bias = &layer.bias.values;
+                    activate(&mut output, &mut slopes, bias, self.leaky_slope, None);
+                }
+            }
+            input = output;
+        }
+        input
+    }
+}
