@@ -482,7 +482,14 @@ counts the frames the page renders after each stroke and WebDriver's input, is {
 in Firefox and {gaps[1]:.0f} ms in Chromium: {verdict}. It varies from run to run (116 ms in
 Chromium on 2026-11-30, on another machine of this kind) and with whatever else the machine
 runs. The page is served cross-origin isolated (as demo.sh serves it), so the Worker trains
-with the threaded module on every core, and the page's main thread shares the cores with it.""")
+with the threaded module on every core, and the page's main thread shares the cores with it.
+Three things keep the main thread's share: the Worker reports progress at most every 100 ms (a
+message per step was about 280 a second at batch 32, each a task on the main thread); it
+evaluates a dense network after each epoch with its training step's own forward pass, whose
+code is already compiled (burn's forward pass, run for the first time at the end of the first
+epoch, had Chromium compile its element-wise operations on three threads while the visitor
+drew: gaps of 60–100 ms in the first second); and sections off screen are not rendered
+(`content-visibility`), so a stroke's frame costs the sections in view.""")
 
 print(insides_section(manifest, frames, firefox, chromium))
 
