@@ -430,7 +430,7 @@ print("""
 ## Soak: long use in one page
 
 `pkg-scripts/bench/soak.py`, in each browser: in one page, 100,000 reconstructions with the
-drawing model, 50 loads of it (each used and freed) and 10 short training runs with the training
+drawing model, 50 loads of it (each used and freed) and 30 short training runs with the training
 module (1 epoch of 640 digits, L = 16, each freed), sampling each module's wasm memory; then, in
 a fresh page, a training run started from the panel while digits are drawn with the mouse for
 30 s. *Longest gap* is the longest the main thread left a MessageChannel ping loop waiting (what
@@ -447,7 +447,7 @@ def memory_row(label, key):
     print(f"| wasm memory over {label} | " + " | ".join(cells) + " |")
 memory_row("100,000 reconstructions", "reconstructions")
 memory_row("50 model loads", "loads")
-memory_row("10 training runs", "trainingRuns")
+memory_row("30 training runs", "trainingRuns")
 def during(key, unit="ms"):
     values = [soak[name]["whileTraining"][key] for name in ["firefox", "chromium"]]
     return " | ".join("—" if v is None else "none over 50 ms" if v == 0 else f"{v:.0f} {unit}"

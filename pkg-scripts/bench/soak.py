@@ -2,7 +2,7 @@
 and whether the page stays responsive while the Worker trains.
 
 In one page, with the page's own modules: 100,000 reconstructions, 50 model loads (each loaded,
-used and freed) and 10 short training runs (the training module, each run freed), sampling the
+used and freed) and 30 short training runs (the training module, each run freed), sampling the
 size of each module's wasm memory as they go. Memory that keeps growing after the first tenth of
 a phase is a leak. Then, in a fresh page, a training run started from the panel while a digit is
 drawn: the longest time the main thread kept the page from answering (the largest gap between
@@ -28,7 +28,9 @@ from drawing import ONE, SEVEN, draw, wait_until  # noqa: E402
 WWW, OUT = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 RECONSTRUCTIONS = 100_000
 LOADS = 50
-TRAINING_RUNS = 10
+# Enough runs that an allocator's high-water mark, reached in the first ten here, is told from a
+# leak, which would keep growing through the second half.
+TRAINING_RUNS = 30
 TRAINING_SECONDS = 30
 ONLY_RESPONSIVENESS = os.environ.get("SOAK_PHASES") == "responsiveness"
 

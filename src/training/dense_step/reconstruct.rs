@@ -37,13 +37,14 @@ impl DenseStep {
     /// The forward pass of `inputs`' rows.
     fn forward(&self, inputs: &[f32]) -> Vec<f32> {
         let rows = inputs.len() / PIXELS;
-        let mut input = inputs.to_vec();
+        let mut activations: Option<Vec<f32>> = None;
         let mut slopes = Vec::new();
         for layer in &self.layers {
+            let input = activations.as_deref().unwrap_or(inputs);
             let mut output = vec![0.0; rows * layer.outputs];
             multiply(
                 &mut output,
-                Matrix::row_major(&input, rows, layer.inputs),
+                Matrix::row_major(input, rows, layer.inputs),
                 Matrix::row_major(&layer.weight.values, layer.inputs, layer.outputs),
             );
             match layer.activation {
@@ -55,8 +56,8 @@ impl DenseStep {
                     activate(&mut output, &mut slopes, bias, self.leaky_slope, None);
                 }
             }
-            input = output;
+            activations = Some(output);
         }
-        input
+        activations.unwrap_or_default()
     }
 }
