@@ -12,6 +12,7 @@ def threads_section(results):
     """Markdown for `results` ({browser label: bench result with "workerModules"})."""
     lines = []
     epochs = next(iter(results.values()))["workerModules"]["epochs"]
+    rounds = next(iter(results.values()))["workerModules"].get("rounds", 1)
     lines.append(f"""## Training on every core
 
 The training Worker's run above ({epochs} epochs over all 8,004 train digits, batch 64, seed 1)
@@ -19,11 +20,13 @@ with each training module in one page: the single-threaded module, and the threa
 (`--features threads`, atomics and shared memory; its pool of Web Workers started with each
 thread count up to the cores, a fresh Worker each). The page is cross-origin isolated (the bench
 server sends COOP/COEP, as demo.sh's does). Rate: every step after the first, the epochs' test
-evaluations included. The test MSE is on 500 test digits after the last epoch. Targets (the
+evaluations included. Each module and thread count ran {rounds} times, the rounds interleaved;
+the table has each one's median rate (every round's rate after it), and × single-threaded is
+the medians' ratio. The test MSE is on 500 test digits after the last epoch. Targets (the
 issue): the threaded module with every core at least {TARGET_SPEED_UP}× the single-threaded
 digits/s on this 2-core machine, and the same test MSE within {SAME_MSE_WITHIN:.0%}.
 
-| browser | module | threads | training (digits/s) | × single-threaded | test MSE after {epochs} epochs | MSE vs single-threaded |
+| browser | module | threads | training (digits/s): median (each round) | × single-threaded | test MSE after {epochs} epochs | MSE vs single-threaded |
 |---|---|---:|---:|---:|---:|---:|""")
     for label, run in results.items():
         modules = run["workerModules"]
@@ -31,7 +34,7 @@ digits/s on this 2-core machine, and the same test MSE within {SAME_MSE_WITHIN:.
         for r in modules["runs"]:
             module = "threaded" if r["threaded"] else "single-threaded"
             lines.append(
-                f"| {label.capitalize()} | {module} | {r['threads']} | {r['samplesPerSec']:,.0f} "
+                f"| {label.capitalize()} | {module} | {r['threads']} | {r['samplesPerSec']:,.0f} ({each_round(r)}) "
                 f"| {r['samplesPerSec'] / single['samplesPerSec']:.2f}× | {r['testMse']:.5f} "
                 f"| {100 * (r['testMse'] / single['testMse'] - 1):+.2f} % |")
         if not modules["crossOriginIsolated"]:
@@ -50,6 +53,11 @@ digits/s on this 2-core machine, and the same test MSE within {SAME_MSE_WITHIN:.
             f"module (target {TARGET_SPEED_UP}×: {'met' if speed_up >= TARGET_SPEED_UP else 'not met'}); "
             f"test MSE {'the same within' if same else 'not the same within'} {SAME_MSE_WITHIN:.0%}.")
     return "\n".join(lines) + "\n"
+
+
+def each_round(run):
+    """Every round's rate of `run`, in the order run."""
+    return ", ".join(f"{rate:,.0f}" for rate in run.get("roundsSamplesPerSec", [run["samplesPerSec"]]))
 
 
 def step_profile_section(profile):
