@@ -48,8 +48,9 @@ let running = false;
 let lastWeightsAt = 0;
 let recent = []; // [time, images] of recent steps
 let lastReport = null;
-/** The last step's progress message, and the [step, loss] of the steps it has not yet told. */
-let progress = null;
+/** The rate at the last step, and the [step, loss] of the steps the page has not yet been told
+ *  of (see sendProgress). */
+let samplesPerSec = 0;
 let unsentLosses = [];
 let lastProgressAt = -Infinity;
 /** The page's digits to rebuild with each set of weights (see `showing`), or null. */
@@ -63,7 +64,7 @@ function post(message, transfer = []) {
 }
 
 function sendProgress() {
-  self.postMessage({ ...progress, losses: unsentLosses });
+  self.postMessage({ type: "progress", ...lastReport, samplesPerSec, losses: unsentLosses });
   unsentLosses = [];
   lastProgressAt = performance.now();
 }
@@ -138,7 +139,7 @@ function stepAndReport() {
   while (recent.length > 2 && now - recent[0][0] > RATE_WINDOW_MS) recent.shift();
   const span = (now - recent[0][0]) / 1000;
   const images = recent.slice(1).reduce((sum, [, n]) => sum + n, 0);
-  progress = { type: "progress", ...report, samplesPerSec: span > 0 ? images / span : 0 };
+  samplesPerSec = span > 0 ? images / span : 0;
   unsentLosses.push([report.step, report.loss]);
   if (now - lastProgressAt >= PROGRESS_EVERY_MS) sendProgress();
 

@@ -3,7 +3,7 @@
 //! the weights into burn and no new code for the browser to compile mid-run: burn's own forward
 //! pass, run once an epoch, had Chromium compile its element-wise operations with its optimising
 //! tier while the visitor drew, taking the page's cores for a tenth of a second
-//! (BENCHMARKS.md, "Training on every core").
+//! (BENCHMARKS.md, "Soak: long use in one page").
 
 use crate::util::image::PIXELS;
 
@@ -27,9 +27,9 @@ impl DenseStep {
                     self.forward(&chunk[share.start * PIXELS..share.end * PIXELS])
                 })
             });
-            parts
-                .iter()
-                .for_each(|part| outputs.extend_from_slice(part));
+            for part in parts {
+                outputs.extend(part);
+            }
         }
         outputs
     }
