@@ -1,5 +1,7 @@
 //! The loops of a hand-written step, each one pass over its numbers: the activation with
-//! dropout, the sigmoid, the cross-entropy's gradient, Adam's update, and the matrix product.
+//! dropout, the sigmoid, the cross-entropy's gradient, Adam's update, and the matrix product;
+//! and a layer's forward pass, the product then the activation, which the step and the
+//! evaluation share.
 //!
 //! Each loop is a function of its own (`#[inline(never)]`): Chromium compiles a wasm function
 //! with its optimising tier only once it has run a while, and one large function holding every
@@ -8,7 +10,34 @@
 
 use crate::util::metrics::BCE_EPSILON;
 
-use super::Parameter;
+use super::{Activation, Layer, Parameter};
+
+impl Layer {
+    /// `rows` rows of `input` through the layer into `output`: the product with the weights,
+    /// then the bias and the activation (LeakyReLU with `leaky_slope`, recording its `slopes`,
+    /// and the dropout `mask`; or the sigmoid, which leaves `slopes` alone).
+    pub(super) fn forward(
+        &self,
+        input: &[f32],
+        rows: usize,
+        output: &mut [f32],
+        slopes: &mut [f32],
+        leaky_slope: f32,
+        mask: Option<Vec<f32>>,
+    ) {
+        multiply(
+            output,
+            Matrix::row_major(input, rows, self.inputs),
+            Matrix::row_major(&self.weight.values, self.inputs, self.outputs),
+        );
+        match self.activation {
+            Activation::Sigmoid => add_bias_and_sigmoid(output, &self.bias.values),
+            Activation::Leaky { .. } => {
+                activate(output, slopes, &self.bias.values, leaky_slope, mask)
+            }
+        }
+    }
+}
 
 /// Pre-activations plus `bias`, through LeakyReLU and the dropout `mask`, in place; `slopes`
 /// gets what each was multiplied by.

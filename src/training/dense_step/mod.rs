@@ -27,10 +27,7 @@ use super::dropout::BatchMasks;
 mod kernels;
 mod reconstruct;
 
-use kernels::{
-    AdamStep, Matrix, ParameterBand, activate, add_bias_and_sigmoid, cross_entropy_and_gradient,
-    multiply,
-};
+use kernels::{AdamStep, Matrix, ParameterBand, cross_entropy_and_gradient, multiply};
 
 /// The fewest weights worth a thread of their own in the second phase.
 const MIN_WEIGHTS_PER_JOB: usize = 16 * 1024;
@@ -264,20 +261,12 @@ impl Pass<'_> {
         for (index, layer) in self.layers.iter().enumerate() {
             let (done, rest) = views.outputs.split_at_mut(index);
             let input = done.last().map_or(inputs, |previous| &**previous);
-            let output = &mut *rest[0];
-            multiply(
-                output,
-                Matrix::row_major(input, rows, layer.inputs),
-                Matrix::row_major(&layer.weight.values, layer.inputs, layer.outputs),
-            );
-            match layer.activation {
-                Activation::Sigmoid => add_bias_and_sigmoid(output, &layer.bias.values),
-                Activation::Leaky { dropped } => {
-                    let mask = if dropped { masks.next() } else { None };
-                    let slope = self.leaky_slope;
-                    activate(output, views.slopes[index], &layer.bias.values, slope, mask);
-                }
-            }
+            let mask = match layer.activation {
+                Activation::Leaky { dropped: true } => masks.next(),
+                _ => None,
+            };
+            let slopes = &mut *views.slopes[index];
+            layer.forward(input, rows, &mut *rest[0], slopes, self.leaky_slope, mask);
         }
         let last = self.layers.len() - 1;
         let loss = cross_entropy_and_gradient(

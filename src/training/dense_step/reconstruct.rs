@@ -7,9 +7,8 @@
 
 use crate::util::image::PIXELS;
 
+use super::DenseStep;
 use super::data_parallel::{self, run_each};
-use super::kernels::{Matrix, activate, add_bias_and_sigmoid, multiply};
-use super::{Activation, DenseStep};
 
 /// Rows taken through the network at once, to bound the memory a large evaluation needs.
 pub(super) const CHUNK_ROWS: usize = 500;
@@ -42,20 +41,16 @@ impl DenseStep {
         for layer in &self.layers {
             let input = activations.as_deref().unwrap_or(inputs);
             let mut output = vec![0.0; rows * layer.outputs];
-            multiply(
+            // The slopes are the backward pass's; evaluation has none, so they go unread.
+            slopes.resize(output.len(), 0.0);
+            layer.forward(
+                input,
+                rows,
                 &mut output,
-                Matrix::row_major(input, rows, layer.inputs),
-                Matrix::row_major(&layer.weight.values, layer.inputs, layer.outputs),
+                &mut slopes,
+                self.leaky_slope,
+                None,
             );
-            match layer.activation {
-                Activation::Sigmoid => add_bias_and_sigmoid(&mut output, &layer.bias.values),
-                Activation::Leaky { .. } => {
-                    // The slopes are the backward pass's; evaluation has none, so they go unread.
-                    slopes.resize(output.len(), 0.0);
-                    let bias = &layer.bias.values;
-                    activate(&mut output, &mut slopes, bias, self.leaky_slope, None);
-                }
-            }
             activations = Some(output);
         }
         activations.unwrap_or_default()
